@@ -1,6 +1,7 @@
 //! The patient profile as written in `sample-patients/*.toml`: every item optional, so that
 //! "not recorded" (absent) can always be told apart from "checked: none" (see [`Checked`]).
 
+use crate::patient::date::Date;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use toml::Spanned;
@@ -15,7 +16,7 @@ pub struct Patient {
     #[serde(default)]
     pub name: Option<String>,
     #[serde(default)]
-    pub dob: Option<Spanned<NaiveDate>>,
+    pub dob: Option<Spanned<Date>>,
     /// "female" or "male".
     #[serde(default)]
     pub sex: Option<Spanned<Sex>>,
@@ -64,7 +65,7 @@ pub enum Sex {
 pub struct Measure {
     pub value: f64,
     pub unit: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::patient::date::opt")]
     pub date: Option<NaiveDate>,
 }
 
@@ -75,7 +76,7 @@ pub struct Referral {
     pub clinician: Option<String>,
     #[serde(default)]
     pub contact: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::patient::date::opt")]
     pub received: Option<NaiveDate>,
     #[serde(default)]
     pub note: Option<String>,
@@ -88,7 +89,7 @@ pub struct Diagnosis {
     pub code: Spanned<String>,
     #[serde(default)]
     pub name: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::patient::date::opt")]
     pub diagnosed: Option<NaiveDate>,
     /// Classification criteria met, e.g. "ACR/EULAR 2010" (see `vocab.rs` for the spellings).
     #[serde(default)]
@@ -104,7 +105,7 @@ pub struct Diagnosis {
 pub struct Score {
     pub name: Spanned<String>,
     pub value: Spanned<f64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::patient::date::opt")]
     pub date: Option<NaiveDate>,
 }
 
@@ -129,7 +130,7 @@ pub struct Lab {
     /// Method, e.g. "IIF" (immunofluorescence) for ANA.
     #[serde(default)]
     pub method: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::patient::date::opt")]
     pub date: Option<NaiveDate>,
 }
 
@@ -142,12 +143,12 @@ pub struct Cardiac {
     /// Echocardiogram shows essentially normal heart structure.
     #[serde(default)]
     pub echo_structure_normal: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::patient::date::opt")]
     pub echo_date: Option<NaiveDate>,
     /// ECG without obvious abnormality.
     #[serde(default)]
     pub ecg_normal: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::patient::date::opt")]
     pub ecg_date: Option<NaiveDate>,
     /// NYHA functional class 1-4.
     #[serde(default)]
@@ -212,10 +213,10 @@ pub struct Treatment {
     /// parenteral_antimicrobial). When empty, the built-in drug catalogue supplies them.
     #[serde(default)]
     pub classes: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::patient::date::opt")]
     pub start: Option<NaiveDate>,
     /// Last dose; absent while ongoing.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::patient::date::opt")]
     pub end: Option<NaiveDate>,
     #[serde(default)]
     pub ongoing: Option<bool>,
@@ -235,9 +236,9 @@ pub struct Condition {
     pub category: Spanned<String>,
     #[serde(default)]
     pub name: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::patient::date::opt")]
     pub onset: Option<NaiveDate>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::patient::date::opt")]
     pub resolved: Option<NaiveDate>,
     /// active | controlled | uncontrolled | inactive | cured | resolved
     #[serde(default)]
@@ -267,6 +268,7 @@ pub struct TrialParticipation {
     #[serde(default)]
     pub trial: Option<String>,
     /// Date of the last investigational treatment.
+    #[serde(default, deserialize_with = "crate::patient::date::opt")]
     pub last_treatment: Option<NaiveDate>,
 }
 
@@ -281,6 +283,7 @@ pub struct Attestation {
     /// `true` means the excluding condition is present).
     pub met: bool,
     pub by: String,
+    #[serde(deserialize_with = "crate::patient::date::req")]
     pub date: NaiveDate,
     #[serde(default)]
     pub note: Option<String>,
@@ -291,7 +294,7 @@ pub struct Attestation {
 #[serde(deny_unknown_fields)]
 pub struct Checked {
     /// When the checks were made.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::patient::date::opt")]
     pub date: Option<NaiveDate>,
     /// The diagnosis list is complete: an unlisted diagnosis is absent.
     #[serde(default)]

@@ -1,0 +1,15 @@
+//! trialmatch: matches patient referrals against four CAR-NK studies for autoimmune disease.
+//! The domain (trials, patients, evaluation, ranking, reports) knows nothing of the terminal.
+
+pub mod criteria_doc;
+pub mod derive;
+pub mod eval;
+pub mod load;
+pub mod patient;
+pub mod problem;
+pub mod rank;
+pub mod report;
+pub mod text;
+pub mod trial;
+pub mod units;
+pub mod vocab;

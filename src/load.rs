@@ -1,0 +1,199 @@
+//! Reading trial and patient files from folders (or the copies embedded in the binary),
+//! collecting every problem with its file, line and column while the good files load.
+
+use crate::patient::{self, Patient, Profile, line_col};
+use crate::problem::Problem;
+use crate::trial::{Trial, load_trial};
+use chrono::NaiveDate;
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Files larger than this are rejected without being read into memory.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+/// Everything loaded: studies, patients, and the problems found on the way.
+#[derive(Debug, Default)]
+pub struct Workspace {
+    pub trials: Vec<Trial>,
+    pub patients: Vec<Profile>,
+    pub problems: Vec<Problem>,
+}
+
+/// Where to read from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    Paths(Vec<PathBuf>),
+    /// The copies built into the binary.
+    Embedded,
+}
+
+impl Source {
+    /// `dir` when it exists, else the embedded copies.
+    pub fn default_for(dir: &str) -> Source {
+        if Path::new(dir).is_dir() {
+            Source::Paths(vec![PathBuf::from(dir)])
+        } else {
+            Source::Embedded
+        }
+    }
+}
+
+/// Turns a TOML error into a problem at its line and column.
+pub fn toml_problem(file: &str, src: &str, e: &toml::de::Error) -> Problem {
+    let msg = e.message().trim().to_string();
+    match e.span() {
+        Some(span) => {
+            let (l, c) = line_col(src, span.start);
+            Problem::at(file, l, c, msg)
+        }
+        None => Problem::file(file, msg),
+    }
+}
+
+/// Reads one file as UTF-8 text within the size limit; a problem otherwise.
+pub fn read_text(path: &Path) -> Result<String, Problem> {
+    let name = path.display().to_string();
+    let f = std::fs::File::open(path).map_err(|e| Problem::file(&name, format!("cannot open: {e}")))?;
+    let len = f
+        .metadata()
+        .map_err(|e| Problem::file(&name, format!("cannot read: {e}")))?
+        .len();
+    if len > MAX_FILE_BYTES {
+        return Err(Problem::file(
+            &name,
+            format!("file is {len} bytes, over the {MAX_FILE_BYTES}-byte limit; not read"),
+        ));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    f.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Problem::file(&name, format!("cannot read: {e}")))?;
+    text_of(&name, bytes)
+}
+
+/// Checks bytes are non-empty UTF-8 and drops a leading byte-order mark.
+pub fn text_of(name: &str, bytes: Vec<u8>) -> Result<String, Problem> {
+    match String::from_utf8(bytes) {
+        Ok(s) => {
+            let s = s.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(s);
+            if s.trim().is_empty() {
+                Err(Problem::file(name, "file is empty".into()))
+            } else {
+                Ok(s)
+            }
+        }
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+            let (l, c) = line_col(&valid, at);
+            Err(Problem::at(name, l, c, "file is not valid UTF-8 text".into()))
+        }
+    }
+}
+
+/// The `.toml` files named by `paths` (folders are listed, sorted), as (name, text) or problems.
+fn read_all(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            match std::fs::read_dir(p) {
+                Ok(rd) => {
+                    let mut entries: Vec<PathBuf> = rd
+                        .filter_map(Result::ok)
+                        .map(|e| e.path())
+                        .filter(|f| f.extension().is_some_and(|x| x == "toml"))
+                        .collect();
+                    entries.sort();
+                    files.extend(entries);
+                }
+                Err(e) => problems.push(Problem::file(&p.display().to_string(), format!("cannot list folder: {e}"))),
+            }
+        } else if p.exists() {
+            files.push(p.clone());
+        } else {
+            problems.push(Problem::file(&p.display().to_string(), "no such file or folder".into()));
+        }
+    }
+    let mut out = Vec::new();
+    for f in files {
+        match read_text(&f) {
+            Ok(s) => out.push((f.display().to_string(), s)),
+            Err(p) => problems.push(p),
+        }
+    }
+    out
+}
+
+fn texts(src: &Source, embedded: &[(&str, &str)], problems: &mut Vec<Problem>) -> Vec<(String, String)> {
+    match src {
+        Source::Paths(p) => read_all(p, problems),
+        Source::Embedded => embedded
+            .iter()
+            .map(|(n, s)| (format!("(built-in) {n}"), s.to_string()))
+            .collect(),
+    }
+}
+
+/// Parses one patient file's text.
+pub fn parse_patient(file: &str, src: &str, as_of: NaiveDate) -> Result<(Profile, Vec<Problem>), Problem> {
+    let p: Patient = toml::from_str(src).map_err(|e| toml_problem(file, src, &e))?;
+    Ok(patient::prepare(file, src, p, as_of))
+}
+
+/// Loads trials and patients, checking ids across files.
+pub fn load(trials: &Source, patients_src: &Source, as_of: NaiveDate) -> Workspace {
+    let mut ws = Workspace::default();
+    let mut ids = HashSet::new();
+    for (name, text) in texts(trials, embedded::TRIALS, &mut ws.problems) {
+        let (t, probs) = load_trial(&name, &text);
+        ws.problems.extend(probs);
+        if let Some(t) = t {
+            if ids.insert(t.id.clone()) {
+                ws.trials.push(t);
+            } else {
+                ws.problems.push(Problem::file(&name, format!("trial id '{}' is already used by another file; this one is skipped", t.id)));
+            }
+        }
+    }
+    let criteria: HashSet<&str> = ws
+        .trials
+        .iter()
+        .flat_map(|t| t.criteria.iter().map(|c| c.id.as_str()))
+        .collect();
+    let mut pids = HashSet::new();
+    let mut patients = Vec::new();
+    for (name, text) in texts(patients_src, embedded::PATIENTS, &mut ws.problems) {
+        match parse_patient(&name, &text, as_of) {
+            Ok((p, probs)) => {
+                ws.problems.extend(probs);
+                for a in &p.data.attestation {
+                    if !criteria.is_empty() && !criteria.contains(a.criterion.get_ref().as_str()) {
+                        let (l, c) = line_col(&text, a.criterion.span().start);
+                        ws.problems.push(Problem::at(
+                            &name,
+                            l,
+                            c,
+                            format!("attestation.criterion: no trial has a criterion '{}'", a.criterion.get_ref()),
+                        ));
+                    }
+                }
+                if pids.insert(p.id().to_string()) {
+                    patients.push(p);
+                } else {
+                    ws.problems.push(Problem::file(
+                        &name,
+                        format!("patient id '{}' is already used by another file; this one is skipped", p.id()),
+                    ));
+                }
+            }
+            Err(e) => ws.problems.push(e),
+        }
+    }
+    ws.patients = patients;
+    ws
+}

@@ -1,0 +1,344 @@
+//! Patient profiles: the file format (`model`), and the checked, unit-normalised form the
+//! engine evaluates (`Profile`), built by `prepare` which also reports every invalid value.
+
+pub mod date;
+pub mod model;
+
+pub use model::*;
+
+use crate::problem::Problem;
+use crate::units::Dimension;
+use crate::vocab;
+use chrono::NaiveDate;
+use toml::Spanned;
+
+/// A qualitative lab reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Qual {
+    Positive,
+    Negative,
+}
+
+/// A lab result with its numeric value converted to the lab's canonical unit.
+#[derive(Debug, Clone)]
+pub struct LabFact {
+    pub name: String,
+    /// Canonical value, or why it cannot be used (e.g. unrecognised unit).
+    pub value: Option<Result<f64, String>>,
+    /// As written, for evidence: "0.9 mg/dL".
+    pub written: String,
+    /// ULN in the canonical unit.
+    pub uln: Option<f64>,
+    pub qual: Option<Qual>,
+    pub titre: Option<f64>,
+    pub date: Option<NaiveDate>,
+}
+
+/// A patient ready for evaluation.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub file: String,
+    pub data: Patient,
+    /// Weight in kg and height in cm, when recorded with a valid unit.
+    pub weight_kg: Option<f64>,
+    pub height_cm: Option<f64>,
+    /// Labs, each list sorted oldest first; looked up by name.
+    pub labs: Vec<LabFact>,
+}
+
+impl Profile {
+    pub fn id(&self) -> &str {
+        &self.data.id
+    }
+
+    pub fn name(&self) -> &str {
+        self.data.name.as_deref().unwrap_or("(no name)")
+    }
+
+    /// The latest result of a lab (by date; undated results count as oldest).
+    pub fn latest_lab(&self, name: &str) -> Option<&LabFact> {
+        self.labs.iter().filter(|l| l.name == name).max_by_key(|l| l.date)
+    }
+
+    pub fn checked(&self) -> Option<&Checked> {
+        self.data.checked.as_ref()
+    }
+
+    /// The first diagnosis, for one-line displays.
+    pub fn main_diagnosis(&self) -> String {
+        self.data
+            .diagnosis
+            .first()
+            .map(|d| d.name.clone().unwrap_or_else(|| d.code.get_ref().to_uppercase()))
+            .unwrap_or_else(|| "no diagnosis recorded".into())
+    }
+}
+
+/// Where a byte offset falls: 1-based line and column.
+pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
+    let before = &src[..offset.min(src.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+struct Checker<'a> {
+    file: &'a str,
+    src: &'a str,
+    problems: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn at<T>(&mut self, span: &Spanned<T>, field: &str, message: String) {
+        let (line, col) = line_col(self.src, span.span().start);
+        self.problems
+            .push(Problem::at(self.file, line, col, format!("{field}: {message}")));
+    }
+
+    /// Keeps a number only when it is finite and within `lo..=hi`.
+    fn range(&mut self, v: &Option<Spanned<f64>>, field: &str, lo: f64, hi: f64) -> Option<f64> {
+        let s = v.as_ref()?;
+        let x = *s.get_ref();
+        if x.is_finite() && x >= lo && x <= hi {
+            Some(x)
+        } else {
+            self.at(s, field, format!("{x} is impossible (expected {lo} to {hi})"));
+            None
+        }
+    }
+
+    fn int_range(&mut self, v: &Option<Spanned<i64>>, field: &str, lo: i64, hi: i64) -> bool {
+        if let Some(s) = v
+            && !(lo..=hi).contains(s.get_ref())
+        {
+            self.at(s, field, format!("{} is impossible (expected {lo} to {hi})", s.get_ref()));
+            return false;
+        }
+        true
+    }
+
+    fn word(&mut self, s: &Spanned<String>, field: &str, known: &[&str]) -> bool {
+        if known.contains(&s.get_ref().as_str()) {
+            return true;
+        }
+        let hint = vocab::suggest(s.get_ref(), known)
+            .map(|k| format!(" (did you mean '{k}'?)"))
+            .unwrap_or_default();
+        self.at(s, field, format!("unknown value '{}'{hint}", s.get_ref()));
+        false
+    }
+}
+
+/// Checks a parsed patient against the vocabulary and physical limits, converts units, and
+/// drops every invalid value (so it reads as not recorded), reporting each as a problem.
+pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Profile, Vec<Problem>) {
+    let mut c = Checker {
+        file,
+        src,
+        problems: Vec::new(),
+    };
+    if p.id.trim().is_empty() {
+        c.problems.push(Problem::at(file, 1, 1, "id: must not be empty".into()));
+    }
+    if let Some(dob) = &p.dob
+        && dob.get_ref().0 > as_of
+    {
+        c.at(dob, "dob", format!("{} is after the as-of date {as_of}", dob.get_ref().0));
+        p.dob = None;
+    }
+    let measure = |c: &mut Checker, m: &Option<Spanned<Measure>>, field: &str, dim: Dimension, lo: f64, hi: f64| {
+        let s = m.as_ref()?;
+        let v = s.get_ref();
+        match dim.to_canonical(v.value, &v.unit) {
+            Ok(x) if x.is_finite() && x >= lo && x <= hi => Some(x),
+            Ok(_) => {
+                c.at(s, field, format!("{} {} is impossible", v.value, v.unit));
+                None
+            }
+            Err(e) => {
+                c.at(s, field, e);
+                None
+            }
+        }
+    };
+    let weight_kg = measure(&mut c, &p.weight, "weight", Dimension::Mass, 0.5, 400.0);
+    let height_cm = measure(&mut c, &p.height, "height", Dimension::Length, 30.0, 250.0);
+
+    if let Some(card) = &mut p.cardiac {
+        let lvef = c.range(&card.lvef, "cardiac.lvef", 0.0, 100.0);
+        if lvef.is_none() {
+            card.lvef = None;
+        }
+        if !c.int_range(&card.nyha, "cardiac.nyha", 1, 4) {
+            card.nyha = None;
+        }
+    }
+    if let Some(st) = &mut p.status {
+        if c.range(&st.spo2, "status.spo2", 0.0, 100.0).is_none() {
+            st.spo2 = None;
+        }
+        if c
+            .range(&st.estimated_survival_weeks, "status.estimated_survival_weeks", 0.0, 5200.0)
+            .is_none()
+        {
+            st.estimated_survival_weeks = None;
+        }
+        if !c.int_range(&st.ecog, "status.ecog", 0, 5) {
+            st.ecog = None;
+        }
+        if !c.int_range(&st.acr_functional_class, "status.acr_functional_class", 1, 4) {
+            st.acr_functional_class = None;
+        }
+    }
+    p.score.retain(|s| {
+        let known = c.word(&s.name, "score.name", vocab::SCORES);
+        let v = *s.value.get_ref();
+        let signed = s.name.get_ref().ends_with("_pct") || s.name.get_ref().contains("change");
+        let ok = v.is_finite() && (signed || v >= 0.0) && v.abs() < 1e6;
+        if !ok {
+            c.at(&s.value, "score.value", format!("{v} is impossible for {}", s.name.get_ref()));
+        }
+        known && ok
+    });
+    p.diagnosis.retain(|d| c.word(&d.code, "diagnosis.code", vocab::DIAGNOSES));
+    p.condition
+        .retain(|d| c.word(&d.category, "condition.category", vocab::CATEGORIES));
+    p.attestation.retain(|a| {
+        if a.date > as_of {
+            c.at(&a.criterion, "attestation.date", format!("{} is after the as-of date", a.date));
+            return false;
+        }
+        true
+    });
+    for t in &mut p.treatment {
+        for cl in &t.classes {
+            if !vocab::CLASSES.contains(&cl.as_str()) {
+                let hint = vocab::suggest(cl, vocab::CLASSES)
+                    .map(|k| format!(" (did you mean '{k}'?)"))
+                    .unwrap_or_default();
+                c.problems.push(Problem::file(file, format!("treatment '{}': unknown class '{cl}'{hint}", t.drug)));
+            }
+        }
+        if t.classes.is_empty() {
+            t.classes = vocab::drug_classes(&t.drug).iter().map(|s| s.to_string()).collect();
+        }
+        if let Some(o) = &t.outcome
+            && !c.word(o, "treatment.outcome", vocab::OUTCOMES)
+        {
+            t.outcome = None;
+        }
+        if let (Some(s), Some(e)) = (t.start, t.end)
+            && e < s
+        {
+            c.problems.push(Problem::file(file, format!("treatment '{}': end {e} is before start {s}", t.drug)));
+        }
+    }
+    if let Some(ch) = &p.checked {
+        for cat in &ch.conditions {
+            c.word(cat, "checked.conditions", vocab::CATEGORIES);
+        }
+    }
+    let labs = p
+        .lab
+        .iter()
+        .filter_map(|l| lab_fact(&mut c, l))
+        .collect();
+    let profile = Profile {
+        file: file.to_string(),
+        data: p,
+        weight_kg,
+        height_cm,
+        labs,
+    };
+    (profile, c.problems)
+}
+
+fn lab_fact(c: &mut Checker, spanned: &Spanned<Lab>) -> Option<LabFact> {
+    let l = spanned.get_ref();
+    if !vocab::is_lab(&l.name) {
+        let mut known: Vec<&str> = vocab::NUMERIC_LABS.iter().map(|(n, _)| *n).collect();
+        known.extend_from_slice(vocab::QUALITATIVE_LABS);
+        let hint = vocab::suggest(&l.name, &known)
+            .map(|k| format!(" (did you mean '{k}'?)"))
+            .unwrap_or_default();
+        c.at(spanned, "lab.name", format!("unknown lab '{}'{hint}", l.name));
+        return None;
+    }
+    let dim = vocab::lab_dimension(&l.name);
+    let mut value = None;
+    let mut uln = None;
+    if let Some(v) = l.value {
+        if !v.is_finite() || v < 0.0 || v > 1e7 {
+            c.at(spanned, "lab.value", format!("{v} is impossible for {}", l.name));
+            value = Some(Err(format!("{} value {v} is impossible", l.name)));
+        } else {
+            match (dim, &l.unit) {
+                (Some(d), Some(u)) => match d.to_canonical(v, u) {
+                    Ok(x) => {
+                        value = Some(Ok(x));
+                        uln = l.uln.and_then(|x| d.to_canonical(x, u).ok());
+                    }
+                    Err(e) => {
+                        c.at(spanned, "lab.unit", format!("{}: {e}", l.name));
+                        value = Some(Err(format!("{} unit '{u}' not recognised", l.name)));
+                    }
+                },
+                (Some(_), None) => {
+                    c.at(spanned, "lab.unit", format!("{} has a value but no unit", l.name));
+                    value = Some(Err(format!("{} recorded without a unit", l.name)));
+                }
+                (None, _) => {
+                    // A qualitative lab with a number (e.g. anti-dsDNA IU/mL with a ULN).
+                    value = Some(Ok(v));
+                    uln = l.uln;
+                }
+            }
+        }
+    }
+    if let Some(u) = l.uln
+        && (!u.is_finite() || u <= 0.0)
+    {
+        c.at(spanned, "lab.uln", format!("{u} is not a usable upper limit of normal"));
+        uln = None;
+    }
+    let qual = match l.result.as_deref().map(|s| s.trim().to_lowercase()) {
+        None => None,
+        Some(r) => match r.as_str() {
+            "positive" | "detected" | "reactive" => Some(Qual::Positive),
+            "negative" | "not detected" | "non-reactive" | "nonreactive" => Some(Qual::Negative),
+            other => {
+                c.at(spanned, "lab.result", format!("'{other}' is not positive/negative/detected/not detected"));
+                None
+            }
+        },
+    };
+    let titre = match &l.titre {
+        None => None,
+        Some(t) => {
+            let parsed = t
+                .trim()
+                .strip_prefix("1:")
+                .and_then(|n| n.trim().parse::<f64>().ok());
+            if parsed.is_none() {
+                c.at(spanned, "lab.titre", format!("'{t}' is not a titre like \"1:160\""));
+            }
+            parsed
+        }
+    };
+    let written = match (&l.value, &l.unit, &l.result, &l.titre) {
+        (Some(v), Some(u), _, _) => format!("{v} {u}"),
+        (_, _, _, Some(t)) => format!("titre {t}"),
+        (Some(v), None, _, _) => format!("{v}"),
+        (None, _, Some(r), _) => r.clone(),
+        _ => "no value".into(),
+    };
+    Some(LabFact {
+        name: l.name.clone(),
+        value,
+        written,
+        uln,
+        qual,
+        titre,
+        date: l.date,
+    })
+}

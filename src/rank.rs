@@ -1,0 +1,205 @@
+//! Verdicts and ordering: each criterion's eligibility state, each cohort's verdict, the
+//! study's best cohort, and the ranking of the studies for a patient.
+//!
+//! Score: the share of the cohort's criteria that pass, in percent. Studies (and cohorts) are
+//! ordered by verdict (eligible, possible, ineligible), then by that share (higher first), then
+//! by fewer unknown, then fewer failed criteria, then by trial id.
+
+use crate::eval::{Ctx, Truth, eval};
+use crate::patient::Profile;
+use crate::trial::{Kind, Trial};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::cmp::Ordering;
+
+/// A criterion's state from the eligibility point of view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    Pass,
+    Fail,
+    Unknown,
+}
+
+impl State {
+    /// Inclusion passes when its rule holds; exclusion passes when its condition is absent.
+    pub fn from_truth(kind: Kind, t: Truth) -> State {
+        match (kind, t) {
+            (_, Truth::Unknown) => State::Unknown,
+            (Kind::Inclusion, Truth::True) | (Kind::Exclusion, Truth::False) => State::Pass,
+            _ => State::Fail,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Pass => "pass",
+            State::Fail => "fail",
+            State::Unknown => "unknown",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Eligible,
+    Possible,
+    Ineligible,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Eligible => "eligible",
+            Verdict::Possible => "possible",
+            Verdict::Ineligible => "ineligible",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub pass: usize,
+    pub fail: usize,
+    pub unknown: usize,
+}
+
+impl Counts {
+    pub fn total(&self) -> usize {
+        self.pass + self.fail + self.unknown
+    }
+    pub fn verdict(&self) -> Verdict {
+        if self.fail > 0 {
+            Verdict::Ineligible
+        } else if self.unknown > 0 {
+            Verdict::Possible
+        } else {
+            Verdict::Eligible
+        }
+    }
+    /// Percent of criteria that pass.
+    pub fn score(&self) -> f64 {
+        if self.total() == 0 {
+            0.0
+        } else {
+            100.0 * self.pass as f64 / self.total() as f64
+        }
+    }
+}
+
+/// One criterion evaluated for one patient.
+#[derive(Debug, Clone)]
+pub struct CriterionResult {
+    /// Index into the trial's criteria.
+    pub index: usize,
+    pub state: State,
+    pub reason: String,
+    pub missing: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CohortResult {
+    pub cohort: Option<String>,
+    pub counts: Counts,
+    pub results: Vec<CriterionResult>,
+}
+
+impl CohortResult {
+    pub fn verdict(&self) -> Verdict {
+        self.counts.verdict()
+    }
+}
+
+/// A patient's result for one study: every cohort, the best first.
+#[derive(Debug, Clone)]
+pub struct TrialMatch {
+    /// Index into the trial list.
+    pub trial: usize,
+    /// Cohorts, best first.
+    pub cohorts: Vec<CohortResult>,
+}
+
+impl TrialMatch {
+    pub fn best(&self) -> &CohortResult {
+        &self.cohorts[0]
+    }
+    pub fn verdict(&self) -> Verdict {
+        self.best().verdict()
+    }
+    pub fn score(&self) -> f64 {
+        self.best().counts.score()
+    }
+}
+
+fn order(a: &Counts, b: &Counts) -> Ordering {
+    a.verdict()
+        .cmp(&b.verdict())
+        .then(b.score().total_cmp(&a.score()))
+        .then(a.unknown.cmp(&b.unknown))
+        .then(a.fail.cmp(&b.fail))
+}
+
+/// Evaluates one patient against one study, every cohort.
+pub fn match_trial(trial_index: usize, trial: &Trial, p: &Profile, as_of: NaiveDate) -> TrialMatch {
+    // Evaluate each criterion once; cohorts share the common ones.
+    let all: Vec<CriterionResult> = trial
+        .criteria
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let cx = Ctx {
+                patient: p,
+                as_of,
+                criterion: &c.id,
+            };
+            let o = eval(&c.rule, &cx);
+            CriterionResult {
+                index: i,
+                state: State::from_truth(c.kind, o.truth),
+                reason: o.reason,
+                missing: o.missing,
+            }
+        })
+        .collect();
+    let mut cohorts: Vec<CohortResult> = trial
+        .cohort_ids()
+        .into_iter()
+        .map(|cid| {
+            let results: Vec<CriterionResult> = trial
+                .criteria_for(cid)
+                .map(|i| all[i].clone())
+                .collect();
+            let mut counts = Counts::default();
+            for r in &results {
+                match r.state {
+                    State::Pass => counts.pass += 1,
+                    State::Fail => counts.fail += 1,
+                    State::Unknown => counts.unknown += 1,
+                }
+            }
+            CohortResult {
+                cohort: cid.map(str::to_string),
+                counts,
+                results,
+            }
+        })
+        .collect();
+    cohorts.sort_by(|a, b| order(&a.counts, &b.counts));
+    TrialMatch {
+        trial: trial_index,
+        cohorts,
+    }
+}
+
+/// Evaluates a patient against every study and ranks them, best first.
+pub fn rank(trials: &[Trial], p: &Profile, as_of: NaiveDate) -> Vec<TrialMatch> {
+    let mut m: Vec<TrialMatch> = trials
+        .iter()
+        .enumerate()
+        .map(|(i, t)| match_trial(i, t, p, as_of))
+        .collect();
+    m.sort_by(|a, b| {
+        order(&a.best().counts, &b.best().counts).then_with(|| trials[a.trial].id.cmp(&trials[b.trial].id))
+    });
+    m
+}

@@ -1,0 +1,172 @@
+//! Headless output for scripts: a JSON report (the contract documented in README.md), written
+//! patient by patient so it streams, and a plain table readable at 100 columns.
+
+use crate::load::Workspace;
+use crate::patient::Profile;
+use crate::rank::{TrialMatch, rank};
+use crate::text::{sanitize, truncate};
+use crate::trial::{NOT_STATED, Trial};
+use chrono::NaiveDate;
+use serde_json::{Value, json};
+use std::io::{self, Write};
+
+fn trial_json(t: &Trial) -> Value {
+    let m = &t.meta;
+    json!({
+        "id": t.id,
+        "short_name": t.short_name,
+        "title": t.title,
+        "file": t.file,
+        "registry_id": m.registry_id,
+        "sponsor_id": m.sponsor_id,
+        "phase": m.phase,
+        "status": m.status,
+        "enrollment": m.enrollment,
+        "sponsor": m.sponsor,
+        "sites": t.sites,
+        "contacts": t.contacts,
+        "external_facts": t.external_facts,
+        "cohorts": t.cohorts.iter().map(|c| json!({"id": c.id, "name": c.name})).collect::<Vec<_>>(),
+        "criteria_count": t.criteria.len(),
+    })
+}
+
+/// One match as JSON: the best cohort's criteria and every cohort's summary.
+pub fn match_json(trials: &[Trial], m: &TrialMatch) -> Value {
+    let t = &trials[m.trial];
+    let best = m.best();
+    let criteria: Vec<Value> = best
+        .results
+        .iter()
+        .map(|r| {
+            let c = &t.criteria[r.index];
+            json!({
+                "id": c.id,
+                "kind": c.kind.as_str(),
+                "cohort": c.cohort,
+                "state": r.state.as_str(),
+                "text": c.text,
+                "reason": r.reason,
+                "missing": r.missing,
+            })
+        })
+        .collect();
+    let cohorts: Vec<Value> = m
+        .cohorts
+        .iter()
+        .map(|c| json!({"id": c.cohort, "verdict": c.verdict().as_str(), "score": round1(c.counts.score()), "counts": c.counts}))
+        .collect();
+    json!({
+        "trial": t.id,
+        "short_name": t.short_name,
+        "cohort": best.cohort,
+        "verdict": best.verdict().as_str(),
+        "score": round1(m.score()),
+        "counts": best.counts,
+        "criteria": criteria,
+        "cohorts": cohorts,
+    })
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+fn patient_json(trials: &[Trial], p: &Profile, as_of: NaiveDate) -> Value {
+    let matches: Vec<Value> = rank(trials, p, as_of).iter().map(|m| match_json(trials, m)).collect();
+    json!({"id": p.id(), "name": p.data.name, "file": p.file, "matches": matches})
+}
+
+/// Writes the JSON report, one patient at a time.
+pub fn write_json(ws: &Workspace, as_of: NaiveDate, out: &mut impl Write) -> io::Result<()> {
+    let trials: Vec<Value> = ws.trials.iter().map(trial_json).collect();
+    write!(out, "{{\"as_of\":\"{as_of}\",\"trials\":")?;
+    serde_json::to_writer(&mut *out, &trials)?;
+    write!(out, ",\"patients\":[")?;
+    for (i, p) in ws.patients.iter().enumerate() {
+        if i > 0 {
+            write!(out, ",")?;
+        }
+        serde_json::to_writer(&mut *out, &patient_json(&ws.trials, p, as_of))?;
+    }
+    write!(out, "],\"problems\":")?;
+    serde_json::to_writer(&mut *out, &ws.problems)?;
+    writeln!(out, "}}")
+}
+
+pub fn glyph(v: crate::rank::Verdict) -> &'static str {
+    match v {
+        crate::rank::Verdict::Eligible => "✔",
+        crate::rank::Verdict::Possible => "?",
+        crate::rank::Verdict::Ineligible => "✖",
+    }
+}
+
+/// Writes the plain-text report, at most `width` columns wide.
+pub fn write_table(ws: &Workspace, as_of: NaiveDate, width: usize, out: &mut impl Write) -> io::Result<()> {
+    let w = width.max(60);
+    writeln!(
+        out,
+        "trialmatch report — as of {as_of} — {} patients × {} studies — {} problems",
+        ws.patients.len(),
+        ws.trials.len(),
+        ws.problems.len()
+    )?;
+    for p in &ws.patients {
+        let age = crate::derive::age(p, as_of)
+            .value
+            .map_or("age ?".into(), |a| format!("{a:.0} y"));
+        let sex = match p.data.sex.as_ref().map(|s| *s.get_ref()) {
+            Some(crate::patient::Sex::Female) => "F",
+            Some(crate::patient::Sex::Male) => "M",
+            None => "sex ?",
+        };
+        writeln!(out)?;
+        let head = format!(
+            "{}  {}  ({sex}, {age})  {}",
+            sanitize(p.id()),
+            sanitize(p.name()),
+            sanitize(&p.main_diagnosis())
+        );
+        writeln!(out, "{}", truncate(&head, w))?;
+        writeln!(out, "  #  {:<16} {:<9} {:<12} {:>4} {:>4} {:>4} {:>5}  Site", "Study", "Cohort", "Verdict", "Pass", "Fail", "Unk", "Score")?;
+        for (i, m) in rank(&ws.trials, p, as_of).iter().enumerate() {
+            let t = &ws.trials[m.trial];
+            let b = m.best();
+            let line = format!(
+                "  {}  {:<16} {:<9} {} {:<10} {:>4} {:>4} {:>4} {:>4.0}%  {}",
+                i + 1,
+                truncate(&sanitize(&t.short_name), 16),
+                truncate(&sanitize(b.cohort.as_deref().unwrap_or("—")), 9),
+                glyph(b.verdict()),
+                b.verdict().as_str(),
+                b.counts.pass,
+                b.counts.fail,
+                b.counts.unknown,
+                m.score(),
+                sanitize(&t.site_line()),
+            );
+            writeln!(out, "{}", truncate(&line, w))?;
+            for r in b.results.iter().filter(|r| r.state == crate::rank::State::Fail) {
+                let c = &t.criteria[r.index];
+                let l = format!("       ✖ {} {}", c.id, sanitize(&r.reason));
+                writeln!(out, "{}", truncate(&l, w))?;
+            }
+            if b.counts.fail == 0 {
+                for r in b.results.iter().filter(|r| r.state == crate::rank::State::Unknown) {
+                    let c = &t.criteria[r.index];
+                    let l = format!("       ? {} missing: {}", c.id, sanitize(&r.missing.join(", ")));
+                    writeln!(out, "{}", truncate(&l, w))?;
+                }
+            }
+        }
+    }
+    if !ws.problems.is_empty() {
+        writeln!(out, "\nProblems:")?;
+        for p in &ws.problems {
+            writeln!(out, "  {}", truncate(&sanitize(&p.to_string()), w - 2))?;
+        }
+    }
+    let _ = NOT_STATED;
+    Ok(())
+}

@@ -1,0 +1,89 @@
+//! Trials: the file format (`model`), the rule language (`syntax` → `rule`), and `load_trial`,
+//! which turns one trial file into a compiled [`Trial`] or a list of problems.
+
+pub mod model;
+pub mod rule;
+pub mod syntax;
+pub mod words;
+
+pub use model::*;
+pub use rule::Rule;
+
+use crate::patient::line_col;
+use crate::problem::Problem;
+use std::collections::HashSet;
+
+/// Parses and compiles one trial file. Criteria whose rule does not compile are reported and
+/// left out of the trial, so a typo in one rule never hides the rest.
+pub fn load_trial(file: &str, src: &str) -> (Option<Trial>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let parsed: TrialFile = match toml::from_str(src) {
+        Ok(t) => t,
+        Err(e) => {
+            problems.push(crate::load::toml_problem(file, src, &e));
+            return (None, problems);
+        }
+    };
+    let cohort_ids: HashSet<&str> = parsed.cohort.iter().map(|c| c.id.as_str()).collect();
+    let mut seen = HashSet::new();
+    let mut criteria = Vec::new();
+    for c in &parsed.criterion {
+        let (line, col) = line_col(src, c.rule.span().start);
+        if !seen.insert(c.id.clone()) {
+            problems.push(Problem::at(file, line, col, format!("criterion {}: duplicate id", c.id)));
+            continue;
+        }
+        let cohort = c.cohort.get_ref();
+        let cohort = if cohort == "common" {
+            None
+        } else if cohort_ids.contains(cohort.as_str()) {
+            Some(cohort.clone())
+        } else {
+            let (l, cl) = line_col(src, c.cohort.span().start);
+            problems.push(Problem::at(
+                file,
+                l,
+                cl,
+                format!("criterion {}: cohort '{cohort}' is not declared in a [[cohort]] table", c.id),
+            ));
+            continue;
+        };
+        match rule::compile(c.rule.get_ref()) {
+            Ok(r) => criteria.push(Criterion {
+                id: c.id.clone(),
+                kind: c.kind,
+                cohort,
+                text: c.text.clone(),
+                rule_text: c.rule.get_ref().clone(),
+                rule: r,
+                note: c.note.clone(),
+            }),
+            Err(e) => {
+                // The string's opening quote(s) come before the rule text.
+                let quote = if src[c.rule.span().start..].starts_with("'''")
+                    || src[c.rule.span().start..].starts_with("\"\"\"")
+                {
+                    3
+                } else {
+                    1
+                };
+                let (l, cl) = line_col(src, c.rule.span().start + quote + e.offset);
+                problems.push(Problem::at(file, l, cl, format!("criterion {} rule: {}", c.id, e.message)));
+            }
+        }
+    }
+    let trial = Trial {
+        id: parsed.id.get_ref().clone(),
+        short_name: parsed.short_name,
+        title: parsed.title,
+        file: file.to_string(),
+        sources: parsed.sources,
+        meta: parsed.meta,
+        sites: parsed.site,
+        contacts: parsed.contact,
+        external_facts: parsed.external_fact,
+        cohorts: parsed.cohort,
+        criteria,
+    };
+    (Some(trial), problems)
+}

@@ -1,0 +1,180 @@
+//! A study as written in `trials/*.toml` (see docs/rules.md), and its compiled form.
+
+use crate::trial::rule::Rule;
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+/// Shown wherever a source does not state a fact.
+pub const NOT_STATED: &str = "not stated in source";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrialFile {
+    pub id: Spanned<String>,
+    pub short_name: String,
+    pub title: String,
+    #[serde(default)]
+    pub sources: Vec<String>,
+    #[serde(flatten)]
+    pub meta: Meta,
+    #[serde(default)]
+    pub site: Vec<Site>,
+    #[serde(default)]
+    pub contact: Vec<Contact>,
+    #[serde(default)]
+    pub external_fact: Vec<ExternalFact>,
+    #[serde(default)]
+    pub cohort: Vec<Cohort>,
+    #[serde(default)]
+    pub criterion: Vec<CriterionFile>,
+}
+
+/// Study metadata; every field optional (absent = not stated in source).
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
+pub struct Meta {
+    pub registry_id: Option<String>,
+    pub sponsor_id: Option<String>,
+    pub phase: Option<String>,
+    pub status: Option<String>,
+    pub enrollment: Option<String>,
+    pub start_date: Option<String>,
+    pub primary_completion_date: Option<String>,
+    pub completion_date: Option<String>,
+    pub last_updated: Option<String>,
+    pub sponsor: Option<String>,
+    #[serde(default)]
+    pub collaborators: Vec<String>,
+    pub principal_investigator: Option<String>,
+    #[serde(default)]
+    pub conditions: Vec<String>,
+    pub intervention: Option<String>,
+    pub lymphodepletion: Option<String>,
+    pub age_range: Option<String>,
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    pub name: String,
+    pub city: Option<String>,
+    pub region: Option<String>,
+    pub country: Option<String>,
+    pub status: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub name: String,
+    pub role: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub site: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExternalFact {
+    pub field: String,
+    pub value: String,
+    pub source: String,
+    pub confidence: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cohort {
+    pub id: String,
+    pub name: String,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Inclusion,
+    Exclusion,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Inclusion => "inclusion",
+            Kind::Exclusion => "exclusion",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CriterionFile {
+    pub id: String,
+    pub kind: Kind,
+    pub cohort: Spanned<String>,
+    pub text: String,
+    pub rule: Spanned<String>,
+    pub note: Option<String>,
+}
+
+/// One criterion, compiled.
+#[derive(Debug, Clone)]
+pub struct Criterion {
+    pub id: String,
+    pub kind: Kind,
+    /// `None` for criteria common to every cohort.
+    pub cohort: Option<String>,
+    pub text: String,
+    pub rule_text: String,
+    pub rule: Rule,
+    pub note: Option<String>,
+}
+
+/// A loaded study.
+#[derive(Debug, Clone)]
+pub struct Trial {
+    pub id: String,
+    pub short_name: String,
+    pub title: String,
+    pub file: String,
+    pub sources: Vec<String>,
+    pub meta: Meta,
+    pub sites: Vec<Site>,
+    pub contacts: Vec<Contact>,
+    pub external_facts: Vec<ExternalFact>,
+    pub cohorts: Vec<Cohort>,
+    pub criteria: Vec<Criterion>,
+}
+
+impl Trial {
+    /// Indices of the criteria that apply to a cohort (common ones first, in file order).
+    pub fn criteria_for<'a>(&'a self, cohort: Option<&'a str>) -> impl Iterator<Item = usize> + 'a {
+        self.criteria
+            .iter()
+            .enumerate()
+            .filter(move |(_, c)| c.cohort.is_none() || c.cohort.as_deref() == cohort)
+            .map(|(i, _)| i)
+    }
+
+    /// The cohorts to evaluate: each declared cohort, or one population (None).
+    pub fn cohort_ids(&self) -> Vec<Option<&str>> {
+        if self.cohorts.is_empty() {
+            vec![None]
+        } else {
+            self.cohorts.iter().map(|c| Some(c.id.as_str())).collect()
+        }
+    }
+
+    /// The first site's name and city, for one-line displays.
+    pub fn site_line(&self) -> String {
+        match self.sites.first() {
+            Some(s) => match &s.city {
+                Some(c) => format!("{}, {}", s.name, c),
+                None => s.name.clone(),
+            },
+            None => NOT_STATED.to_string(),
+        }
+    }
+}

@@ -1,0 +1,664 @@
+//! The typed rule tree a criterion evaluates, compiled once from the rule text at load time so
+//! that evaluation never re-parses or looks names up.
+
+use crate::trial::syntax::{Arg, Node, Op, SyntaxError, Value, parse};
+use crate::units::Dimension;
+use crate::vocab;
+use chrono::{Months, NaiveDate};
+
+/// A window or minimum duration such as "3 months".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub n: u32,
+    pub unit: SpanUnit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpanUnit {
+    Days,
+    Weeks,
+    Months,
+    Years,
+}
+
+impl Span {
+    /// The date `self` before `date` (calendar months and years).
+    pub fn before(self, date: NaiveDate) -> NaiveDate {
+        let back = match self.unit {
+            SpanUnit::Days => date.checked_sub_days(chrono::Days::new(u64::from(self.n))),
+            SpanUnit::Weeks => date.checked_sub_days(chrono::Days::new(u64::from(self.n) * 7)),
+            SpanUnit::Months => date.checked_sub_months(Months::new(self.n)),
+            SpanUnit::Years => date.checked_sub_months(Months::new(self.n * 12)),
+        };
+        back.unwrap_or(NaiveDate::MIN)
+    }
+
+    pub fn text(self) -> String {
+        let word = match self.unit {
+            SpanUnit::Days => "day",
+            SpanUnit::Weeks => "week",
+            SpanUnit::Months => "month",
+            SpanUnit::Years => "year",
+        };
+        format!("{} {}{}", self.n, word, if self.n == 1 { "" } else { "s" })
+    }
+}
+
+fn parse_span(s: &str) -> Option<Span> {
+    let mut it = s.split_whitespace();
+    let n: u32 = it.next()?.parse().ok()?;
+    let unit = match it.next()?.trim_end_matches('s') {
+        "day" => SpanUnit::Days,
+        "week" => SpanUnit::Weeks,
+        "month" => SpanUnit::Months,
+        "year" => SpanUnit::Years,
+        _ => return None,
+    };
+    if it.next().is_some() {
+        return None;
+    }
+    Some(Span { n, unit })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flag {
+    Pregnant,
+    Lactating,
+    PlanningPregnancy,
+    ChildbearingPotential,
+    ContraceptionAgreed,
+    PartnerChildbearingPotential,
+    ConsentSigned,
+    EchoStructureNormal,
+    EcgNormal,
+    HemodynamicallyStable,
+    UncontrolledBp,
+    RenalReplacement,
+}
+
+pub const FLAGS: &[(&str, Flag)] = &[
+    ("pregnant", Flag::Pregnant),
+    ("lactating", Flag::Lactating),
+    ("planning_pregnancy", Flag::PlanningPregnancy),
+    ("childbearing_potential", Flag::ChildbearingPotential),
+    ("contraception_agreed", Flag::ContraceptionAgreed),
+    (
+        "partner_childbearing_potential",
+        Flag::PartnerChildbearingPotential,
+    ),
+    ("consent_signed", Flag::ConsentSigned),
+    ("echo_structure_normal", Flag::EchoStructureNormal),
+    ("ecg_normal", Flag::EcgNormal),
+    ("hemodynamically_stable", Flag::HemodynamicallyStable),
+    ("uncontrolled_bp", Flag::UncontrolledBp),
+    ("renal_replacement", Flag::RenalReplacement),
+];
+
+impl Flag {
+    pub fn name(self) -> &'static str {
+        FLAGS
+            .iter()
+            .find(|(_, f)| *f == self)
+            .map_or("flag", |(n, _)| n)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DiagnosisFilter {
+    pub code: String,
+    pub criteria: Vec<String>,
+    pub for_at_least: Option<Span>,
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TreatFilter {
+    pub classes: Vec<String>,
+    pub drugs: Vec<String>,
+    pub outcomes: Vec<String>,
+    pub routes: Vec<String>,
+    pub within: Option<Span>,
+    pub min_duration: Option<Span>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConditionFilter {
+    pub category: String,
+    pub status: Vec<String>,
+    pub status_not: Vec<String>,
+    pub tags: Vec<String>,
+    pub tags_not: Vec<String>,
+    pub severity: Vec<String>,
+    pub within: Option<Span>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AllergyFilter {
+    pub to: Vec<String>,
+    pub severity: Vec<String>,
+}
+
+/// A numeric fact a comparison reads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Num {
+    Age,
+    Lab(String, Dimension),
+    Xuln(String),
+    Crcl,
+    Egfr,
+    Score(String),
+    Lvef,
+    Spo2,
+    Ecog,
+    Nyha,
+    AcrClass,
+    SurvivalWeeks,
+    CountTreated(TreatFilter),
+    Titre(String),
+}
+
+/// A compiled rule.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rule {
+    All(Vec<Rule>),
+    Any(Vec<Rule>),
+    Not(Box<Rule>),
+    AtLeast(usize, Vec<Rule>),
+    Attested,
+    Female,
+    Male,
+    Flag(Flag),
+    Diagnosis(DiagnosisFilter),
+    Treated(TreatFilter),
+    Has(ConditionFilter),
+    Allergic(AllergyFilter),
+    LabResult {
+        lab: String,
+        positive: bool,
+        within: Option<Span>,
+    },
+    TrialTreatment(Option<Span>),
+    /// `num op threshold`, the threshold in the fact's canonical unit; `shown` is as written.
+    Compare {
+        num: Num,
+        op: Op,
+        threshold: f64,
+        shown: String,
+    },
+}
+
+/// Parses and compiles rule text.
+pub fn compile(src: &str) -> Result<Rule, SyntaxError> {
+    to_rule(&parse(src)?)
+}
+
+fn err<T>(offset: usize, message: impl Into<String>) -> Result<T, SyntaxError> {
+    Err(SyntaxError {
+        offset,
+        message: message.into(),
+    })
+}
+
+fn unknown_name(offset: usize, what: &str, name: &str, known: &[&str]) -> SyntaxError {
+    let hint = vocab::suggest(name, known)
+        .map(|s| format!(" (did you mean '{s}'?)"))
+        .unwrap_or_default();
+    SyntaxError {
+        offset,
+        message: format!("unknown {what} '{name}'{hint}"),
+    }
+}
+
+const BOOLEAN_NAMES: &[&str] = &[
+    "all",
+    "any",
+    "not",
+    "at_least",
+    "attested",
+    "female",
+    "male",
+    "diagnosis",
+    "treated",
+    "has",
+    "allergic",
+    "positive",
+    "negative",
+    "trial_treatment",
+];
+
+const NUMERIC_NAMES: &[&str] = &[
+    "age",
+    "lab",
+    "xuln",
+    "crcl",
+    "egfr",
+    "score",
+    "lvef",
+    "spo2",
+    "ecog",
+    "nyha",
+    "acr_class",
+    "survival_weeks",
+    "count_treated",
+    "titre",
+];
+
+fn to_rule(node: &Node) -> Result<Rule, SyntaxError> {
+    match node {
+        Node::And(parts) => Ok(Rule::All(
+            parts.iter().map(to_rule).collect::<Result<_, _>>()?,
+        )),
+        Node::Or(parts) => Ok(Rule::Any(
+            parts.iter().map(to_rule).collect::<Result<_, _>>()?,
+        )),
+        Node::Not(inner) => Ok(Rule::Not(Box::new(to_rule(inner)?))),
+        Node::Number(_, offset) => err(*offset, "a number is not a condition"),
+        Node::Compare {
+            left,
+            op,
+            value,
+            unit,
+            offset,
+        } => compare(left, *op, *value, unit.as_deref(), *offset),
+        Node::Call { name, args, offset } => call(name, args.as_deref(), *offset),
+    }
+}
+
+fn compare(
+    left: &Node,
+    op: Op,
+    value: f64,
+    unit: Option<&str>,
+    offset: usize,
+) -> Result<Rule, SyntaxError> {
+    let Node::Call {
+        name,
+        args,
+        offset: at,
+    } = left
+    else {
+        return err(offset, "the left side of a comparison must be a numeric fact");
+    };
+    let num = numeric(name, args.as_deref(), *at)?;
+    let dim = match &num {
+        Num::Lab(_, d) => Some(*d),
+        Num::Crcl => Some(Dimension::Crcl),
+        Num::Egfr => Some(Dimension::Egfr),
+        _ => None,
+    };
+    let threshold = match (dim, unit) {
+        (Some(d), Some(u)) => d.to_canonical(value, u).map_err(|m| SyntaxError {
+            offset,
+            message: m,
+        })?,
+        (Some(d), None) => {
+            return err(
+                offset,
+                format!("this comparison needs a unit, e.g. \"{}\"", d.canonical()),
+            );
+        }
+        (None, Some(u)) => {
+            return err(
+                offset,
+                format!("'{name}' has no unit; remove \"{u}\" from the comparison"),
+            );
+        }
+        (None, None) => value,
+    };
+    let shown = match unit {
+        Some(u) => format!("{} {} {}", op.symbol(), fmt_num(value), u),
+        None => format!("{} {}", op.symbol(), fmt_num(value)),
+    };
+    Ok(Rule::Compare {
+        num,
+        op,
+        threshold,
+        shown,
+    })
+}
+
+/// Formats a number without trailing zeros.
+pub fn fmt_num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else {
+        let s = format!("{v:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+fn numeric(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Num, SyntaxError> {
+    let plain = |n: Num| -> Result<Num, SyntaxError> {
+        if args.is_some() {
+            err(offset, format!("'{name}' takes no arguments"))
+        } else {
+            Ok(n)
+        }
+    };
+    match name {
+        "age" => plain(Num::Age),
+        "crcl" => plain(Num::Crcl),
+        "egfr" => plain(Num::Egfr),
+        "lvef" => plain(Num::Lvef),
+        "spo2" => plain(Num::Spo2),
+        "ecog" => plain(Num::Ecog),
+        "nyha" => plain(Num::Nyha),
+        "acr_class" => plain(Num::AcrClass),
+        "survival_weeks" => plain(Num::SurvivalWeeks),
+        "lab" => {
+            let lab = single_name(name, args, offset)?;
+            let dim = vocab::lab_dimension(&lab).ok_or_else(|| {
+                let known: Vec<&str> = vocab::NUMERIC_LABS.iter().map(|(n, _)| *n).collect();
+                unknown_name(offset, "numeric lab", &lab, &known)
+            })?;
+            Ok(Num::Lab(lab, dim))
+        }
+        "xuln" => {
+            let lab = single_name(name, args, offset)?;
+            if vocab::lab_dimension(&lab).is_none() {
+                let known: Vec<&str> = vocab::NUMERIC_LABS.iter().map(|(n, _)| *n).collect();
+                return Err(unknown_name(offset, "numeric lab", &lab, &known));
+            }
+            Ok(Num::Xuln(lab))
+        }
+        "titre" => {
+            let lab = single_name(name, args, offset)?;
+            if !vocab::QUALITATIVE_LABS.contains(&lab.as_str()) {
+                return Err(unknown_name(offset, "lab", &lab, vocab::QUALITATIVE_LABS));
+            }
+            Ok(Num::Titre(lab))
+        }
+        "score" => {
+            let s = single_name(name, args, offset)?;
+            if !vocab::SCORES.contains(&s.as_str()) {
+                return Err(unknown_name(offset, "score", &s, vocab::SCORES));
+            }
+            Ok(Num::Score(s))
+        }
+        "count_treated" => Ok(Num::CountTreated(treat_filter(args.unwrap_or(&[]), offset)?)),
+        other => {
+            let mut known = NUMERIC_NAMES.to_vec();
+            known.extend_from_slice(BOOLEAN_NAMES);
+            if BOOLEAN_NAMES.contains(&other) || FLAGS.iter().any(|(n, _)| *n == other) {
+                err(offset, format!("'{other}' is a condition, not a number"))
+            } else {
+                Err(unknown_name(offset, "numeric fact", other, NUMERIC_NAMES))
+            }
+        }
+    }
+}
+
+fn single_name(func: &str, args: Option<&[Arg]>, offset: usize) -> Result<String, SyntaxError> {
+    match args {
+        Some([Arg::Positional(Node::Call { name, args: None, .. })]) => Ok(name.clone()),
+        _ => err(offset, format!("'{func}' takes one name, e.g. {func}(alt)")),
+    }
+}
+
+fn call(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Rule, SyntaxError> {
+    if let Some((_, flag)) = FLAGS.iter().find(|(n, _)| *n == name) {
+        if args.is_some() {
+            return err(offset, format!("'{name}' takes no arguments"));
+        }
+        return Ok(Rule::Flag(*flag));
+    }
+    let list = args.unwrap_or(&[]);
+    match name {
+        "attested" | "female" | "male" if args.is_some() => {
+            err(offset, format!("'{name}' takes no arguments"))
+        }
+        "attested" => Ok(Rule::Attested),
+        "female" => Ok(Rule::Female),
+        "male" => Ok(Rule::Male),
+        "all" | "any" | "not" => {
+            let parts = positional_rules(list, offset)?;
+            if parts.is_empty() {
+                return err(offset, format!("'{name}' needs at least one condition"));
+            }
+            Ok(match name {
+                "all" => Rule::All(parts),
+                "any" => Rule::Any(parts),
+                _ if parts.len() == 1 => Rule::Not(Box::new(parts.into_iter().next().unwrap_or(Rule::Attested))),
+                _ => return err(offset, "'not' takes exactly one condition"),
+            })
+        }
+        "at_least" => {
+            let Some(Arg::Positional(Node::Number(n, _))) = list.first() else {
+                return err(offset, "at_least needs a count first, e.g. at_least(2, a, b, c)");
+            };
+            let parts = positional_rules(&list[1..], offset)?;
+            let n = *n as usize;
+            if n == 0 || n > parts.len() {
+                return err(offset, format!("at_least({n}, ...) needs between 1 and {} conditions", parts.len()));
+            }
+            Ok(Rule::AtLeast(n, parts))
+        }
+        "diagnosis" => {
+            let (code, kws) = head_name(name, list, offset)?;
+            if !vocab::DIAGNOSES.contains(&code.as_str()) {
+                return Err(unknown_name(offset, "diagnosis code", &code, vocab::DIAGNOSES));
+            }
+            let mut f = DiagnosisFilter {
+                code,
+                ..Default::default()
+            };
+            for (k, v, at) in kws {
+                match k.as_str() {
+                    "criteria" => f.criteria = strings(&v, at)?,
+                    "for" => f.for_at_least = Some(span(&v, at)?),
+                    "tags" => f.tags = strings(&v, at)?,
+                    _ => return Err(unknown_name(at, "argument of diagnosis", &k, &["criteria", "for", "tags"])),
+                }
+            }
+            Ok(Rule::Diagnosis(f))
+        }
+        "treated" => Ok(Rule::Treated(treat_filter(list, offset)?)),
+        "has" => {
+            let (category, kws) = head_name(name, list, offset)?;
+            if !vocab::CATEGORIES.contains(&category.as_str()) {
+                return Err(unknown_name(offset, "condition category", &category, vocab::CATEGORIES));
+            }
+            let mut f = ConditionFilter {
+                category,
+                ..Default::default()
+            };
+            for (k, v, at) in kws {
+                match k.as_str() {
+                    "status" => f.status = checked_words(&v, at, "status", vocab::STATUSES)?,
+                    "status_not" => f.status_not = checked_words(&v, at, "status", vocab::STATUSES)?,
+                    "tags" => f.tags = strings(&v, at)?,
+                    "tags_not" => f.tags_not = strings(&v, at)?,
+                    "severity" => f.severity = checked_words(&v, at, "severity", vocab::SEVERITIES)?,
+                    "within" => f.within = Some(span(&v, at)?),
+                    _ => {
+                        return Err(unknown_name(
+                            at,
+                            "argument of has",
+                            &k,
+                            &["status", "status_not", "tags", "tags_not", "severity", "within"],
+                        ));
+                    }
+                }
+            }
+            Ok(Rule::Has(f))
+        }
+        "allergic" => {
+            let mut f = AllergyFilter::default();
+            for arg in list {
+                let Arg::Keyword(k, v, at) = arg else {
+                    return err(offset, "allergic takes only to=[..] and severity=[..]");
+                };
+                match k.as_str() {
+                    "to" => f.to = strings(v, *at)?.into_iter().map(|s| s.to_lowercase()).collect(),
+                    "severity" => f.severity = checked_words(v, *at, "severity", vocab::SEVERITIES)?,
+                    _ => return Err(unknown_name(*at, "argument of allergic", k, &["to", "severity"])),
+                }
+            }
+            Ok(Rule::Allergic(f))
+        }
+        "positive" | "negative" => {
+            let (lab, kws) = head_name(name, list, offset)?;
+            if !vocab::is_lab(&lab) {
+                return Err(unknown_name(offset, "lab", &lab, vocab::QUALITATIVE_LABS));
+            }
+            let mut within = None;
+            for (k, v, at) in kws {
+                match k.as_str() {
+                    "within" => within = Some(span(&v, at)?),
+                    _ => return Err(unknown_name(at, "argument", &k, &["within"])),
+                }
+            }
+            Ok(Rule::LabResult {
+                lab,
+                positive: name == "positive",
+                within,
+            })
+        }
+        "trial_treatment" => {
+            let mut within = None;
+            for arg in list {
+                match arg {
+                    Arg::Keyword(k, v, at) if k == "within" => within = Some(span(v, *at)?),
+                    _ => return err(offset, "trial_treatment takes only within=\"...\""),
+                }
+            }
+            Ok(Rule::TrialTreatment(within))
+        }
+        other => {
+            if NUMERIC_NAMES.contains(&other) {
+                return err(offset, format!("'{other}' is a number: compare it, e.g. {other} >= 1"));
+            }
+            let mut known = BOOLEAN_NAMES.to_vec();
+            known.extend(FLAGS.iter().map(|(n, _)| *n));
+            Err(unknown_name(offset, "condition", other, &known))
+        }
+    }
+}
+
+fn positional_rules(list: &[Arg], offset: usize) -> Result<Vec<Rule>, SyntaxError> {
+    list.iter()
+        .map(|a| match a {
+            Arg::Positional(n) => to_rule(n),
+            Arg::Keyword(k, _, at) => err(*at, format!("unexpected '{k}=' here")),
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| if e.offset == 0 { SyntaxError { offset, ..e } } else { e })
+}
+
+type Keywords = Vec<(String, Value, usize)>;
+
+/// Splits `f(name, k=v, ...)` into the leading name and the keyword arguments.
+fn head_name(func: &str, list: &[Arg], offset: usize) -> Result<(String, Keywords), SyntaxError> {
+    let Some(Arg::Positional(Node::Call {
+        name, args: None, ..
+    })) = list.first()
+    else {
+        return err(offset, format!("'{func}' needs a name first, e.g. {func}(something, ...)"));
+    };
+    let mut kws = Vec::new();
+    for a in &list[1..] {
+        match a {
+            Arg::Keyword(k, v, at) => kws.push((k.clone(), v.clone(), *at)),
+            Arg::Positional(_) => return err(offset, format!("'{func}' takes one name, then key=value arguments")),
+        }
+    }
+    Ok((name.clone(), kws))
+}
+
+fn treat_filter(list: &[Arg], offset: usize) -> Result<TreatFilter, SyntaxError> {
+    let mut f = TreatFilter::default();
+    for arg in list {
+        let Arg::Keyword(k, v, at) = arg else {
+            return err(offset, "treated takes key=value arguments: class, drug, outcome, route, within, min_duration");
+        };
+        let at = *at;
+        match k.as_str() {
+            "class" => f.classes = checked_words(&v, at, "treatment class", vocab::CLASSES)?,
+            "drug" => f.drugs = strings(&v, at)?.into_iter().map(|s| s.to_lowercase()).collect(),
+            "outcome" => f.outcomes = checked_words(&v, at, "treatment outcome", vocab::OUTCOMES)?,
+            "route" => f.routes = strings(&v, at)?.into_iter().map(|s| s.to_lowercase()).collect(),
+            "within" => f.within = Some(span(&v, at)?),
+            "min_duration" => f.min_duration = Some(span(&v, at)?),
+            _ => {
+                return Err(unknown_name(
+                    at,
+                    "argument of treated",
+                    k,
+                    &["class", "drug", "outcome", "route", "within", "min_duration"],
+                ));
+            }
+        }
+    }
+    Ok(f)
+}
+
+fn strings(v: &Value, at: usize) -> Result<Vec<String>, SyntaxError> {
+    match v {
+        Value::Text(s) | Value::Name(s) => Ok(vec![s.clone()]),
+        Value::List(items) => items
+            .iter()
+            .map(|i| match i {
+                Value::Text(s) | Value::Name(s) => Ok(s.clone()),
+                _ => err(at, "expected a list of names or \"strings\""),
+            })
+            .collect(),
+        _ => err(at, "expected a name, a \"string\" or a list of them"),
+    }
+}
+
+fn checked_words(v: &Value, at: usize, what: &str, known: &[&str]) -> Result<Vec<String>, SyntaxError> {
+    let words = strings(&v, at)?;
+    for w in &words {
+        if !known.contains(&w.as_str()) {
+            return Err(unknown_name(at, what, w, known));
+        }
+    }
+    Ok(words)
+}
+
+fn span(v: &Value, at: usize) -> Result<Span, SyntaxError> {
+    match v {
+        Value::Text(s) => parse_span(s).ok_or_else(|| SyntaxError {
+            offset: at,
+            message: format!("'{s}' is not a duration like \"3 months\", \"2 weeks\" or \"7 days\""),
+        }),
+        _ => err(at, "expected a duration string like \"3 months\""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lab_thresholds_are_converted_to_canonical_units() {
+        let r = compile(r#"lab(hemoglobin) >= 6 "g/dL""#).unwrap();
+        let Rule::Compare { threshold, shown, .. } = r else {
+            panic!()
+        };
+        assert!((threshold - 60.0).abs() < 1e-9);
+        assert_eq!(shown, "≥ 6 g/dL");
+    }
+
+    #[test]
+    fn unknown_names_get_suggestions() {
+        let e = compile("has(malignency)").unwrap_err();
+        assert!(e.message.contains("did you mean 'malignancy'"), "{}", e.message);
+        let e = compile("lab(hemoglobin) >= 60").unwrap_err();
+        assert!(e.message.contains("needs a unit"), "{}", e.message);
+        let e = compile(r#"lab(hemoglobin) >= 60 "furlongs""#).unwrap_err();
+        assert!(e.message.contains("not recognised"), "{}", e.message);
+        assert!(compile("treated(within=\"3 fortnights\")").is_err());
+        assert!(compile("agee >= 3").is_err());
+    }
+
+    #[test]
+    fn spans_count_back_calendar_months() {
+        let d = NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
+        let s = parse_span("1 month").unwrap();
+        assert_eq!(s.before(d), NaiveDate::from_ymd_opt(2026, 2, 28).unwrap());
+        assert_eq!(parse_span("2 weeks").unwrap().before(d), NaiveDate::from_ymd_opt(2026, 3, 17).unwrap());
+        assert_eq!(parse_span("1 years").unwrap().before(d), NaiveDate::from_ymd_opt(2025, 3, 31).unwrap());
+        assert!(parse_span("three months").is_none());
+    }
+}

@@ -1,0 +1,192 @@
+//! A compiled rule in plain words, and the list of patient facts it reads, for the criteria
+//! document a clinician audits the encoding from.
+
+use crate::trial::rule::{Num, Rule, TreatFilter};
+
+fn list(v: &[String], sep: &str) -> String {
+    v.join(sep)
+}
+
+fn treat_words(f: &TreatFilter) -> String {
+    let mut s = String::from("treated with ");
+    let mut what = Vec::new();
+    if !f.classes.is_empty() {
+        what.push(format!("a {}", list(&f.classes, " or ")));
+    }
+    if !f.drugs.is_empty() {
+        what.push(list(&f.drugs, " or "));
+    }
+    s.push_str(&if what.is_empty() { "anything".into() } else { what.join(" that is ") });
+    if !f.outcomes.is_empty() {
+        s.push_str(&format!(" with outcome {}", list(&f.outcomes, " or ").replace('_', " ")));
+    }
+    if !f.routes.is_empty() {
+        s.push_str(&format!(" by route {}", list(&f.routes, " or ")));
+    }
+    if let Some(d) = f.min_duration {
+        s.push_str(&format!(" for at least {}", d.text()));
+    }
+    if let Some(w) = f.within {
+        s.push_str(&format!(" at any time in the last {}", w.text()));
+    }
+    s
+}
+
+fn num_words(n: &Num) -> String {
+    match n {
+        Num::Age => "age in years".into(),
+        Num::Lab(l, _) => format!("latest {l}"),
+        Num::Xuln(l) => format!("latest {l} as a multiple of its ULN"),
+        Num::Crcl => "creatinine clearance (Cockcroft-Gault)".into(),
+        Num::Egfr => "eGFR (CKD-EPI 2021 from 18 years, bedside Schwartz below)".into(),
+        Num::Score(s) => format!("latest {s} score"),
+        Num::Lvef => "LVEF %".into(),
+        Num::Spo2 => "SpO2 %".into(),
+        Num::Ecog => "ECOG".into(),
+        Num::Nyha => "NYHA class".into(),
+        Num::AcrClass => "ACR functional class".into(),
+        Num::SurvivalWeeks => "estimated survival in weeks".into(),
+        Num::CountTreated(f) => format!("number of distinct drugs {}", treat_words(f)),
+        Num::Titre(l) => format!("{l} titre (reciprocal)"),
+    }
+}
+
+/// The rule in words.
+pub fn words(r: &Rule) -> String {
+    let join = |parts: &[Rule], sep: &str| {
+        parts
+            .iter()
+            .map(|p| match p {
+                Rule::All(_) | Rule::Any(_) | Rule::AtLeast(..) => format!("({})", words(p)),
+                _ => words(p),
+            })
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    match r {
+        Rule::All(p) => join(p, " AND "),
+        Rule::Any(p) => join(p, " OR "),
+        Rule::Not(p) => format!("NOT ({})", words(p)),
+        Rule::AtLeast(n, p) => format!("at least {n} of: {}", join(p, "; ")),
+        Rule::Attested => "a clinician attests that it is met".into(),
+        Rule::Female => "female".into(),
+        Rule::Male => "male".into(),
+        Rule::Flag(f) => f.name().replace('_', " "),
+        Rule::Diagnosis(f) => {
+            let mut s = format!("diagnosis {}", f.code.to_uppercase());
+            if !f.criteria.is_empty() {
+                s.push_str(&format!(" meeting {}", list(&f.criteria, " or ")));
+            }
+            if let Some(d) = f.for_at_least {
+                s.push_str(&format!(", diagnosed at least {} before the as-of date", d.text()));
+            }
+            if !f.tags.is_empty() {
+                s.push_str(&format!(", with {}", list(&f.tags, ", ").replace('_', " ")));
+            }
+            s
+        }
+        Rule::Treated(f) => treat_words(f),
+        Rule::Has(f) => {
+            let mut s = format!("history of {}", f.category.replace('_', " "));
+            if !f.status.is_empty() {
+                s.push_str(&format!(" with status {}", list(&f.status, " or ")));
+            }
+            if !f.status_not.is_empty() {
+                s.push_str(&format!(" whose status is not {}", list(&f.status_not, " or ")));
+            }
+            if !f.tags.is_empty() {
+                s.push_str(&format!(" tagged {}", list(&f.tags, " and ")));
+            }
+            if !f.tags_not.is_empty() {
+                s.push_str(&format!(" not tagged {}", list(&f.tags_not, " or ")));
+            }
+            if !f.severity.is_empty() {
+                s.push_str(&format!(" of severity {}", list(&f.severity, " or ")));
+            }
+            if let Some(w) = f.within {
+                s.push_str(&format!(", present at some time in the last {}", w.text()));
+            }
+            s
+        }
+        Rule::Allergic(f) => {
+            let mut s = String::from("allergy");
+            if !f.to.is_empty() {
+                s.push_str(&format!(" to {}", list(&f.to, " or ")));
+            }
+            if !f.severity.is_empty() {
+                s.push_str(&format!(" of severity {}", list(&f.severity, " or ")));
+            }
+            s
+        }
+        Rule::LabResult {
+            lab,
+            positive,
+            within,
+        } => {
+            let mut s = format!("latest {lab} is {}", if *positive { "positive" } else { "negative" });
+            if let Some(w) = within {
+                s.push_str(&format!(" (result from the last {})", w.text()));
+            }
+            s
+        }
+        Rule::TrialTreatment(w) => match w {
+            Some(w) => format!("received clinical-trial treatment in the last {}", w.text()),
+            None => "received clinical-trial treatment".into(),
+        },
+        Rule::Compare { num, shown, .. } => format!("{} {shown}", num_words(num)),
+    }
+}
+
+/// The patient facts a rule reads, without repeats.
+pub fn facts(r: &Rule) -> Vec<String> {
+    let mut out = Vec::new();
+    collect(r, &mut out);
+    out
+}
+
+fn push(out: &mut Vec<String>, s: impl Into<String>) {
+    let s = s.into();
+    if !out.contains(&s) {
+        out.push(s);
+    }
+}
+
+fn collect(r: &Rule, out: &mut Vec<String>) {
+    match r {
+        Rule::All(p) | Rule::Any(p) | Rule::AtLeast(_, p) => p.iter().for_each(|x| collect(x, out)),
+        Rule::Not(p) => collect(p, out),
+        Rule::Attested => push(out, "attestation"),
+        Rule::Female | Rule::Male => push(out, "sex"),
+        Rule::Flag(f) => push(out, f.name()),
+        Rule::Diagnosis(_) => push(out, "diagnosis (code, criteria, date, tags); checked.diagnoses"),
+        Rule::Treated(_) => push(out, "treatment (drug, classes, dates, outcome); checked.treatments"),
+        Rule::Has(f) => push(out, format!("condition {}; checked.conditions", f.category)),
+        Rule::Allergic(_) => push(out, "allergy; checked.allergies"),
+        Rule::LabResult { lab, .. } => push(out, format!("lab {lab} (result, date)")),
+        Rule::TrialTreatment(_) => push(out, "trial_participation; checked.trials"),
+        Rule::Compare { num, .. } => match num {
+            Num::Age => push(out, "dob"),
+            Num::Lab(l, _) => push(out, format!("lab {l} (value, unit, date)")),
+            Num::Xuln(l) => push(out, format!("lab {l} (value, unit, ULN)")),
+            Num::Crcl => {
+                for f in ["dob", "sex", "weight", "lab creatinine (value, unit, date)"] {
+                    push(out, f);
+                }
+            }
+            Num::Egfr => {
+                for f in ["dob", "sex", "height (under 18)", "lab creatinine (value, unit, date)"] {
+                    push(out, f);
+                }
+            }
+            Num::Score(s) => push(out, format!("score {s}")),
+            Num::Lvef => push(out, "cardiac.lvef"),
+            Num::Spo2 => push(out, "status.spo2"),
+            Num::Ecog => push(out, "status.ecog"),
+            Num::Nyha => push(out, "cardiac.nyha"),
+            Num::AcrClass => push(out, "status.acr_functional_class"),
+            Num::SurvivalWeeks => push(out, "status.estimated_survival_weeks"),
+            Num::CountTreated(_) => push(out, "treatment (drug, classes, dates, outcome); checked.treatments"),
+            Num::Titre(l) => push(out, format!("lab {l} (titre, method)")),
+        },
+    }
+}

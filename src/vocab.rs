@@ -1,0 +1,265 @@
+//! The shared vocabulary of trial rules and patient files: lab names and their units, score
+//! names, diagnosis codes, treatment classes, condition categories and a small drug catalogue.
+
+use crate::units::Dimension;
+
+/// Numeric labs and the dimension their values are measured in.
+pub const NUMERIC_LABS: &[(&str, Dimension)] = &[
+    ("creatinine", Dimension::Creatinine),
+    ("alt", Dimension::Enzyme),
+    ("ast", Dimension::Enzyme),
+    ("ck", Dimension::Enzyme),
+    ("aldolase", Dimension::Enzyme),
+    ("ldh", Dimension::Enzyme),
+    ("tbil", Dimension::Bilirubin),
+    ("wbc", Dimension::CellCount),
+    ("neutrophils", Dimension::CellCount),
+    ("lymphocytes", Dimension::CellCount),
+    ("platelets", Dimension::CellCount),
+    ("hemoglobin", Dimension::Hemoglobin),
+    ("inr", Dimension::Ratio),
+    ("pt", Dimension::Seconds),
+    ("crp", Dimension::Crp),
+    ("esr", Dimension::Esr),
+    ("urine_protein_24h", Dimension::UrineProtein24h),
+    ("upcr", Dimension::Upcr),
+    ("fvc_pct", Dimension::PercentPredicted),
+    ("dlco_pct", Dimension::PercentPredicted),
+    ("serum_hcg", Dimension::Hcg),
+];
+
+/// Labs reported qualitatively (positive/negative), possibly with a value, ULN or titre.
+pub const QUALITATIVE_LABS: &[&str] = &[
+    "ana",
+    "anti_dsdna",
+    "anti_sm",
+    "myositis_antibody",
+    "hbsag",
+    "hbcab",
+    "hbv_dna",
+    "hcv_ab",
+    "hcv_rna",
+    "hiv_ab",
+    "syphilis",
+    "serum_hcg",
+    "pregnancy_test",
+];
+
+pub const SCORES: &[&str] = &[
+    "sledai2k",
+    "bilag_a",
+    "bilag_b",
+    "essdai",
+    "das28_esr",
+    "das28_crp",
+    "cdai",
+    "sjc66",
+    "tjc68",
+    "mmt8",
+    "haq",
+    "phga",
+    "ptga",
+    "extramuscular",
+    "mrss",
+    "mrss_change_pct",
+    "fvc_change_pct",
+    "dlco_change_pct",
+    "sharp_change_1y",
+    "egfr_decline_pct_3m",
+];
+
+pub const DIAGNOSES: &[&str] = &[
+    "ra",
+    "asys",
+    "sle",
+    "pss",
+    "ssc",
+    "iim",
+    "dm",
+    "pm",
+    "nm",
+    "srns",
+    "igan",
+    "ild",
+    "lupus_nephritis",
+    "drug_induced_lupus",
+];
+
+pub const CLASSES: &[&str] = &[
+    "csDMARD",
+    "bDMARD",
+    "tsDMARD",
+    "glucocorticoid",
+    "immunosuppressant",
+    "antimalarial",
+    "calcineurin_inhibitor",
+    "biologic",
+    "b_cell_targeted",
+    "csf",
+    "ace_inhibitor",
+    "arb",
+    "experimental",
+    "iv_antibiotic",
+    "antiviral",
+    "antifungal",
+];
+
+pub const OUTCOMES: &[&str] = &[
+    "no_response",
+    "lost_response",
+    "intolerance",
+    "response",
+    "relapse",
+    "ongoing",
+];
+
+pub const CATEGORIES: &[&str] = &[
+    "bone_marrow_failure",
+    "infection",
+    "heart_failure",
+    "unstable_angina",
+    "angina",
+    "myocardial_infarction",
+    "arrhythmia",
+    "heart_disease",
+    "cns_disease",
+    "malignancy",
+    "bleeding_disorder",
+    "immunodeficiency",
+    "herpes_infection",
+    "varicella_zoster",
+    "skin_disease",
+    "drug_induced_lupus",
+    "cirrhosis",
+    "aplastic_anemia",
+    "mds",
+    "mpd",
+    "end_stage_renal_failure",
+    "mental_illness",
+    "cognitive_impairment",
+    "drug_induced_myositis",
+    "inclusion_body_myositis",
+    "tumor_associated_myositis",
+    "macrophage_activation_syndrome",
+    "interstitial_lung_disease",
+    "serious_lung_lesion",
+    "gilbert_syndrome",
+    "major_medical_condition",
+    "secondary_igan_cause",
+];
+
+pub const STATUSES: &[&str] = &[
+    "active",
+    "controlled",
+    "uncontrolled",
+    "inactive",
+    "cured",
+    "resolved",
+];
+
+pub const SEVERITIES: &[&str] = &["mild", "moderate", "severe"];
+
+/// Drug names (lower case) and the classes they belong to, used when a treatment entry in a
+/// patient file gives no classes of its own.
+pub const DRUGS: &[(&str, &[&str])] = &[
+    ("methotrexate", &["csDMARD", "immunosuppressant"]),
+    ("leflunomide", &["csDMARD", "immunosuppressant"]),
+    ("sulfasalazine", &["csDMARD"]),
+    ("hydroxychloroquine", &["csDMARD", "antimalarial"]),
+    ("chloroquine", &["csDMARD", "antimalarial"]),
+    ("iguratimod", &["csDMARD"]),
+    ("prednisone", &["glucocorticoid"]),
+    ("prednisolone", &["glucocorticoid"]),
+    ("methylprednisolone", &["glucocorticoid"]),
+    ("dexamethasone", &["glucocorticoid"]),
+    ("cyclophosphamide", &["immunosuppressant"]),
+    ("mycophenolate mofetil", &["immunosuppressant"]),
+    ("mycophenolate", &["immunosuppressant"]),
+    ("azathioprine", &["immunosuppressant"]),
+    ("tacrolimus", &["immunosuppressant", "calcineurin_inhibitor"]),
+    ("cyclosporine", &["immunosuppressant", "calcineurin_inhibitor"]),
+    ("ciclosporin", &["immunosuppressant", "calcineurin_inhibitor"]),
+    ("sirolimus", &["immunosuppressant"]),
+    ("adalimumab", &["bDMARD", "biologic"]),
+    ("etanercept", &["bDMARD", "biologic"]),
+    ("infliximab", &["bDMARD", "biologic"]),
+    ("golimumab", &["bDMARD", "biologic"]),
+    ("certolizumab", &["bDMARD", "biologic"]),
+    ("tocilizumab", &["bDMARD", "biologic"]),
+    ("sarilumab", &["bDMARD", "biologic"]),
+    ("abatacept", &["bDMARD", "biologic"]),
+    ("rituximab", &["bDMARD", "biologic", "b_cell_targeted"]),
+    ("belimumab", &["biologic", "b_cell_targeted"]),
+    ("telitacicept", &["biologic", "b_cell_targeted"]),
+    ("obinutuzumab", &["biologic", "b_cell_targeted"]),
+    ("anifrolumab", &["biologic"]),
+    ("tofacitinib", &["tsDMARD"]),
+    ("baricitinib", &["tsDMARD"]),
+    ("upadacitinib", &["tsDMARD"]),
+    ("filgrastim", &["csf"]),
+    ("pegfilgrastim", &["csf"]),
+    ("enalapril", &["ace_inhibitor"]),
+    ("lisinopril", &["ace_inhibitor"]),
+    ("benazepril", &["ace_inhibitor"]),
+    ("losartan", &["arb"]),
+    ("valsartan", &["arb"]),
+    ("irbesartan", &["arb"]),
+];
+
+/// Classes of a drug from the catalogue (case-insensitive), empty when unknown.
+pub fn drug_classes(drug: &str) -> &'static [&'static str] {
+    let d = drug.trim().to_lowercase();
+    DRUGS
+        .iter()
+        .find(|(name, _)| *name == d)
+        .map_or(&[], |(_, c)| c)
+}
+
+pub fn lab_dimension(name: &str) -> Option<Dimension> {
+    NUMERIC_LABS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, d)| *d)
+}
+
+pub fn is_lab(name: &str) -> bool {
+    lab_dimension(name).is_some() || QUALITATIVE_LABS.contains(&name)
+}
+
+/// The known word closest to `word` (edit distance ≤ 2), for "did you mean" hints.
+pub fn suggest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (edit_distance(word, k), *k))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogue_and_suggestions() {
+        assert!(drug_classes("Rituximab").contains(&"b_cell_targeted"));
+        assert!(drug_classes("unknownumab").is_empty());
+        assert_eq!(suggest("malignency", CATEGORIES), Some("malignancy"));
+        assert_eq!(suggest("zzzzzz", CATEGORIES), None);
+        assert_eq!(lab_dimension("hemoglobin"), Some(Dimension::Hemoglobin));
+    }
+}
