@@ -5,6 +5,7 @@ pub mod criteria_doc;
 pub mod derive;
 pub mod eval;
 pub mod load;
+pub mod missing;
 pub mod patient;
 pub mod problem;
 pub mod rank;

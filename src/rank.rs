@@ -203,3 +203,8 @@ pub fn rank(trials: &[Trial], p: &Profile, as_of: NaiveDate) -> Vec<TrialMatch> 
     });
     m
 }
+
+/// Ranks every patient's studies; index-aligned with `patients`.
+pub fn rank_all(trials: &[Trial], patients: &[Profile], as_of: NaiveDate) -> Vec<Vec<TrialMatch>> {
+    patients.iter().map(|p| rank(trials, p, as_of)).collect()
+}
