@@ -273,13 +273,14 @@ fn lab_fact(c: &mut Checker, spanned: &Spanned<Lab>) -> Option<LabFact> {
             value = Some(Err(format!("{} value {v} is impossible", l.name)));
         } else {
             match (dim, &l.unit) {
-                (Some(d), Some(u)) => match d.to_canonical(v, u) {
+                (Some(d), Some(su)) => match d.to_canonical(v, su.get_ref()) {
                     Ok(x) => {
                         value = Some(Ok(x));
-                        uln = l.uln.and_then(|x| d.to_canonical(x, u).ok());
+                        uln = l.uln.and_then(|x| d.to_canonical(x, su.get_ref()).ok());
                     }
                     Err(e) => {
-                        c.at(spanned, "lab.unit", format!("{}: {e}", l.name));
+                        let u = su.get_ref();
+                        c.at(su, "lab.unit", format!("{}: {e}", l.name));
                         value = Some(Err(format!("{} unit '{u}' not recognised", l.name)));
                     }
                 },
@@ -326,7 +327,7 @@ fn lab_fact(c: &mut Checker, spanned: &Spanned<Lab>) -> Option<LabFact> {
         }
     };
     let written = match (&l.value, &l.unit, &l.result, &l.titre) {
-        (Some(v), Some(u), _, _) => format!("{v} {u}"),
+        (Some(v), Some(u), _, _) => format!("{v} {}", u.get_ref()),
         (_, _, _, Some(t)) => format!("titre {t}"),
         (Some(v), None, _, _) => format!("{v}"),
         (None, _, Some(r), _) => r.clone(),

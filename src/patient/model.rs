@@ -117,7 +117,7 @@ pub struct Lab {
     #[serde(default)]
     pub value: Option<f64>,
     #[serde(default)]
-    pub unit: Option<String>,
+    pub unit: Option<Spanned<String>>,
     /// Upper limit of normal, in the same unit as `value`.
     #[serde(default)]
     pub uln: Option<f64>,
