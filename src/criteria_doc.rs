@@ -28,12 +28,21 @@ pub fn render(trials: &[Trial]) -> String {
         let _ = writeln!(s, "{}\n", t.title);
         let m = &t.meta;
         let _ = writeln!(s, "- Registry id: {}", or_not_stated(&m.registry_id));
-        let _ = writeln!(s, "- Phase: {}; status: {}", or_not_stated(&m.phase), or_not_stated(&m.status));
+        let _ = writeln!(
+            s,
+            "- Phase: {}; status: {}",
+            or_not_stated(&m.phase),
+            or_not_stated(&m.status)
+        );
         let _ = writeln!(s, "- Source files: {}", t.sources.join(", "));
         if t.cohorts.is_empty() {
             let _ = writeln!(s, "- Cohorts: one population");
         } else {
-            let c: Vec<String> = t.cohorts.iter().map(|c| format!("{} ({})", c.id, c.name)).collect();
+            let c: Vec<String> = t
+                .cohorts
+                .iter()
+                .map(|c| format!("{} ({})", c.id, c.name))
+                .collect();
             let _ = writeln!(s, "- Cohorts: {}", c.join(", "));
         }
         let _ = writeln!(s);
@@ -49,11 +58,19 @@ pub fn render(trials: &[Trial]) -> String {
                 let _ = writeln!(s, "> {line}");
             }
             let _ = writeln!(s);
-            let _ = writeln!(s, "- Rule: `{}`", c.rule_text.split_whitespace().collect::<Vec<_>>().join(" "));
+            let _ = writeln!(
+                s,
+                "- Rule: `{}`",
+                c.rule_text.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
             let _ = writeln!(s, "- In words: {}", words(&c.rule));
             let _ = writeln!(s, "- Reads: {}", facts(&c.rule).join("; "));
             if let Some(n) = &c.note {
-                let _ = writeln!(s, "- Note: {}", n.split_whitespace().collect::<Vec<_>>().join(" "));
+                let _ = writeln!(
+                    s,
+                    "- Note: {}",
+                    n.split_whitespace().collect::<Vec<_>>().join(" ")
+                );
             }
             let _ = writeln!(s);
         }

@@ -19,7 +19,10 @@ impl Derived {
     fn missing(what: &str, missing: Vec<String>) -> Self {
         Derived {
             value: None,
-            evidence: format!("{what} cannot be computed: {} not recorded", missing.join(", ")),
+            evidence: format!(
+                "{what} cannot be computed: {} not recorded",
+                missing.join(", ")
+            ),
             missing,
         }
     }

@@ -21,7 +21,7 @@ impl Truth {
     pub fn from_bool(b: bool) -> Truth {
         if b { Truth::True } else { Truth::False }
     }
-    pub fn not(self) -> Truth {
+    pub fn negate(self) -> Truth {
         match self {
             Truth::True => Truth::False,
             Truth::False => Truth::True,
@@ -83,12 +83,10 @@ pub fn eval(rule: &Rule, cx: &Ctx) -> Outcome {
         Rule::Any(parts) => combine(parts, cx, Truth::or, Truth::False),
         Rule::Not(inner) => {
             let o = eval(inner, cx);
+            // The inner reason already states the facts found; the state shows the result.
             Outcome {
-                truth: o.truth.not(),
-                reason: match o.truth {
-                    Truth::Unknown => o.reason,
-                    _ => format!("not ({})", o.reason),
-                },
+                truth: o.truth.negate(),
+                reason: o.reason,
                 missing: o.missing,
             }
         }
@@ -103,7 +101,14 @@ pub fn eval(rule: &Rule, cx: &Ctx) -> Outcome {
             match &cx.patient.data.sex {
                 Some(s) => Outcome::known(
                     *s.get_ref() == want,
-                    format!("sex {}", if *s.get_ref() == Sex::Female { "female" } else { "male" }),
+                    format!(
+                        "sex {}",
+                        if *s.get_ref() == Sex::Female {
+                            "female"
+                        } else {
+                            "male"
+                        }
+                    ),
                 ),
                 None => Outcome::unknown("sex not recorded".into(), vec!["sex".into()]),
             }
@@ -199,7 +204,11 @@ fn attested(cx: &Ctx) -> Outcome {
         .max_by_key(|a| a.date);
     match found {
         Some(a) => {
-            let note = a.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default();
+            let note = a
+                .note
+                .as_deref()
+                .map(|n| format!(": {n}"))
+                .unwrap_or_default();
             Outcome::known(
                 a.met,
                 format!(
@@ -264,7 +273,10 @@ fn diagnosis(f: &DiagnosisFilter, cx: &Ctx) -> Outcome {
     if list.is_empty() {
         let checked = cx.patient.checked().is_some_and(|c| c.diagnoses);
         return if checked {
-            Outcome::known(false, format!("no {label} diagnosis (diagnosis list checked complete)"))
+            Outcome::known(
+                false,
+                format!("no {label} diagnosis (diagnosis list checked complete)"),
+            )
         } else {
             Outcome::unknown(
                 format!("no {label} diagnosis recorded; list not marked complete"),
@@ -282,7 +294,10 @@ fn diagnosis(f: &DiagnosisFilter, cx: &Ctx) -> Outcome {
             if d.criteria.is_empty() {
                 t = t.and(Truth::Unknown);
                 why.push("classification criteria not recorded".into());
-                missing.push(format!("{label} classification criteria ({})", f.criteria.join(" or ")));
+                missing.push(format!(
+                    "{label} classification criteria ({})",
+                    f.criteria.join(" or ")
+                ));
             } else if let Some(m) = d
                 .criteria
                 .iter()
@@ -457,7 +472,10 @@ fn describe_treatment(t: &Treatment) -> String {
 }
 
 /// Matching treatments: (definitely matching drugs, undetermined entries, missing facts).
-fn scan_treatments<'a>(f: &TreatFilter, cx: &Ctx<'a>) -> (Vec<&'a Treatment>, Vec<&'a Treatment>, Vec<String>) {
+fn scan_treatments<'a>(
+    f: &TreatFilter,
+    cx: &Ctx<'a>,
+) -> (Vec<&'a Treatment>, Vec<&'a Treatment>, Vec<String>) {
     let mut yes = Vec::new();
     let mut maybe = Vec::new();
     let mut missing = Vec::new();
@@ -483,10 +501,16 @@ fn treated(f: &TreatFilter, cx: &Ctx) -> Outcome {
     }
     if !maybe.is_empty() {
         let list: Vec<String> = maybe.iter().map(|t| describe_treatment(t)).collect();
-        return Outcome::unknown(format!("{label}: cannot tell for {}", list.join(", ")), missing);
+        return Outcome::unknown(
+            format!("{label}: cannot tell for {}", list.join(", ")),
+            missing,
+        );
     }
     if cx.patient.checked().is_some_and(|c| c.treatments) {
-        Outcome::known(false, format!("no {label} (treatment history checked complete)"))
+        Outcome::known(
+            false,
+            format!("no {label} (treatment history checked complete)"),
+        )
     } else {
         Outcome::unknown(
             format!("no {label} recorded; treatment history not marked complete"),
@@ -512,7 +536,11 @@ fn count_treated(f: &TreatFilter, cx: &Ctx) -> (f64, f64, String, Vec<String>) {
         "{} distinct {} ({})",
         drugs.len(),
         treat_label(f),
-        if drugs.is_empty() { "none".into() } else { drugs.join(", ") }
+        if drugs.is_empty() {
+            "none".into()
+        } else {
+            drugs.join(", ")
+        }
     );
     (lo, hi, text, missing)
 }
@@ -524,7 +552,10 @@ fn condition_matches(
 ) -> (Truth, Vec<String>) {
     let mut truth = Truth::True;
     let mut missing = Vec::new();
-    let name = c.name.clone().unwrap_or_else(|| f.category.replace('_', " "));
+    let name = c
+        .name
+        .clone()
+        .unwrap_or_else(|| f.category.replace('_', " "));
     if !f.status.is_empty() || !f.status_not.is_empty() {
         match &c.status {
             Some(s) => {
@@ -559,7 +590,11 @@ fn condition_matches(
             (_, Some(r)) if r < from => return (Truth::False, missing),
             (_, Some(_)) => {}
             (Some(o), None) if !over || o >= from => {}
-            (None, None) if matches!(c.status.as_deref(), Some("active" | "uncontrolled" | "controlled")) => {}
+            (None, None)
+                if matches!(
+                    c.status.as_deref(),
+                    Some("active" | "uncontrolled" | "controlled")
+                ) => {}
             _ => {
                 truth = truth.and(Truth::Unknown);
                 missing.push(format!("dates of {name}"));
@@ -570,7 +605,10 @@ fn condition_matches(
 }
 
 fn describe_condition(c: &crate::patient::Condition) -> String {
-    let mut s = c.name.clone().unwrap_or_else(|| c.category.get_ref().replace('_', " "));
+    let mut s = c
+        .name
+        .clone()
+        .unwrap_or_else(|| c.category.get_ref().replace('_', " "));
     let mut q = Vec::new();
     if let Some(st) = &c.status {
         q.push(st.clone());
@@ -616,7 +654,10 @@ fn has(f: &ConditionFilter, cx: &Ctx) -> Outcome {
         return Outcome::known(true, format!("{label}: {}", yes.join(", ")));
     }
     if !maybe.is_empty() {
-        return Outcome::unknown(format!("{label}: cannot tell for {}", maybe.join(", ")), missing);
+        return Outcome::unknown(
+            format!("{label}: cannot tell for {}", maybe.join(", ")),
+            missing,
+        );
     }
     let checked = cx
         .patient
@@ -677,7 +718,10 @@ fn allergic(f: &AllergyFilter, cx: &Ctx) -> Outcome {
     if cx.patient.checked().is_some_and(|c| c.allergies) {
         Outcome::known(false, format!("no {label} (allergies checked)"))
     } else {
-        Outcome::unknown(format!("{label}: allergies not recorded as checked"), vec!["allergy history".into()])
+        Outcome::unknown(
+            format!("{label}: allergies not recorded as checked"),
+            vec!["allergy history".into()],
+        )
     }
 }
 
@@ -694,7 +738,9 @@ fn lab_result(lab: &str, positive: bool, within: Option<Span>, cx: &Ctx) -> Outc
             (Some(_), None) => false,
         })
         .max_by_key(|l| l.date);
-    let window = within.map(|w| format!(" within {}", w.text())).unwrap_or_default();
+    let window = within
+        .map(|w| format!(" within {}", w.text()))
+        .unwrap_or_default();
     let Some(l) = l else {
         return Outcome::unknown(
             format!("no {lab} result{window}"),
@@ -703,7 +749,11 @@ fn lab_result(lab: &str, positive: bool, within: Option<Span>, cx: &Ctx) -> Outc
     };
     let date = l.date.map(|d| format!(" on {d}")).unwrap_or_default();
     let qual = l.qual.or(match (&l.value, l.uln) {
-        (Some(Ok(v)), Some(u)) => Some(if *v > u { Qual::Positive } else { Qual::Negative }),
+        (Some(Ok(v)), Some(u)) => Some(if *v > u {
+            Qual::Positive
+        } else {
+            Qual::Negative
+        }),
         _ => None,
     });
     match qual {
@@ -711,11 +761,17 @@ fn lab_result(lab: &str, positive: bool, within: Option<Span>, cx: &Ctx) -> Outc
             let is_pos = q == Qual::Positive;
             Outcome::known(
                 is_pos == positive,
-                format!("{lab} {}{date}", if is_pos { "positive" } else { "negative" }),
+                format!(
+                    "{lab} {}{date}",
+                    if is_pos { "positive" } else { "negative" }
+                ),
             )
         }
         None => Outcome::unknown(
-            format!("{lab} {}{date}: not readable as positive/negative", l.written),
+            format!(
+                "{lab} {}{date}: not readable as positive/negative",
+                l.written
+            ),
             vec![format!("{lab} qualitative result")],
         ),
     }
@@ -723,7 +779,9 @@ fn lab_result(lab: &str, positive: bool, within: Option<Span>, cx: &Ctx) -> Outc
 
 fn trial_treatment(within: Option<Span>, cx: &Ctx) -> Outcome {
     let from = within.map(|w| w.before(cx.as_of));
-    let window = within.map(|w| format!(" within {}", w.text())).unwrap_or_default();
+    let window = within
+        .map(|w| format!(" within {}", w.text()))
+        .unwrap_or_default();
     let mut undated = false;
     for t in &cx.patient.data.trial_participation {
         match (t.last_treatment, from) {
@@ -731,7 +789,9 @@ fn trial_treatment(within: Option<Span>, cx: &Ctx) -> Outcome {
                 return Outcome::known(true, format!("clinical-trial treatment on {d}{window}"));
             }
             (None, _) => undated = true,
-            (Some(d), None) => return Outcome::known(true, format!("clinical-trial treatment on {d}")),
+            (Some(d), None) => {
+                return Outcome::known(true, format!("clinical-trial treatment on {d}"));
+            }
             _ => {}
         }
     }
@@ -742,7 +802,10 @@ fn trial_treatment(within: Option<Span>, cx: &Ctx) -> Outcome {
         );
     }
     if cx.patient.checked().is_some_and(|c| c.trials) {
-        Outcome::known(false, format!("no clinical-trial treatment{window} (checked)"))
+        Outcome::known(
+            false,
+            format!("no clinical-trial treatment{window} (checked)"),
+        )
     } else {
         Outcome::unknown(
             format!("clinical-trial treatment{window} not recorded as checked"),
@@ -778,11 +841,23 @@ fn numeric(num: &Num, cx: &Ctx) -> (Option<(f64, f64)>, String, Vec<String>) {
                             },
                         vec![],
                     ),
-                    Some(Err(e)) => (None, format!("{e}{date}"), vec![format!("{lab} in a recognised unit")]),
-                    None => (None, format!("{lab} has no numeric value"), vec![format!("{lab} value")]),
+                    Some(Err(e)) => (
+                        None,
+                        format!("{e}{date}"),
+                        vec![format!("{lab} in a recognised unit")],
+                    ),
+                    None => (
+                        None,
+                        format!("{lab} has no numeric value"),
+                        vec![format!("{lab} value")],
+                    ),
                 }
             }
-            None => (None, format!("{lab} not recorded"), vec![format!("{lab} result")]),
+            None => (
+                None,
+                format!("{lab} not recorded"),
+                vec![format!("{lab} result")],
+            ),
         },
         Num::Score(name) => {
             let s = p
@@ -797,26 +872,46 @@ fn numeric(num: &Num, cx: &Ctx) -> (Option<(f64, f64)>, String, Vec<String>) {
                     let date = s.date.map(|d| format!(" on {d}")).unwrap_or_default();
                     (Some((v, v)), format!("{name} {}{date}", fmt_num(v)), vec![])
                 }
-                None => (None, format!("{name} not recorded"), vec![format!("{name} score")]),
+                None => (
+                    None,
+                    format!("{name} not recorded"),
+                    vec![format!("{name} score")],
+                ),
             }
         }
         Num::Lvef => simple(
-            p.data.cardiac.as_ref().and_then(|c| c.lvef.as_ref()).map(|v| *v.get_ref()),
+            p.data
+                .cardiac
+                .as_ref()
+                .and_then(|c| c.lvef.as_ref())
+                .map(|v| *v.get_ref()),
             "LVEF",
             "%",
         ),
         Num::Spo2 => simple(
-            p.data.status.as_ref().and_then(|c| c.spo2.as_ref()).map(|v| *v.get_ref()),
+            p.data
+                .status
+                .as_ref()
+                .and_then(|c| c.spo2.as_ref())
+                .map(|v| *v.get_ref()),
             "SpO2",
             "%",
         ),
         Num::Ecog => simple(
-            p.data.status.as_ref().and_then(|c| c.ecog.as_ref()).map(|v| *v.get_ref() as f64),
+            p.data
+                .status
+                .as_ref()
+                .and_then(|c| c.ecog.as_ref())
+                .map(|v| *v.get_ref() as f64),
             "ECOG",
             "",
         ),
         Num::Nyha => simple(
-            p.data.cardiac.as_ref().and_then(|c| c.nyha.as_ref()).map(|v| *v.get_ref() as f64),
+            p.data
+                .cardiac
+                .as_ref()
+                .and_then(|c| c.nyha.as_ref())
+                .map(|v| *v.get_ref() as f64),
             "NYHA class",
             "",
         ),
@@ -849,9 +944,17 @@ fn numeric(num: &Num, cx: &Ctx) -> (Option<(f64, f64)>, String, Vec<String>) {
                     .and_then(|x| x.get_ref().method.clone())
                     .map(|m| format!(" by {m}"))
                     .unwrap_or_default();
-                (Some((t, t)), format!("{lab} titre 1:{}{method}{date}", fmt_num(t)), vec![])
+                (
+                    Some((t, t)),
+                    format!("{lab} titre 1:{}{method}{date}", fmt_num(t)),
+                    vec![],
+                )
             }
-            None => (None, format!("{lab} titre not recorded"), vec![format!("{lab} titre")]),
+            None => (
+                None,
+                format!("{lab} titre not recorded"),
+                vec![format!("{lab} titre")],
+            ),
         },
         Num::CountTreated(f) => {
             let (lo, hi, text, missing) = count_treated(f, cx);
@@ -869,13 +972,19 @@ fn compare(num: &Num, op: Op, threshold: f64, shown: &str, cx: &Ctx) -> Outcome 
     let (all, none) = match op {
         Op::Ge | Op::Gt => (op.holds(lo, threshold), !op.holds(hi, threshold)),
         Op::Le | Op::Lt => (op.holds(hi, threshold), !op.holds(lo, threshold)),
-        Op::Eq => (lo == hi && op.holds(lo, threshold), threshold < lo || threshold > hi),
+        Op::Eq => (
+            lo == hi && op.holds(lo, threshold),
+            threshold < lo || threshold > hi,
+        ),
     };
     if all {
         Outcome::known(true, format!("{evidence} {shown}: yes"))
     } else if none {
         Outcome::known(false, format!("{evidence}, not {shown}"))
     } else {
-        Outcome::unknown(format!("{evidence}: at least {}, needs {shown}", fmt_num(lo)), missing)
+        Outcome::unknown(
+            format!("{evidence}: at least {}, needs {shown}", fmt_num(lo)),
+            missing,
+        )
     }
 }

@@ -58,7 +58,8 @@ pub fn toml_problem(file: &str, src: &str, e: &toml::de::Error) -> Problem {
 /// Reads one file as UTF-8 text within the size limit; a problem otherwise.
 pub fn read_text(path: &Path) -> Result<String, Problem> {
     let name = path.display().to_string();
-    let f = std::fs::File::open(path).map_err(|e| Problem::file(&name, format!("cannot open: {e}")))?;
+    let f =
+        std::fs::File::open(path).map_err(|e| Problem::file(&name, format!("cannot open: {e}")))?;
     let len = f
         .metadata()
         .map_err(|e| Problem::file(&name, format!("cannot read: {e}")))?
@@ -91,7 +92,12 @@ pub fn text_of(name: &str, bytes: Vec<u8>) -> Result<String, Problem> {
             let at = e.utf8_error().valid_up_to();
             let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
             let (l, c) = line_col(&valid, at);
-            Err(Problem::at(name, l, c, "file is not valid UTF-8 text".into()))
+            Err(Problem::at(
+                name,
+                l,
+                c,
+                "file is not valid UTF-8 text".into(),
+            ))
         }
     }
 }
@@ -111,12 +117,18 @@ fn read_all(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<(String, Stri
                     entries.sort();
                     files.extend(entries);
                 }
-                Err(e) => problems.push(Problem::file(&p.display().to_string(), format!("cannot list folder: {e}"))),
+                Err(e) => problems.push(Problem::file(
+                    &p.display().to_string(),
+                    format!("cannot list folder: {e}"),
+                )),
             }
         } else if p.exists() {
             files.push(p.clone());
         } else {
-            problems.push(Problem::file(&p.display().to_string(), "no such file or folder".into()));
+            problems.push(Problem::file(
+                &p.display().to_string(),
+                "no such file or folder".into(),
+            ));
         }
     }
     let mut out = Vec::new();
@@ -129,7 +141,11 @@ fn read_all(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<(String, Stri
     out
 }
 
-fn texts(src: &Source, embedded: &[(&str, &str)], problems: &mut Vec<Problem>) -> Vec<(String, String)> {
+fn texts(
+    src: &Source,
+    embedded: &[(&str, &str)],
+    problems: &mut Vec<Problem>,
+) -> Vec<(String, String)> {
     match src {
         Source::Paths(p) => read_all(p, problems),
         Source::Embedded => embedded
@@ -140,7 +156,11 @@ fn texts(src: &Source, embedded: &[(&str, &str)], problems: &mut Vec<Problem>) -
 }
 
 /// Parses one patient file's text.
-pub fn parse_patient(file: &str, src: &str, as_of: NaiveDate) -> Result<(Profile, Vec<Problem>), Problem> {
+pub fn parse_patient(
+    file: &str,
+    src: &str,
+    as_of: NaiveDate,
+) -> Result<(Profile, Vec<Problem>), Problem> {
     let p: Patient = toml::from_str(src).map_err(|e| toml_problem(file, src, &e))?;
     Ok(patient::prepare(file, src, p, as_of))
 }
@@ -156,7 +176,13 @@ pub fn load(trials: &Source, patients_src: &Source, as_of: NaiveDate) -> Workspa
             if ids.insert(t.id.clone()) {
                 ws.trials.push(t);
             } else {
-                ws.problems.push(Problem::file(&name, format!("trial id '{}' is already used by another file; this one is skipped", t.id)));
+                ws.problems.push(Problem::file(
+                    &name,
+                    format!(
+                        "trial id '{}' is already used by another file; this one is skipped",
+                        t.id
+                    ),
+                ));
             }
         }
     }
@@ -178,7 +204,10 @@ pub fn load(trials: &Source, patients_src: &Source, as_of: NaiveDate) -> Workspa
                             &name,
                             l,
                             c,
-                            format!("attestation.criterion: no trial has a criterion '{}'", a.criterion.get_ref()),
+                            format!(
+                                "attestation.criterion: no trial has a criterion '{}'",
+                                a.criterion.get_ref()
+                            ),
                         ));
                     }
                 }
@@ -187,7 +216,10 @@ pub fn load(trials: &Source, patients_src: &Source, as_of: NaiveDate) -> Workspa
                 } else {
                     ws.problems.push(Problem::file(
                         &name,
-                        format!("patient id '{}' is already used by another file; this one is skipped", p.id()),
+                        format!(
+                            "patient id '{}' is already used by another file; this one is skipped",
+                            p.id()
+                        ),
                     ));
                 }
             }

@@ -8,7 +8,11 @@ use std::process::ExitCode;
 use trialmatch::load::{Source, Workspace, load};
 
 #[derive(Parser)]
-#[command(name = "trialmatch", version, about = "Match patient referrals against four CAR-NK studies for autoimmune disease")]
+#[command(
+    name = "trialmatch",
+    version,
+    about = "Match patient referrals against four CAR-NK studies for autoimmune disease"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -52,12 +56,14 @@ enum Command {
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| format!("'{s}' is not a date like 2026-11-22: {e}"))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|e| format!("'{s}' is not a date like 2026-11-22: {e}"))
 }
 
 impl Inputs {
     fn as_of(&self) -> NaiveDate {
-        self.as_of.unwrap_or_else(|| chrono::Local::now().date_naive())
+        self.as_of
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
     }
     fn load(&self) -> Workspace {
         let trials = match &self.trials {
@@ -107,17 +113,24 @@ fn main() -> ExitCode {
                 ws.patients.len(),
                 ws.problems.len()
             );
-            Ok(if ws.problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if ws.problems.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Some(Command::CriteriaDoc) => {
             let ws = cli.inputs.load();
-            write!(out, "{}", trialmatch::criteria_doc::render(&ws.trials)).map(|_| ExitCode::SUCCESS)
+            write!(out, "{}", trialmatch::criteria_doc::render(&ws.trials))
+                .map(|_| ExitCode::SUCCESS)
         }
     };
     let flushed = out.flush();
     match (result, flushed) {
         (Ok(code), Ok(())) => code,
-        (Err(e), _) | (_, Err(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        (Err(e), _) | (_, Err(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
         (Err(e), _) | (_, Err(e)) => {
             eprintln!("trialmatch: {e}");
             ExitCode::from(2)

@@ -165,10 +165,8 @@ pub fn match_trial(trial_index: usize, trial: &Trial, p: &Profile, as_of: NaiveD
         .cohort_ids()
         .into_iter()
         .map(|cid| {
-            let results: Vec<CriterionResult> = trial
-                .criteria_for(cid)
-                .map(|i| all[i].clone())
-                .collect();
+            let results: Vec<CriterionResult> =
+                trial.criteria_for(cid).map(|i| all[i].clone()).collect();
             let mut counts = Counts::default();
             for r in &results {
                 match r.state {
@@ -199,7 +197,8 @@ pub fn rank(trials: &[Trial], p: &Profile, as_of: NaiveDate) -> Vec<TrialMatch> 
         .map(|(i, t)| match_trial(i, t, p, as_of))
         .collect();
     m.sort_by(|a, b| {
-        order(&a.best().counts, &b.best().counts).then_with(|| trials[a.trial].id.cmp(&trials[b.trial].id))
+        order(&a.best().counts, &b.best().counts)
+            .then_with(|| trials[a.trial].id.cmp(&trials[b.trial].id))
     });
     m
 }

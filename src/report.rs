@@ -73,7 +73,10 @@ fn round1(x: f64) -> f64 {
 }
 
 fn patient_json(trials: &[Trial], p: &Profile, as_of: NaiveDate) -> Value {
-    let matches: Vec<Value> = rank(trials, p, as_of).iter().map(|m| match_json(trials, m)).collect();
+    let matches: Vec<Value> = rank(trials, p, as_of)
+        .iter()
+        .map(|m| match_json(trials, m))
+        .collect();
     json!({"id": p.id(), "name": p.data.name, "file": p.file, "matches": matches})
 }
 
@@ -103,7 +106,12 @@ pub fn glyph(v: crate::rank::Verdict) -> &'static str {
 }
 
 /// Writes the plain-text report, at most `width` columns wide.
-pub fn write_table(ws: &Workspace, as_of: NaiveDate, width: usize, out: &mut impl Write) -> io::Result<()> {
+pub fn write_table(
+    ws: &Workspace,
+    as_of: NaiveDate,
+    width: usize,
+    out: &mut impl Write,
+) -> io::Result<()> {
     let w = width.max(60);
     writeln!(
         out,
@@ -129,7 +137,11 @@ pub fn write_table(ws: &Workspace, as_of: NaiveDate, width: usize, out: &mut imp
             sanitize(&p.main_diagnosis())
         );
         writeln!(out, "{}", truncate(&head, w))?;
-        writeln!(out, "  #  {:<16} {:<9} {:<12} {:>4} {:>4} {:>4} {:>5}  Site", "Study", "Cohort", "Verdict", "Pass", "Fail", "Unk", "Score")?;
+        writeln!(
+            out,
+            "  #  {:<16} {:<9} {:<12} {:>4} {:>4} {:>4} {:>5}  Site",
+            "Study", "Cohort", "Verdict", "Pass", "Fail", "Unk", "Score"
+        )?;
         for (i, m) in rank(&ws.trials, p, as_of).iter().enumerate() {
             let t = &ws.trials[m.trial];
             let b = m.best();
@@ -147,15 +159,27 @@ pub fn write_table(ws: &Workspace, as_of: NaiveDate, width: usize, out: &mut imp
                 sanitize(&t.site_line()),
             );
             writeln!(out, "{}", truncate(&line, w))?;
-            for r in b.results.iter().filter(|r| r.state == crate::rank::State::Fail) {
+            for r in b
+                .results
+                .iter()
+                .filter(|r| r.state == crate::rank::State::Fail)
+            {
                 let c = &t.criteria[r.index];
                 let l = format!("       ✖ {} {}", c.id, sanitize(&r.reason));
                 writeln!(out, "{}", truncate(&l, w))?;
             }
             if b.counts.fail == 0 {
-                for r in b.results.iter().filter(|r| r.state == crate::rank::State::Unknown) {
+                for r in b
+                    .results
+                    .iter()
+                    .filter(|r| r.state == crate::rank::State::Unknown)
+                {
                     let c = &t.criteria[r.index];
-                    let l = format!("       ? {} missing: {}", c.id, sanitize(&r.missing.join(", ")));
+                    let l = format!(
+                        "       ? {} missing: {}",
+                        c.id,
+                        sanitize(&r.missing.join(", "))
+                    );
                     writeln!(out, "{}", truncate(&l, w))?;
                 }
             }

@@ -175,8 +175,14 @@ mod tests {
 
     #[test]
     fn hemoglobin_g_dl_to_g_l() {
-        assert!(close(Dimension::Hemoglobin.to_canonical(12.5, "g/dL").unwrap(), 125.0));
-        assert!(close(Dimension::Hemoglobin.to_canonical(60.0, "g/L").unwrap(), 60.0));
+        assert!(close(
+            Dimension::Hemoglobin.to_canonical(12.5, "g/dL").unwrap(),
+            125.0
+        ));
+        assert!(close(
+            Dimension::Hemoglobin.to_canonical(60.0, "g/L").unwrap(),
+            60.0
+        ));
     }
 
     #[test]
@@ -193,17 +199,39 @@ mod tests {
 
     #[test]
     fn other_conversions() {
-        assert!(close(Dimension::Bilirubin.to_canonical(1.0, "mg/dL").unwrap(), 17.104));
-        assert!(close(Dimension::Crp.to_canonical(1.2, "mg/dL").unwrap(), 12.0));
-        assert!(close(Dimension::UrineProtein24h.to_canonical(0.8, "g/24h").unwrap(), 800.0));
-        assert!(close(Dimension::Upcr.to_canonical(113.12, "mg/mmol").unwrap(), 1.0));
-        assert!(close(Dimension::Mass.to_canonical(154.0, "lb").unwrap(), 69.853_225));
-        assert!(close(Dimension::Length.to_canonical(1.62, "m").unwrap(), 162.0));
+        assert!(close(
+            Dimension::Bilirubin.to_canonical(1.0, "mg/dL").unwrap(),
+            17.104
+        ));
+        assert!(close(
+            Dimension::Crp.to_canonical(1.2, "mg/dL").unwrap(),
+            12.0
+        ));
+        assert!(close(
+            Dimension::UrineProtein24h
+                .to_canonical(0.8, "g/24h")
+                .unwrap(),
+            800.0
+        ));
+        assert!(close(
+            Dimension::Upcr.to_canonical(113.12, "mg/mmol").unwrap(),
+            1.0
+        ));
+        assert!(close(
+            Dimension::Mass.to_canonical(154.0, "lb").unwrap(),
+            69.853_225
+        ));
+        assert!(close(
+            Dimension::Length.to_canonical(1.62, "m").unwrap(),
+            162.0
+        ));
     }
 
     #[test]
     fn unrecognised_units_are_errors() {
-        let e = Dimension::Hemoglobin.to_canonical(7.0, "mmol/L").unwrap_err();
+        let e = Dimension::Hemoglobin
+            .to_canonical(7.0, "mmol/L")
+            .unwrap_err();
         assert!(e.contains("'mmol/L' is not recognised"), "{e}");
         assert!(Dimension::Creatinine.to_canonical(1.0, "mg").is_err());
         assert!(Dimension::CellCount.to_canonical(1.0, "g/L").is_err());

@@ -176,9 +176,18 @@ pub const DRUGS: &[(&str, &[&str])] = &[
     ("mycophenolate mofetil", &["immunosuppressant"]),
     ("mycophenolate", &["immunosuppressant"]),
     ("azathioprine", &["immunosuppressant"]),
-    ("tacrolimus", &["immunosuppressant", "calcineurin_inhibitor"]),
-    ("cyclosporine", &["immunosuppressant", "calcineurin_inhibitor"]),
-    ("ciclosporin", &["immunosuppressant", "calcineurin_inhibitor"]),
+    (
+        "tacrolimus",
+        &["immunosuppressant", "calcineurin_inhibitor"],
+    ),
+    (
+        "cyclosporine",
+        &["immunosuppressant", "calcineurin_inhibitor"],
+    ),
+    (
+        "ciclosporin",
+        &["immunosuppressant", "calcineurin_inhibitor"],
+    ),
     ("sirolimus", &["immunosuppressant"]),
     ("adalimumab", &["bDMARD", "biologic"]),
     ("etanercept", &["bDMARD", "biologic"]),

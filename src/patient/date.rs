@@ -11,10 +11,14 @@ pub struct Date(pub NaiveDate);
 
 fn from_toml<E: de::Error>(dt: toml::value::Datetime) -> Result<Date, E> {
     match (dt.date, dt.time, dt.offset) {
-        (Some(d), None, None) => NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
-            .map(Date)
-            .ok_or_else(|| E::custom(format!("{dt} is not a real date"))),
-        _ => Err(E::custom(format!("expected a date like 2026-11-01, found {dt}"))),
+        (Some(d), None, None) => {
+            NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+                .map(Date)
+                .ok_or_else(|| E::custom(format!("{dt} is not a real date")))
+        }
+        _ => Err(E::custom(format!(
+            "expected a date like 2026-11-01, found {dt}"
+        ))),
     }
 }
 
@@ -32,7 +36,8 @@ impl<'de> Deserialize<'de> for Date {
                     .map_err(|_| E::custom(format!("'{s}' is not a date like 2026-11-01")))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Date, A::Error> {
-                let dt = toml::value::Datetime::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                let dt =
+                    toml::value::Datetime::deserialize(de::value::MapAccessDeserializer::new(map))?;
                 from_toml(dt)
             }
         }

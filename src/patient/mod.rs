@@ -57,7 +57,10 @@ impl Profile {
 
     /// The latest result of a lab (by date; undated results count as oldest).
     pub fn latest_lab(&self, name: &str) -> Option<&LabFact> {
-        self.labs.iter().filter(|l| l.name == name).max_by_key(|l| l.date)
+        self.labs
+            .iter()
+            .filter(|l| l.name == name)
+            .max_by_key(|l| l.date)
     }
 
     pub fn checked(&self) -> Option<&Checked> {
@@ -69,7 +72,11 @@ impl Profile {
         self.data
             .diagnosis
             .first()
-            .map(|d| d.name.clone().unwrap_or_else(|| d.code.get_ref().to_uppercase()))
+            .map(|d| {
+                d.name
+                    .clone()
+                    .unwrap_or_else(|| d.code.get_ref().to_uppercase())
+            })
             .unwrap_or_else(|| "no diagnosis recorded".into())
     }
 }
@@ -91,8 +98,12 @@ struct Checker<'a> {
 impl Checker<'_> {
     fn at<T>(&mut self, span: &Spanned<T>, field: &str, message: String) {
         let (line, col) = line_col(self.src, span.span().start);
-        self.problems
-            .push(Problem::at(self.file, line, col, format!("{field}: {message}")));
+        self.problems.push(Problem::at(
+            self.file,
+            line,
+            col,
+            format!("{field}: {message}"),
+        ));
     }
 
     /// Keeps a number only when it is finite and within `lo..=hi`.
@@ -102,7 +113,11 @@ impl Checker<'_> {
         if x.is_finite() && x >= lo && x <= hi {
             Some(x)
         } else {
-            self.at(s, field, format!("{x} is impossible (expected {lo} to {hi})"));
+            self.at(
+                s,
+                field,
+                format!("{x} is impossible (expected {lo} to {hi})"),
+            );
             None
         }
     }
@@ -111,7 +126,11 @@ impl Checker<'_> {
         if let Some(s) = v
             && !(lo..=hi).contains(s.get_ref())
         {
-            self.at(s, field, format!("{} is impossible (expected {lo} to {hi})", s.get_ref()));
+            self.at(
+                s,
+                field,
+                format!("{} is impossible (expected {lo} to {hi})", s.get_ref()),
+            );
             return false;
         }
         true
@@ -138,15 +157,25 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
         problems: Vec::new(),
     };
     if p.id.trim().is_empty() {
-        c.problems.push(Problem::at(file, 1, 1, "id: must not be empty".into()));
+        c.problems
+            .push(Problem::at(file, 1, 1, "id: must not be empty".into()));
     }
     if let Some(dob) = &p.dob
         && dob.get_ref().0 > as_of
     {
-        c.at(dob, "dob", format!("{} is after the as-of date {as_of}", dob.get_ref().0));
+        c.at(
+            dob,
+            "dob",
+            format!("{} is after the as-of date {as_of}", dob.get_ref().0),
+        );
         p.dob = None;
     }
-    let measure = |c: &mut Checker, m: &Option<Spanned<Measure>>, field: &str, dim: Dimension, lo: f64, hi: f64| {
+    let measure = |c: &mut Checker,
+                   m: &Option<Spanned<Measure>>,
+                   field: &str,
+                   dim: Dimension,
+                   lo: f64,
+                   hi: f64| {
         let s = m.as_ref()?;
         let v = s.get_ref();
         match dim.to_canonical(v.value, &v.unit) {
@@ -177,16 +206,25 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
         if c.range(&st.spo2, "status.spo2", 0.0, 100.0).is_none() {
             st.spo2 = None;
         }
-        if c
-            .range(&st.estimated_survival_weeks, "status.estimated_survival_weeks", 0.0, 5200.0)
-            .is_none()
+        if c.range(
+            &st.estimated_survival_weeks,
+            "status.estimated_survival_weeks",
+            0.0,
+            5200.0,
+        )
+        .is_none()
         {
             st.estimated_survival_weeks = None;
         }
         if !c.int_range(&st.ecog, "status.ecog", 0, 5) {
             st.ecog = None;
         }
-        if !c.int_range(&st.acr_functional_class, "status.acr_functional_class", 1, 4) {
+        if !c.int_range(
+            &st.acr_functional_class,
+            "status.acr_functional_class",
+            1,
+            4,
+        ) {
             st.acr_functional_class = None;
         }
     }
@@ -196,16 +234,25 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
         let signed = s.name.get_ref().ends_with("_pct") || s.name.get_ref().contains("change");
         let ok = v.is_finite() && (signed || v >= 0.0) && v.abs() < 1e6;
         if !ok {
-            c.at(&s.value, "score.value", format!("{v} is impossible for {}", s.name.get_ref()));
+            c.at(
+                &s.value,
+                "score.value",
+                format!("{v} is impossible for {}", s.name.get_ref()),
+            );
         }
         known && ok
     });
-    p.diagnosis.retain(|d| c.word(&d.code, "diagnosis.code", vocab::DIAGNOSES));
+    p.diagnosis
+        .retain(|d| c.word(&d.code, "diagnosis.code", vocab::DIAGNOSES));
     p.condition
         .retain(|d| c.word(&d.category, "condition.category", vocab::CATEGORIES));
     p.attestation.retain(|a| {
         if a.date > as_of {
-            c.at(&a.criterion, "attestation.date", format!("{} is after the as-of date", a.date));
+            c.at(
+                &a.criterion,
+                "attestation.date",
+                format!("{} is after the as-of date", a.date),
+            );
             return false;
         }
         true
@@ -216,11 +263,17 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
                 let hint = vocab::suggest(cl, vocab::CLASSES)
                     .map(|k| format!(" (did you mean '{k}'?)"))
                     .unwrap_or_default();
-                c.problems.push(Problem::file(file, format!("treatment '{}': unknown class '{cl}'{hint}", t.drug)));
+                c.problems.push(Problem::file(
+                    file,
+                    format!("treatment '{}': unknown class '{cl}'{hint}", t.drug),
+                ));
             }
         }
         if t.classes.is_empty() {
-            t.classes = vocab::drug_classes(&t.drug).iter().map(|s| s.to_string()).collect();
+            t.classes = vocab::drug_classes(&t.drug)
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
         }
         if let Some(o) = &t.outcome
             && !c.word(o, "treatment.outcome", vocab::OUTCOMES)
@@ -230,7 +283,10 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
         if let (Some(s), Some(e)) = (t.start, t.end)
             && e < s
         {
-            c.problems.push(Problem::file(file, format!("treatment '{}': end {e} is before start {s}", t.drug)));
+            c.problems.push(Problem::file(
+                file,
+                format!("treatment '{}': end {e} is before start {s}", t.drug),
+            ));
         }
     }
     if let Some(ch) = &p.checked {
@@ -238,11 +294,7 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
             c.word(cat, "checked.conditions", vocab::CATEGORIES);
         }
     }
-    let labs = p
-        .lab
-        .iter()
-        .filter_map(|l| lab_fact(&mut c, l))
-        .collect();
+    let labs = p.lab.iter().filter_map(|l| lab_fact(&mut c, l)).collect();
     let profile = Profile {
         file: file.to_string(),
         data: p,
@@ -261,15 +313,23 @@ fn lab_fact(c: &mut Checker, spanned: &Spanned<Lab>) -> Option<LabFact> {
         let hint = vocab::suggest(&l.name, &known)
             .map(|k| format!(" (did you mean '{k}'?)"))
             .unwrap_or_default();
-        c.at(spanned, "lab.name", format!("unknown lab '{}'{hint}", l.name));
+        c.at(
+            spanned,
+            "lab.name",
+            format!("unknown lab '{}'{hint}", l.name),
+        );
         return None;
     }
     let dim = vocab::lab_dimension(&l.name);
     let mut value = None;
     let mut uln = None;
     if let Some(v) = l.value {
-        if !v.is_finite() || v < 0.0 || v > 1e7 {
-            c.at(spanned, "lab.value", format!("{v} is impossible for {}", l.name));
+        if !v.is_finite() || !(0.0..=1e7).contains(&v) {
+            c.at(
+                spanned,
+                "lab.value",
+                format!("{v} is impossible for {}", l.name),
+            );
             value = Some(Err(format!("{} value {v} is impossible", l.name)));
         } else {
             match (dim, &l.unit) {
@@ -285,7 +345,11 @@ fn lab_fact(c: &mut Checker, spanned: &Spanned<Lab>) -> Option<LabFact> {
                     }
                 },
                 (Some(_), None) => {
-                    c.at(spanned, "lab.unit", format!("{} has a value but no unit", l.name));
+                    c.at(
+                        spanned,
+                        "lab.unit",
+                        format!("{} has a value but no unit", l.name),
+                    );
                     value = Some(Err(format!("{} recorded without a unit", l.name)));
                 }
                 (None, _) => {
@@ -299,7 +363,11 @@ fn lab_fact(c: &mut Checker, spanned: &Spanned<Lab>) -> Option<LabFact> {
     if let Some(u) = l.uln
         && (!u.is_finite() || u <= 0.0)
     {
-        c.at(spanned, "lab.uln", format!("{u} is not a usable upper limit of normal"));
+        c.at(
+            spanned,
+            "lab.uln",
+            format!("{u} is not a usable upper limit of normal"),
+        );
         uln = None;
     }
     let qual = match l.result.as_deref().map(|s| s.trim().to_lowercase()) {
@@ -308,7 +376,11 @@ fn lab_fact(c: &mut Checker, spanned: &Spanned<Lab>) -> Option<LabFact> {
             "positive" | "detected" | "reactive" => Some(Qual::Positive),
             "negative" | "not detected" | "non-reactive" | "nonreactive" => Some(Qual::Negative),
             other => {
-                c.at(spanned, "lab.result", format!("'{other}' is not positive/negative/detected/not detected"));
+                c.at(
+                    spanned,
+                    "lab.result",
+                    format!("'{other}' is not positive/negative/detected/not detected"),
+                );
                 None
             }
         },
@@ -321,7 +393,11 @@ fn lab_fact(c: &mut Checker, spanned: &Spanned<Lab>) -> Option<LabFact> {
                 .strip_prefix("1:")
                 .and_then(|n| n.trim().parse::<f64>().ok());
             if parsed.is_none() {
-                c.at(spanned, "lab.titre", format!("'{t}' is not a titre like \"1:160\""));
+                c.at(
+                    spanned,
+                    "lab.titre",
+                    format!("'{t}' is not a titre like \"1:160\""),
+                );
             }
             parsed
         }

@@ -30,7 +30,12 @@ pub fn load_trial(file: &str, src: &str) -> (Option<Trial>, Vec<Problem>) {
     for c in &parsed.criterion {
         let (line, col) = line_col(src, c.rule.span().start);
         if !seen.insert(c.id.clone()) {
-            problems.push(Problem::at(file, line, col, format!("criterion {}: duplicate id", c.id)));
+            problems.push(Problem::at(
+                file,
+                line,
+                col,
+                format!("criterion {}: duplicate id", c.id),
+            ));
             continue;
         }
         let cohort = c.cohort.get_ref();
@@ -44,7 +49,10 @@ pub fn load_trial(file: &str, src: &str) -> (Option<Trial>, Vec<Problem>) {
                 file,
                 l,
                 cl,
-                format!("criterion {}: cohort '{cohort}' is not declared in a [[cohort]] table", c.id),
+                format!(
+                    "criterion {}: cohort '{cohort}' is not declared in a [[cohort]] table",
+                    c.id
+                ),
             ));
             continue;
         };
@@ -68,7 +76,12 @@ pub fn load_trial(file: &str, src: &str) -> (Option<Trial>, Vec<Problem>) {
                     1
                 };
                 let (l, cl) = line_col(src, c.rule.span().start + quote + e.offset);
-                problems.push(Problem::at(file, l, cl, format!("criterion {} rule: {}", c.id, e.message)));
+                problems.push(Problem::at(
+                    file,
+                    l,
+                    cl,
+                    format!("criterion {} rule: {}", c.id, e.message),
+                ));
             }
         }
     }

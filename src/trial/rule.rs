@@ -277,7 +277,10 @@ fn compare(
         offset: at,
     } = left
     else {
-        return err(offset, "the left side of a comparison must be a numeric fact");
+        return err(
+            offset,
+            "the left side of a comparison must be a numeric fact",
+        );
     };
     let num = numeric(name, args.as_deref(), *at)?;
     let dim = match &num {
@@ -287,10 +290,9 @@ fn compare(
         _ => None,
     };
     let threshold = match (dim, unit) {
-        (Some(d), Some(u)) => d.to_canonical(value, u).map_err(|m| SyntaxError {
-            offset,
-            message: m,
-        })?,
+        (Some(d), Some(u)) => d
+            .to_canonical(value, u)
+            .map_err(|m| SyntaxError { offset, message: m })?,
         (Some(d), None) => {
             return err(
                 offset,
@@ -375,7 +377,10 @@ fn numeric(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Num, Synta
             }
             Ok(Num::Score(s))
         }
-        "count_treated" => Ok(Num::CountTreated(treat_filter(args.unwrap_or(&[]), offset)?)),
+        "count_treated" => Ok(Num::CountTreated(treat_filter(
+            args.unwrap_or(&[]),
+            offset,
+        )?)),
         other => {
             let mut known = NUMERIC_NAMES.to_vec();
             known.extend_from_slice(BOOLEAN_NAMES);
@@ -390,7 +395,13 @@ fn numeric(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Num, Synta
 
 fn single_name(func: &str, args: Option<&[Arg]>, offset: usize) -> Result<String, SyntaxError> {
     match args {
-        Some([Arg::Positional(Node::Call { name, args: None, .. })]) => Ok(name.clone()),
+        Some(
+            [
+                Arg::Positional(Node::Call {
+                    name, args: None, ..
+                }),
+            ],
+        ) => Ok(name.clone()),
         _ => err(offset, format!("'{func}' takes one name, e.g. {func}(alt)")),
     }
 }
@@ -418,25 +429,41 @@ fn call(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Rule, SyntaxE
             Ok(match name {
                 "all" => Rule::All(parts),
                 "any" => Rule::Any(parts),
-                _ if parts.len() == 1 => Rule::Not(Box::new(parts.into_iter().next().unwrap_or(Rule::Attested))),
+                _ if parts.len() == 1 => {
+                    Rule::Not(Box::new(parts.into_iter().next().unwrap_or(Rule::Attested)))
+                }
                 _ => return err(offset, "'not' takes exactly one condition"),
             })
         }
         "at_least" => {
             let Some(Arg::Positional(Node::Number(n, _))) = list.first() else {
-                return err(offset, "at_least needs a count first, e.g. at_least(2, a, b, c)");
+                return err(
+                    offset,
+                    "at_least needs a count first, e.g. at_least(2, a, b, c)",
+                );
             };
             let parts = positional_rules(&list[1..], offset)?;
             let n = *n as usize;
             if n == 0 || n > parts.len() {
-                return err(offset, format!("at_least({n}, ...) needs between 1 and {} conditions", parts.len()));
+                return err(
+                    offset,
+                    format!(
+                        "at_least({n}, ...) needs between 1 and {} conditions",
+                        parts.len()
+                    ),
+                );
             }
             Ok(Rule::AtLeast(n, parts))
         }
         "diagnosis" => {
             let (code, kws) = head_name(name, list, offset)?;
             if !vocab::DIAGNOSES.contains(&code.as_str()) {
-                return Err(unknown_name(offset, "diagnosis code", &code, vocab::DIAGNOSES));
+                return Err(unknown_name(
+                    offset,
+                    "diagnosis code",
+                    &code,
+                    vocab::DIAGNOSES,
+                ));
             }
             let mut f = DiagnosisFilter {
                 code,
@@ -447,7 +474,14 @@ fn call(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Rule, SyntaxE
                     "criteria" => f.criteria = strings(&v, at)?,
                     "for" => f.for_at_least = Some(span(&v, at)?),
                     "tags" => f.tags = strings(&v, at)?,
-                    _ => return Err(unknown_name(at, "argument of diagnosis", &k, &["criteria", "for", "tags"])),
+                    _ => {
+                        return Err(unknown_name(
+                            at,
+                            "argument of diagnosis",
+                            &k,
+                            &["criteria", "for", "tags"],
+                        ));
+                    }
                 }
             }
             Ok(Rule::Diagnosis(f))
@@ -456,7 +490,12 @@ fn call(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Rule, SyntaxE
         "has" => {
             let (category, kws) = head_name(name, list, offset)?;
             if !vocab::CATEGORIES.contains(&category.as_str()) {
-                return Err(unknown_name(offset, "condition category", &category, vocab::CATEGORIES));
+                return Err(unknown_name(
+                    offset,
+                    "condition category",
+                    &category,
+                    vocab::CATEGORIES,
+                ));
             }
             let mut f = ConditionFilter {
                 category,
@@ -465,17 +504,28 @@ fn call(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Rule, SyntaxE
             for (k, v, at) in kws {
                 match k.as_str() {
                     "status" => f.status = checked_words(&v, at, "status", vocab::STATUSES)?,
-                    "status_not" => f.status_not = checked_words(&v, at, "status", vocab::STATUSES)?,
+                    "status_not" => {
+                        f.status_not = checked_words(&v, at, "status", vocab::STATUSES)?
+                    }
                     "tags" => f.tags = strings(&v, at)?,
                     "tags_not" => f.tags_not = strings(&v, at)?,
-                    "severity" => f.severity = checked_words(&v, at, "severity", vocab::SEVERITIES)?,
+                    "severity" => {
+                        f.severity = checked_words(&v, at, "severity", vocab::SEVERITIES)?
+                    }
                     "within" => f.within = Some(span(&v, at)?),
                     _ => {
                         return Err(unknown_name(
                             at,
                             "argument of has",
                             &k,
-                            &["status", "status_not", "tags", "tags_not", "severity", "within"],
+                            &[
+                                "status",
+                                "status_not",
+                                "tags",
+                                "tags_not",
+                                "severity",
+                                "within",
+                            ],
                         ));
                     }
                 }
@@ -489,9 +539,23 @@ fn call(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Rule, SyntaxE
                     return err(offset, "allergic takes only to=[..] and severity=[..]");
                 };
                 match k.as_str() {
-                    "to" => f.to = strings(v, *at)?.into_iter().map(|s| s.to_lowercase()).collect(),
-                    "severity" => f.severity = checked_words(v, *at, "severity", vocab::SEVERITIES)?,
-                    _ => return Err(unknown_name(*at, "argument of allergic", k, &["to", "severity"])),
+                    "to" => {
+                        f.to = strings(v, *at)?
+                            .into_iter()
+                            .map(|s| s.to_lowercase())
+                            .collect()
+                    }
+                    "severity" => {
+                        f.severity = checked_words(v, *at, "severity", vocab::SEVERITIES)?
+                    }
+                    _ => {
+                        return Err(unknown_name(
+                            *at,
+                            "argument of allergic",
+                            k,
+                            &["to", "severity"],
+                        ));
+                    }
                 }
             }
             Ok(Rule::Allergic(f))
@@ -526,7 +590,10 @@ fn call(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Rule, SyntaxE
         }
         other => {
             if NUMERIC_NAMES.contains(&other) {
-                return err(offset, format!("'{other}' is a number: compare it, e.g. {other} >= 1"));
+                return err(
+                    offset,
+                    format!("'{other}' is a number: compare it, e.g. {other} >= 1"),
+                );
             }
             let mut known = BOOLEAN_NAMES.to_vec();
             known.extend(FLAGS.iter().map(|(n, _)| *n));
@@ -542,7 +609,13 @@ fn positional_rules(list: &[Arg], offset: usize) -> Result<Vec<Rule>, SyntaxErro
             Arg::Keyword(k, _, at) => err(*at, format!("unexpected '{k}=' here")),
         })
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| if e.offset == 0 { SyntaxError { offset, ..e } } else { e })
+        .map_err(|e| {
+            if e.offset == 0 {
+                SyntaxError { offset, ..e }
+            } else {
+                e
+            }
+        })
 }
 
 type Keywords = Vec<(String, Value, usize)>;
@@ -553,13 +626,21 @@ fn head_name(func: &str, list: &[Arg], offset: usize) -> Result<(String, Keyword
         name, args: None, ..
     })) = list.first()
     else {
-        return err(offset, format!("'{func}' needs a name first, e.g. {func}(something, ...)"));
+        return err(
+            offset,
+            format!("'{func}' needs a name first, e.g. {func}(something, ...)"),
+        );
     };
     let mut kws = Vec::new();
     for a in &list[1..] {
         match a {
             Arg::Keyword(k, v, at) => kws.push((k.clone(), v.clone(), *at)),
-            Arg::Positional(_) => return err(offset, format!("'{func}' takes one name, then key=value arguments")),
+            Arg::Positional(_) => {
+                return err(
+                    offset,
+                    format!("'{func}' takes one name, then key=value arguments"),
+                );
+            }
         }
     }
     Ok((name.clone(), kws))
@@ -569,22 +650,42 @@ fn treat_filter(list: &[Arg], offset: usize) -> Result<TreatFilter, SyntaxError>
     let mut f = TreatFilter::default();
     for arg in list {
         let Arg::Keyword(k, v, at) = arg else {
-            return err(offset, "treated takes key=value arguments: class, drug, outcome, route, within, min_duration");
+            return err(
+                offset,
+                "treated takes key=value arguments: class, drug, outcome, route, within, min_duration",
+            );
         };
         let at = *at;
         match k.as_str() {
-            "class" => f.classes = checked_words(&v, at, "treatment class", vocab::CLASSES)?,
-            "drug" => f.drugs = strings(&v, at)?.into_iter().map(|s| s.to_lowercase()).collect(),
-            "outcome" => f.outcomes = checked_words(&v, at, "treatment outcome", vocab::OUTCOMES)?,
-            "route" => f.routes = strings(&v, at)?.into_iter().map(|s| s.to_lowercase()).collect(),
-            "within" => f.within = Some(span(&v, at)?),
-            "min_duration" => f.min_duration = Some(span(&v, at)?),
+            "class" => f.classes = checked_words(v, at, "treatment class", vocab::CLASSES)?,
+            "drug" => {
+                f.drugs = strings(v, at)?
+                    .into_iter()
+                    .map(|s| s.to_lowercase())
+                    .collect()
+            }
+            "outcome" => f.outcomes = checked_words(v, at, "treatment outcome", vocab::OUTCOMES)?,
+            "route" => {
+                f.routes = strings(v, at)?
+                    .into_iter()
+                    .map(|s| s.to_lowercase())
+                    .collect()
+            }
+            "within" => f.within = Some(span(v, at)?),
+            "min_duration" => f.min_duration = Some(span(v, at)?),
             _ => {
                 return Err(unknown_name(
                     at,
                     "argument of treated",
                     k,
-                    &["class", "drug", "outcome", "route", "within", "min_duration"],
+                    &[
+                        "class",
+                        "drug",
+                        "outcome",
+                        "route",
+                        "within",
+                        "min_duration",
+                    ],
                 ));
             }
         }
@@ -606,8 +707,13 @@ fn strings(v: &Value, at: usize) -> Result<Vec<String>, SyntaxError> {
     }
 }
 
-fn checked_words(v: &Value, at: usize, what: &str, known: &[&str]) -> Result<Vec<String>, SyntaxError> {
-    let words = strings(&v, at)?;
+fn checked_words(
+    v: &Value,
+    at: usize,
+    what: &str,
+    known: &[&str],
+) -> Result<Vec<String>, SyntaxError> {
+    let words = strings(v, at)?;
     for w in &words {
         if !known.contains(&w.as_str()) {
             return Err(unknown_name(at, what, w, known));
@@ -620,7 +726,9 @@ fn span(v: &Value, at: usize) -> Result<Span, SyntaxError> {
     match v {
         Value::Text(s) => parse_span(s).ok_or_else(|| SyntaxError {
             offset: at,
-            message: format!("'{s}' is not a duration like \"3 months\", \"2 weeks\" or \"7 days\""),
+            message: format!(
+                "'{s}' is not a duration like \"3 months\", \"2 weeks\" or \"7 days\""
+            ),
         }),
         _ => err(at, "expected a duration string like \"3 months\""),
     }
@@ -633,7 +741,10 @@ mod tests {
     #[test]
     fn lab_thresholds_are_converted_to_canonical_units() {
         let r = compile(r#"lab(hemoglobin) >= 6 "g/dL""#).unwrap();
-        let Rule::Compare { threshold, shown, .. } = r else {
+        let Rule::Compare {
+            threshold, shown, ..
+        } = r
+        else {
             panic!()
         };
         assert!((threshold - 60.0).abs() < 1e-9);
@@ -643,7 +754,11 @@ mod tests {
     #[test]
     fn unknown_names_get_suggestions() {
         let e = compile("has(malignency)").unwrap_err();
-        assert!(e.message.contains("did you mean 'malignancy'"), "{}", e.message);
+        assert!(
+            e.message.contains("did you mean 'malignancy'"),
+            "{}",
+            e.message
+        );
         let e = compile("lab(hemoglobin) >= 60").unwrap_err();
         assert!(e.message.contains("needs a unit"), "{}", e.message);
         let e = compile(r#"lab(hemoglobin) >= 60 "furlongs""#).unwrap_err();
@@ -657,8 +772,14 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
         let s = parse_span("1 month").unwrap();
         assert_eq!(s.before(d), NaiveDate::from_ymd_opt(2026, 2, 28).unwrap());
-        assert_eq!(parse_span("2 weeks").unwrap().before(d), NaiveDate::from_ymd_opt(2026, 3, 17).unwrap());
-        assert_eq!(parse_span("1 years").unwrap().before(d), NaiveDate::from_ymd_opt(2025, 3, 31).unwrap());
+        assert_eq!(
+            parse_span("2 weeks").unwrap().before(d),
+            NaiveDate::from_ymd_opt(2026, 3, 17).unwrap()
+        );
+        assert_eq!(
+            parse_span("1 years").unwrap().before(d),
+            NaiveDate::from_ymd_opt(2025, 3, 31).unwrap()
+        );
         assert!(parse_span("three months").is_none());
     }
 }

@@ -288,8 +288,7 @@ impl Parser {
     }
 
     fn unary(&mut self) -> Result<Node, SyntaxError> {
-        if self.is_word("not") && !matches!(self.toks.get(self.pos + 1), Some((Tok::LParen, _)))
-        {
+        if self.is_word("not") && !matches!(self.toks.get(self.pos + 1), Some((Tok::LParen, _))) {
             self.pos += 1;
             return Ok(Node::Not(Box::new(self.unary()?)));
         }
@@ -462,10 +461,15 @@ mod tests {
             &parts[0],
             Node::Compare { op: Op::Ge, value, unit: Some(u), .. } if *value == 60.0 && u == "g/L"
         ));
-        let Node::Call { args: Some(args), .. } = &parts[1] else {
+        let Node::Call {
+            args: Some(args), ..
+        } = &parts[1]
+        else {
             panic!("expected call")
         };
-        assert!(matches!(&args[1], Arg::Keyword(k, Value::List(v), _) if k == "status" && v.len() == 2));
+        assert!(
+            matches!(&args[1], Arg::Keyword(k, Value::List(v), _) if k == "status" && v.len() == 2)
+        );
     }
 
     #[test]

@@ -16,9 +16,16 @@ fn treat_words(f: &TreatFilter) -> String {
     if !f.drugs.is_empty() {
         what.push(list(&f.drugs, " or "));
     }
-    s.push_str(&if what.is_empty() { "anything".into() } else { what.join(" that is ") });
+    s.push_str(&if what.is_empty() {
+        "anything".into()
+    } else {
+        what.join(" that is ")
+    });
     if !f.outcomes.is_empty() {
-        s.push_str(&format!(" with outcome {}", list(&f.outcomes, " or ").replace('_', " ")));
+        s.push_str(&format!(
+            " with outcome {}",
+            list(&f.outcomes, " or ").replace('_', " ")
+        ));
     }
     if !f.routes.is_empty() {
         s.push_str(&format!(" by route {}", list(&f.routes, " or ")));
@@ -78,7 +85,10 @@ pub fn words(r: &Rule) -> String {
                 s.push_str(&format!(" meeting {}", list(&f.criteria, " or ")));
             }
             if let Some(d) = f.for_at_least {
-                s.push_str(&format!(", diagnosed at least {} before the as-of date", d.text()));
+                s.push_str(&format!(
+                    ", diagnosed at least {} before the as-of date",
+                    d.text()
+                ));
             }
             if !f.tags.is_empty() {
                 s.push_str(&format!(", with {}", list(&f.tags, ", ").replace('_', " ")));
@@ -92,7 +102,10 @@ pub fn words(r: &Rule) -> String {
                 s.push_str(&format!(" with status {}", list(&f.status, " or ")));
             }
             if !f.status_not.is_empty() {
-                s.push_str(&format!(" whose status is not {}", list(&f.status_not, " or ")));
+                s.push_str(&format!(
+                    " whose status is not {}",
+                    list(&f.status_not, " or ")
+                ));
             }
             if !f.tags.is_empty() {
                 s.push_str(&format!(" tagged {}", list(&f.tags, " and ")));
@@ -123,7 +136,10 @@ pub fn words(r: &Rule) -> String {
             positive,
             within,
         } => {
-            let mut s = format!("latest {lab} is {}", if *positive { "positive" } else { "negative" });
+            let mut s = format!(
+                "latest {lab} is {}",
+                if *positive { "positive" } else { "negative" }
+            );
             if let Some(w) = within {
                 s.push_str(&format!(" (result from the last {})", w.text()));
             }
@@ -158,8 +174,14 @@ fn collect(r: &Rule, out: &mut Vec<String>) {
         Rule::Attested => push(out, "attestation"),
         Rule::Female | Rule::Male => push(out, "sex"),
         Rule::Flag(f) => push(out, f.name()),
-        Rule::Diagnosis(_) => push(out, "diagnosis (code, criteria, date, tags); checked.diagnoses"),
-        Rule::Treated(_) => push(out, "treatment (drug, classes, dates, outcome); checked.treatments"),
+        Rule::Diagnosis(_) => push(
+            out,
+            "diagnosis (code, criteria, date, tags); checked.diagnoses",
+        ),
+        Rule::Treated(_) => push(
+            out,
+            "treatment (drug, classes, dates, outcome); checked.treatments",
+        ),
         Rule::Has(f) => push(out, format!("condition {}; checked.conditions", f.category)),
         Rule::Allergic(_) => push(out, "allergy; checked.allergies"),
         Rule::LabResult { lab, .. } => push(out, format!("lab {lab} (result, date)")),
@@ -174,7 +196,12 @@ fn collect(r: &Rule, out: &mut Vec<String>) {
                 }
             }
             Num::Egfr => {
-                for f in ["dob", "sex", "height (under 18)", "lab creatinine (value, unit, date)"] {
+                for f in [
+                    "dob",
+                    "sex",
+                    "height (under 18)",
+                    "lab creatinine (value, unit, date)",
+                ] {
                     push(out, f);
                 }
             }
@@ -185,7 +212,10 @@ fn collect(r: &Rule, out: &mut Vec<String>) {
             Num::Nyha => push(out, "cardiac.nyha"),
             Num::AcrClass => push(out, "status.acr_functional_class"),
             Num::SurvivalWeeks => push(out, "status.estimated_survival_weeks"),
-            Num::CountTreated(_) => push(out, "treatment (drug, classes, dates, outcome); checked.treatments"),
+            Num::CountTreated(_) => push(
+                out,
+                "treatment (drug, classes, dates, outcome); checked.treatments",
+            ),
             Num::Titre(l) => push(out, format!("lab {l} (titre, method)")),
         },
     }
