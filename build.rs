@@ -26,11 +26,17 @@ fn main() {
         let _ = writeln!(out, "pub const {name}: &[(&str, &str)] = &[");
         for f in files {
             let path = Path::new(&root).join(dir).join(&f);
-            let _ = writeln!(out, "    ({:?}, include_str!({:?})),", format!("{dir}/{f}"), path.display().to_string());
+            let _ = writeln!(
+                out,
+                "    ({:?}, include_str!({:?})),",
+                format!("{dir}/{f}"),
+                path.display().to_string()
+            );
         }
         let _ = writeln!(out, "];");
     }
-    let dest = Path::new(&std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into())).join("embedded.rs");
+    let dest =
+        Path::new(&std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into())).join("embedded.rs");
     if let Err(e) = std::fs::write(&dest, out) {
         println!("cargo:warning=cannot write {}: {e}", dest.display());
     }

@@ -27,8 +27,15 @@ fn with_bad_patient(bad: &[u8]) -> (Workspace, PathBuf, tempfile::TempDir) {
 }
 
 fn only_problem(ws: &Workspace, file: &Path) -> Problem {
-    assert!(ws.patients.iter().any(|p| p.id() == "GOOD-1"), "good file still loads");
-    let mine: Vec<&Problem> = ws.problems.iter().filter(|p| p.file == file.display().to_string()).collect();
+    assert!(
+        ws.patients.iter().any(|p| p.id() == "GOOD-1"),
+        "good file still loads"
+    );
+    let mine: Vec<&Problem> = ws
+        .problems
+        .iter()
+        .filter(|p| p.file == file.display().to_string())
+        .collect();
     assert_eq!(mine.len(), 1, "{:?}", ws.problems);
     assert_eq!(ws.problems.len(), 1, "{:?}", ws.problems);
     mine[0].clone()
@@ -40,7 +47,10 @@ fn check(bad: &str, line: usize, column: usize, needle: &str) {
     assert_eq!((p.line, p.column), (Some(line), Some(column)), "{p}");
     assert!(p.message.contains(needle), "expected '{needle}' in: {p}");
     // The good patient is still evaluated against all four studies.
-    assert_eq!(trialmatch::rank::rank(&ws.trials, &ws.patients[0], as_of()).len(), 4);
+    assert_eq!(
+        trialmatch::rank::rank(&ws.trials, &ws.patients[0], as_of()).len(),
+        4
+    );
 }
 
 #[test]
@@ -50,12 +60,22 @@ fn toml_syntax_error() {
 
 #[test]
 fn unknown_field() {
-    check("id = \"B2\"\nwieght = { value = 60, unit = \"kg\" }\n", 2, 1, "unknown field `wieght`");
+    check(
+        "id = \"B2\"\nwieght = { value = 60, unit = \"kg\" }\n",
+        2,
+        1,
+        "unknown field `wieght`",
+    );
 }
 
 #[test]
 fn wrong_type() {
-    check("id = \"B3\"\n[cardiac]\nlvef = \"high\"\n", 3, 8, "invalid type");
+    check(
+        "id = \"B3\"\n[cardiac]\nlvef = \"high\"\n",
+        3,
+        8,
+        "invalid type",
+    );
 }
 
 #[test]
@@ -65,7 +85,12 @@ fn impossible_date() {
 
 #[test]
 fn date_of_birth_after_the_as_of_date() {
-    check("id = \"B5\"\ndob = 2027-01-01\n", 2, 7, "after the as-of date 2026-11-22");
+    check(
+        "id = \"B5\"\ndob = 2027-01-01\n",
+        2,
+        7,
+        "after the as-of date 2026-11-22",
+    );
 }
 
 #[test]
@@ -76,13 +101,28 @@ fn unknown_unit_is_an_error_not_a_guess() {
         8,
         "unit 'mmol/L' is not recognised",
     );
-    check("id = \"B6b\"\nweight = { value = 10, unit = \"stone\" }\n", 2, 10, "'stone' is not recognised");
+    check(
+        "id = \"B6b\"\nweight = { value = 10, unit = \"stone\" }\n",
+        2,
+        10,
+        "'stone' is not recognised",
+    );
 }
 
 #[test]
 fn impossible_values() {
-    check("id = \"B7\"\nweight = { value = -60, unit = \"kg\" }\n", 2, 10, "-60 kg is impossible");
-    check("id = \"B8\"\n[cardiac]\nlvef = 150.0\n", 3, 8, "150 is impossible");
+    check(
+        "id = \"B7\"\nweight = { value = -60, unit = \"kg\" }\n",
+        2,
+        10,
+        "-60 kg is impossible",
+    );
+    check(
+        "id = \"B8\"\n[cardiac]\nlvef = 150.0\n",
+        3,
+        8,
+        "150 is impossible",
+    );
     check("id = \"B9\"\n[status]\necog = 7\n", 3, 8, "7 is impossible");
 }
 
@@ -100,7 +140,10 @@ fn unknown_vocabulary_suggests_the_close_word() {
 fn duplicate_patient_id() {
     let (ws, path, _d) = with_bad_patient(GOOD.as_bytes());
     let p = only_problem(&ws, &path);
-    assert!(p.message.contains("patient id 'GOOD-1' is already used"), "{p}");
+    assert!(
+        p.message.contains("patient id 'GOOD-1' is already used"),
+        "{p}"
+    );
     assert_eq!(ws.patients.len(), 1);
 }
 
@@ -158,10 +201,22 @@ fn trial_rule_naming_an_unknown_fact() {
     let (ws, path, _d) = trials_with(&format!(
         "{TRIAL_HEAD}\n[[criterion]]\nid = \"X-1\"\nkind = \"inclusion\"\ncohort = \"common\"\ntext = \"t\"\nrule = \"agee >= 18\"\n"
     ));
-    let p = ws.problems.iter().find(|p| p.file == path.display().to_string()).expect("problem");
+    let p = ws
+        .problems
+        .iter()
+        .find(|p| p.file == path.display().to_string())
+        .expect("problem");
     assert_eq!((p.line, p.column), (Some(10), Some(9)), "{p}");
-    assert!(p.message.contains("unknown numeric fact 'agee' (did you mean 'age'?)"), "{p}");
-    assert_eq!(ws.trials.len(), 5, "the other trials and this one (minus the bad rule) load");
+    assert!(
+        p.message
+            .contains("unknown numeric fact 'agee' (did you mean 'age'?)"),
+        "{p}"
+    );
+    assert_eq!(
+        ws.trials.len(),
+        5,
+        "the other trials and this one (minus the bad rule) load"
+    );
 }
 
 #[test]
@@ -169,16 +224,31 @@ fn trial_criterion_in_an_undeclared_cohort() {
     let (ws, path, _d) = trials_with(&format!(
         "{TRIAL_HEAD}\n[[criterion]]\nid = \"X-1\"\nkind = \"inclusion\"\ncohort = \"RA\"\ntext = \"t\"\nrule = \"age >= 18\"\n"
     ));
-    let p = ws.problems.iter().find(|p| p.file == path.display().to_string()).expect("problem");
+    let p = ws
+        .problems
+        .iter()
+        .find(|p| p.file == path.display().to_string())
+        .expect("problem");
     assert_eq!(p.line, Some(8), "{p}");
     assert!(p.message.contains("cohort 'RA' is not declared"), "{p}");
 }
 
 #[test]
 fn two_trials_with_one_id() {
-    let (ws, path, _d) = trials_with("id = \"NCT06613490\"\nshort_name = \"dup\"\ntitle = \"dup\"\n");
-    let p = ws.problems.iter().find(|p| p.file == path.display().to_string()).expect("problem");
-    assert!(p.message.contains("trial id 'NCT06613490' is already used"), "{p}");
+    let (ws, path, _d) =
+        trials_with("id = \"NCT06613490\"\nshort_name = \"dup\"\ntitle = \"dup\"\n");
+    let p = ws
+        .problems
+        .iter()
+        .find(|p| p.file == path.display().to_string())
+        .expect("problem");
+    assert!(
+        p.message.contains("trial id 'NCT06613490' is already used"),
+        "{p}"
+    );
     assert_eq!(ws.trials.len(), 4);
-    assert_eq!(ws.patients.len(), std::fs::read_dir("sample-patients").expect("dir").count());
+    assert_eq!(
+        ws.patients.len(),
+        std::fs::read_dir("sample-patients").expect("dir").count()
+    );
 }

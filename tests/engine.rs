@@ -22,7 +22,14 @@ fn patient(toml: &str) -> Profile {
 
 fn run(rule: &str, p: &Profile) -> trialmatch::eval::Outcome {
     let r = compile(rule).unwrap_or_else(|e| panic!("{rule}: {e}"));
-    eval(&r, &Ctx { patient: p, as_of: as_of(), criterion: "X-1" })
+    eval(
+        &r,
+        &Ctx {
+            patient: p,
+            as_of: as_of(),
+            criterion: "X-1",
+        },
+    )
 }
 
 fn truth(rule: &str, p: &Profile) -> Truth {
@@ -37,19 +44,31 @@ const U: Truth = Truth::Unknown;
 fn kleene_truth_tables() {
     let all = [T, F, U];
     for a in all {
-        assert_eq!(a.not().not(), a);
+        assert_eq!(a.negate().negate(), a);
         for b in all {
             let and = a.and(b);
             let or = a.or(b);
-            let expect_and = if a == F || b == F { F } else if a == T && b == T { T } else { U };
-            let expect_or = if a == T || b == T { T } else if a == F && b == F { F } else { U };
+            let expect_and = if a == F || b == F {
+                F
+            } else if a == T && b == T {
+                T
+            } else {
+                U
+            };
+            let expect_or = if a == T || b == T {
+                T
+            } else if a == F && b == F {
+                F
+            } else {
+                U
+            };
             assert_eq!(and, expect_and, "{a:?} and {b:?}");
             assert_eq!(or, expect_or, "{a:?} or {b:?}");
             // De Morgan holds in Kleene logic.
-            assert_eq!(a.and(b).not(), a.not().or(b.not()));
+            assert_eq!(a.and(b).negate(), a.negate().or(b.negate()));
         }
     }
-    assert_eq!(U.not(), U);
+    assert_eq!(U.negate(), U);
 }
 
 #[test]
@@ -101,10 +120,22 @@ fn treatments_windows_and_completeness() {
     let base = "id = \"t\"\n[[treatment]]\ndrug = \"rituximab\"\nstart = 2026-10-01\nend = 2026-11-05\noutcome = \"no_response\"\n";
     let p = patient(base);
     // Catalogue supplies the class when the file gives none.
-    assert_eq!(truth("treated(class=[b_cell_targeted], within=\"1 month\")", &p), T);
-    assert_eq!(truth("treated(class=[b_cell_targeted], within=\"7 days\")", &p), U);
+    assert_eq!(
+        truth("treated(class=[b_cell_targeted], within=\"1 month\")", &p),
+        T
+    );
+    assert_eq!(
+        truth("treated(class=[b_cell_targeted], within=\"7 days\")", &p),
+        U
+    );
     let complete = patient(&format!("{base}[checked]\ntreatments = true\n"));
-    assert_eq!(truth("treated(class=[b_cell_targeted], within=\"7 days\")", &complete), F);
+    assert_eq!(
+        truth(
+            "treated(class=[b_cell_targeted], within=\"7 days\")",
+            &complete
+        ),
+        F
+    );
     assert_eq!(truth("treated(class=[tsDMARD])", &complete), F);
     // Counting: a lower bound until the history is complete.
     assert_eq!(truth("count_treated(class=[bDMARD]) >= 1", &p), T);
@@ -113,8 +144,17 @@ fn treatments_windows_and_completeness() {
     assert_eq!(truth("count_treated(class=[bDMARD]) <= 3", &p), U);
     assert_eq!(truth("count_treated(class=[bDMARD]) <= 3", &complete), T);
     // Minimum duration: 2026-10-01 to 2026-11-05 is over one month, under two.
-    assert_eq!(truth("treated(drug=[rituximab], min_duration=\"1 month\")", &p), T);
-    assert_eq!(truth("treated(drug=[rituximab], min_duration=\"2 months\")", &complete), F);
+    assert_eq!(
+        truth("treated(drug=[rituximab], min_duration=\"1 month\")", &p),
+        T
+    );
+    assert_eq!(
+        truth(
+            "treated(drug=[rituximab], min_duration=\"2 months\")",
+            &complete
+        ),
+        F
+    );
 }
 
 #[test]
@@ -140,20 +180,33 @@ fn derived_values_show_their_formula_and_name_missing_inputs() {
     );
     let o = run("crcl >= 60 \"mL/min\"", &p);
     assert_eq!(o.truth, T);
-    assert!(o.reason.contains("CrCl 80 mL/min = (140 − 50) × 60 kg × 0.85 / (72 × 0.8 mg/dL)"), "{}", o.reason);
+    assert!(
+        o.reason
+            .contains("CrCl 80 mL/min = (140 − 50) × 60 kg × 0.85 / (72 × 0.8 mg/dL)"),
+        "{}",
+        o.reason
+    );
     assert_eq!(truth("crcl >= 80 \"mL/min\"", &p), F);
     // The same creatinine in µmol/L gives the same answer.
     let q = patient(
         "id = \"h\"\ndob = 1976-11-22\nsex = \"female\"\nweight = { value = 132.277, unit = \"lb\" }\n[[lab]]\nname = \"creatinine\"\nvalue = 70.736\nunit = \"µmol/L\"\n",
     );
-    assert_eq!(truth("crcl >= 79.5 \"mL/min\" and crcl <= 79.9 \"mL/min\"", &q), T);
+    assert_eq!(
+        truth("crcl >= 79.5 \"mL/min\" and crcl <= 79.9 \"mL/min\"", &q),
+        T
+    );
     // Missing weight: unknown, naming the input.
-    let r = patient("id = \"i\"\ndob = 1976-11-22\nsex = \"female\"\n[[lab]]\nname = \"creatinine\"\nvalue = 0.8\nunit = \"mg/dL\"\n");
+    let r = patient(
+        "id = \"i\"\ndob = 1976-11-22\nsex = \"female\"\n[[lab]]\nname = \"creatinine\"\nvalue = 0.8\nunit = \"mg/dL\"\n",
+    );
     let o = run("crcl >= 60 \"mL/min\"", &r);
     assert_eq!(o.truth, U);
     assert_eq!(o.missing, vec!["weight".to_string()]);
     // CKD-EPI 2021 for this adult: 142 × (0.8/0.7)^−1.2 × 0.9938^50 × 1.012 = 89.6
-    let o = run("egfr >= 89 \"mL/min/1.73m2\" and egfr < 90 \"mL/min/1.73m2\"", &p);
+    let o = run(
+        "egfr >= 89 \"mL/min/1.73m2\" and egfr < 90 \"mL/min/1.73m2\"",
+        &p,
+    );
     assert_eq!(o.truth, T, "{}", o.reason);
     assert!(o.reason.contains("CKD-EPI 2021"));
 }
@@ -164,11 +217,19 @@ fn child_egfr_uses_bedside_schwartz() {
     let p = patient(
         "id = \"c\"\ndob = 2018-01-10\nsex = \"male\"\nheight = { value = 125, unit = \"cm\" }\n[[lab]]\nname = \"creatinine\"\nvalue = 35.4\nunit = \"umol/L\"\n",
     );
-    let o = run("egfr >= 128 \"mL/min/1.73m2\" and egfr <= 130 \"mL/min/1.73m2\"", &p);
+    let o = run(
+        "egfr >= 128 \"mL/min/1.73m2\" and egfr <= 130 \"mL/min/1.73m2\"",
+        &p,
+    );
     assert_eq!(o.truth, T, "{}", o.reason);
     assert!(o.reason.contains("bedside Schwartz"));
-    let no_height = patient("id = \"c\"\ndob = 2018-01-10\n[[lab]]\nname = \"creatinine\"\nvalue = 35.4\nunit = \"umol/L\"\n");
-    assert_eq!(run("egfr >= 30 \"mL/min/1.73m2\"", &no_height).missing, vec!["height".to_string()]);
+    let no_height = patient(
+        "id = \"c\"\ndob = 2018-01-10\n[[lab]]\nname = \"creatinine\"\nvalue = 35.4\nunit = \"umol/L\"\n",
+    );
+    assert_eq!(
+        run("egfr >= 30 \"mL/min/1.73m2\"", &no_height).missing,
+        vec!["height".to_string()]
+    );
 }
 
 #[test]
@@ -201,17 +262,25 @@ fn attestation_is_the_only_way_judgement_resolves() {
     let o = run("attested", &none);
     assert_eq!(o.truth, U);
     assert_eq!(o.missing, vec!["clinician attestation for X-1".to_string()]);
-    let yes = patient("id = \"y\"\n[[attestation]]\ncriterion = \"X-1\"\nmet = true\nby = \"Dr Test\"\ndate = 2026-11-01\n");
+    let yes = patient(
+        "id = \"y\"\n[[attestation]]\ncriterion = \"X-1\"\nmet = true\nby = \"Dr Test\"\ndate = 2026-11-01\n",
+    );
     let o = run("attested", &yes);
     assert_eq!(o.truth, T);
     assert!(o.reason.contains("Dr Test on 2026-11-01"));
-    let other = patient("id = \"o\"\n[[attestation]]\ncriterion = \"X-2\"\nmet = true\nby = \"Dr Test\"\ndate = 2026-11-01\n");
+    let other = patient(
+        "id = \"o\"\n[[attestation]]\ncriterion = \"X-2\"\nmet = true\nby = \"Dr Test\"\ndate = 2026-11-01\n",
+    );
     assert_eq!(truth("attested", &other), U);
 }
 
 #[test]
 fn verdicts_and_scores() {
-    let c = |pass, fail, unknown| Counts { pass, fail, unknown };
+    let c = |pass, fail, unknown| Counts {
+        pass,
+        fail,
+        unknown,
+    };
     assert_eq!(c(5, 0, 0).verdict(), Verdict::Eligible);
     assert_eq!(c(4, 0, 1).verdict(), Verdict::Possible);
     assert_eq!(c(4, 1, 0).verdict(), Verdict::Ineligible);

@@ -15,7 +15,8 @@ struct Row {
 /// Parses the inventory's tables and applies its writing conventions (⏎ = line break,
 /// `\>` `\<` `\^` = the plain characters).
 fn inventory() -> Vec<Row> {
-    let src = std::fs::read_to_string("tests/data/criteria-inventory.md").expect("inventory copy is committed");
+    let src = std::fs::read_to_string("tests/data/criteria-inventory.md")
+        .expect("inventory copy is committed");
     src.lines()
         .filter(|l| l.starts_with("| ") && !l.starts_with("| id ") && !l.starts_with("|---"))
         .filter_map(|l| {
@@ -57,7 +58,11 @@ fn all_107_inventory_rows_are_encoded_verbatim() {
         as_of(),
     );
     assert!(ws.problems.is_empty(), "{:?}", ws.problems);
-    let all: Vec<_> = ws.trials.iter().flat_map(|t| t.criteria.iter().map(move |c| (t, c))).collect();
+    let all: Vec<_> = ws
+        .trials
+        .iter()
+        .flat_map(|t| t.criteria.iter().map(move |c| (t, c)))
+        .collect();
     assert_eq!(all.len(), 107, "criteria in trials/");
     for r in &rows {
         let Some((t, c)) = all.iter().find(|(_, c)| c.id == r.id) else {
@@ -66,7 +71,13 @@ fn all_107_inventory_rows_are_encoded_verbatim() {
         assert_eq!(c.kind.as_str(), r.kind, "{} kind", r.id);
         // Lines of the source are separate sub-items; compare line by line, whitespace-trimmed.
         let want: Vec<String> = r.text.lines().map(squash).collect();
-        let got: Vec<String> = c.text.trim().lines().map(squash).filter(|l| !l.is_empty()).collect();
+        let got: Vec<String> = c
+            .text
+            .trim()
+            .lines()
+            .map(squash)
+            .filter(|l| !l.is_empty())
+            .collect();
         assert_eq!(got, want, "{} text differs from the inventory", r.id);
         // Single-population studies use "common"; the inventory names that population.
         let cohort = c.cohort.clone().unwrap_or_else(|| "common".into());
@@ -92,7 +103,11 @@ fn criteria_document_is_generated_from_the_trial_files() {
         "docs/criteria.md is out of date: run `cargo run -- criteria-doc > docs/criteria.md`"
     );
     for r in inventory() {
-        assert!(fresh.contains(&format!("### {} — ", r.id)), "{} not in the document", r.id);
+        assert!(
+            fresh.contains(&format!("### {} — ", r.id)),
+            "{} not in the document",
+            r.id
+        );
     }
     assert_eq!(fresh.matches("- Rule: `").count(), 107);
     assert_eq!(fresh.matches("- In words: ").count(), 107);
