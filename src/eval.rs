@@ -252,6 +252,15 @@ fn flag(f: Flag, cx: &Ctx) -> Outcome {
     }
 }
 
+/// " on DATE" when the patient file dates its checks.
+fn checked_on(cx: &Ctx) -> String {
+    cx.patient
+        .checked()
+        .and_then(|c| c.date)
+        .map(|d| format!(" on {d}"))
+        .unwrap_or_default()
+}
+
 fn since(date: NaiveDate, cx: &Ctx) -> String {
     let days = (cx.as_of - date).num_days();
     if days.abs() < 60 {
@@ -275,7 +284,10 @@ fn diagnosis(f: &DiagnosisFilter, cx: &Ctx) -> Outcome {
         return if checked {
             Outcome::known(
                 false,
-                format!("no {label} diagnosis (diagnosis list checked complete)"),
+                format!(
+                    "no {label} diagnosis (diagnosis list checked complete{})",
+                    checked_on(cx)
+                ),
             )
         } else {
             Outcome::unknown(
@@ -509,7 +521,10 @@ fn treated(f: &TreatFilter, cx: &Ctx) -> Outcome {
     if cx.patient.checked().is_some_and(|c| c.treatments) {
         Outcome::known(
             false,
-            format!("no {label} (treatment history checked complete)"),
+            format!(
+                "no {label} (treatment history checked complete{})",
+                checked_on(cx)
+            ),
         )
     } else {
         Outcome::unknown(
@@ -669,7 +684,10 @@ fn has(f: &ConditionFilter, cx: &Ctx) -> Outcome {
         format!(" (recorded but not matching: {})", other.join(", "))
     };
     if checked {
-        Outcome::known(false, format!("no {label} (checked){others}"))
+        Outcome::known(
+            false,
+            format!("no {label} (checked{}){others}", checked_on(cx)),
+        )
     } else {
         Outcome::unknown(
             format!("{label}: not recorded as checked{others}"),
@@ -716,7 +734,10 @@ fn allergic(f: &AllergyFilter, cx: &Ctx) -> Outcome {
         );
     }
     if cx.patient.checked().is_some_and(|c| c.allergies) {
-        Outcome::known(false, format!("no {label} (allergies checked)"))
+        Outcome::known(
+            false,
+            format!("no {label} (allergies checked{})", checked_on(cx)),
+        )
     } else {
         Outcome::unknown(
             format!("{label}: allergies not recorded as checked"),
@@ -804,7 +825,10 @@ fn trial_treatment(within: Option<Span>, cx: &Ctx) -> Outcome {
     if cx.patient.checked().is_some_and(|c| c.trials) {
         Outcome::known(
             false,
-            format!("no clinical-trial treatment{window} (checked)"),
+            format!(
+                "no clinical-trial treatment{window} (checked{})",
+                checked_on(cx)
+            ),
         )
     } else {
         Outcome::unknown(

@@ -156,3 +156,16 @@ fn bad_as_of_date_is_refused() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a date like 2026-11-22"));
 }
+
+#[test]
+fn readme_patient_example_is_a_valid_file() {
+    let readme = std::fs::read_to_string("README.md").expect("README");
+    let start = readme.find("```toml\nid = \"P01\"").expect("example") + "```toml\n".len();
+    let len = readme[start..].find("```").expect("end of example");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = dir.path().join("example.toml");
+    std::fs::write(&f, &readme[start..start + len]).expect("write");
+    let (code, out) = run(&["check", "--patients", &f.display().to_string()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("1 patients, 0 problems"), "{out}");
+}

@@ -1,0 +1,69 @@
+//! Everything a user can ask the UI to do, as plain values. Keys (through the keymap) and the
+//! mouse become Actions; `App::update` is the only consumer. Nothing here touches the terminal.
+
+/// One request from the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Leave trialmatch and give the terminal back.
+    Quit,
+    /// Move the selection (or scroll the text) up one row.
+    Up,
+    /// Move the selection (or scroll the text) down one row.
+    Down,
+    /// Move up one page of the current list.
+    PageUp,
+    /// Move down one page of the current list.
+    PageDown,
+    /// Jump to the first row.
+    Top,
+    /// Jump to the last row.
+    Bottom,
+    /// Go left: the patient list, the previous cohort, column or study, depending on the screen.
+    Left,
+    /// Go right: the match table, the next cohort, column or study, depending on the screen.
+    Right,
+    /// Move the focus to the next pane.
+    NextPane,
+    /// Move the focus to the previous pane.
+    PrevPane,
+    /// Drill into the selected row.
+    Open,
+    /// Go back one level: close the screen, leave the match table, or clear the filter.
+    Back,
+    /// Start typing a fuzzy filter for the patient list.
+    Filter,
+    /// Add a character to the filter being typed.
+    FilterInput(char),
+    /// Delete the last character of the filter.
+    FilterBackspace,
+    /// Stop typing and keep the filter.
+    FilterAccept,
+    /// Stop typing and clear the filter.
+    FilterClear,
+    /// Show the facts missing for the selected patient.
+    ShowMissing,
+    /// Show the sites, investigators and identifiers of the selected study.
+    ShowContacts,
+    /// Show the queue overview: all patients × all studies.
+    ShowOverview,
+    /// Show the key help generated from the keymap.
+    ShowHelp,
+    /// Show the problems found while loading files.
+    ShowProblems,
+    /// Criteria: show only the failing criteria (again: show all).
+    OnlyFailing,
+    /// Criteria: show only the unknown criteria (again: show all).
+    OnlyUnknown,
+    /// Criteria: show every criterion.
+    AllCriteria,
+    /// Overview: sort by the selected study column (again: reverse).
+    Sort,
+    /// Mouse click at a screen cell: select what is there.
+    Click { column: u16, row: u16 },
+    /// Mouse wheel up over a screen cell.
+    ScrollUp { column: u16, row: u16 },
+    /// Mouse wheel down over a screen cell.
+    ScrollDown { column: u16, row: u16 },
+    /// The terminal was resized.
+    Resize { width: u16, height: u16 },
+}

@@ -1,0 +1,269 @@
+//! The ONE table of key bindings. The key handler (`action_for`), the footer (`footer`) and the
+//! help screen (`help_rows`) all read `KEYMAP`, so what the screen says is what the keys do.
+
+use crate::tui::action::Action;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Where a key is pressed. `Global` bindings apply everywhere except while typing a filter;
+/// a context's own bindings win over global ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Context {
+    Global,
+    Patients,
+    Matches,
+    Filter,
+    Criteria,
+    Missing,
+    Contacts,
+    Overview,
+    Help,
+    Problems,
+}
+
+impl Context {
+    pub const ALL: [Context; 10] = [
+        Context::Global,
+        Context::Patients,
+        Context::Matches,
+        Context::Filter,
+        Context::Criteria,
+        Context::Missing,
+        Context::Contacts,
+        Context::Overview,
+        Context::Help,
+        Context::Problems,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Global => "Everywhere",
+            Context::Patients => "Patient list",
+            Context::Matches => "Match table",
+            Context::Filter => "Typing a filter",
+            Context::Criteria => "Criteria",
+            Context::Missing => "Missing data",
+            Context::Contacts => "Contacts",
+            Context::Overview => "Queue overview",
+            Context::Help => "Help",
+            Context::Problems => "Problems",
+        }
+    }
+}
+
+/// A key as written in the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    /// A key without Ctrl or Alt (Shift is part of the character: `G`, `?`).
+    Code(KeyCode),
+    /// Ctrl plus a letter.
+    Ctrl(char),
+    /// Any printable character (typed into the filter).
+    AnyChar,
+}
+
+/// One row of the keymap.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub keys: &'static [Key],
+    pub context: Context,
+    pub action: Action,
+    /// The help screen's text.
+    pub description: &'static str,
+    /// A short label for the footer; empty = help screen only. Consecutive bindings with the
+    /// same label share one footer entry ("↑↓ move").
+    pub footer: &'static str,
+}
+
+const fn ch(c: char) -> Key {
+    Key::Code(KeyCode::Char(c))
+}
+const UP: Key = Key::Code(KeyCode::Up);
+const DOWN: Key = Key::Code(KeyCode::Down);
+const LEFT: Key = Key::Code(KeyCode::Left);
+const RIGHT: Key = Key::Code(KeyCode::Right);
+const ENTER: Key = Key::Code(KeyCode::Enter);
+const ESC: Key = Key::Code(KeyCode::Esc);
+const TAB: Key = Key::Code(KeyCode::Tab);
+const BACKTAB: Key = Key::Code(KeyCode::BackTab);
+
+const fn b(
+    context: Context,
+    keys: &'static [Key],
+    action: Action,
+    description: &'static str,
+    footer: &'static str,
+) -> Binding {
+    Binding {
+        keys,
+        context,
+        action,
+        description,
+        footer,
+    }
+}
+
+use Context as C;
+
+/// Every key binding of the UI.
+pub const KEYMAP: &[Binding] = &[
+    // Everywhere (except while typing a filter).
+    b(C::Global, &[UP, ch('k')], Action::Up, "move up one row", "move"),
+    b(C::Global, &[DOWN, ch('j')], Action::Down, "move down one row", "move"),
+    b(C::Global, &[Key::Code(KeyCode::PageUp)], Action::PageUp, "move up one page", ""),
+    b(C::Global, &[Key::Code(KeyCode::PageDown)], Action::PageDown, "move down one page", ""),
+    b(C::Global, &[Key::Code(KeyCode::Home), ch('g')], Action::Top, "jump to the first row", ""),
+    b(C::Global, &[Key::Code(KeyCode::End), ch('G')], Action::Bottom, "jump to the last row", ""),
+    b(C::Global, &[ESC], Action::Back, "go back (close screen, leave table, clear filter)", "back"),
+    b(C::Global, &[ch('m')], Action::ShowMissing, "missing data for the selected patient", "missing"),
+    b(C::Global, &[ch('c')], Action::ShowContacts, "contacts and ids of the selected study", "contacts"),
+    b(C::Global, &[ch('o')], Action::ShowOverview, "queue overview: patients × studies", "overview"),
+    b(C::Global, &[ch('!')], Action::ShowProblems, "problems found in the data files", "problems"),
+    b(C::Global, &[ch('?')], Action::ShowHelp, "this help", "help"),
+    b(C::Global, &[ch('q'), Key::Ctrl('c')], Action::Quit, "quit trialmatch", "quit"),
+    // Patient list.
+    b(C::Patients, &[ENTER, RIGHT, ch('l')], Action::Open, "show the selected patient's studies", "studies"),
+    b(C::Patients, &[TAB], Action::NextPane, "switch to the match table", "pane"),
+    b(C::Patients, &[BACKTAB], Action::PrevPane, "switch to the match table", ""),
+    b(C::Patients, &[ch('/')], Action::Filter, "filter patients (fuzzy: name, id, diagnosis, study)", "filter"),
+    // Match table.
+    b(C::Matches, &[ENTER], Action::Open, "criteria of the selected study", "criteria"),
+    b(C::Matches, &[LEFT, ch('h')], Action::Left, "back to the patient list", "patients"),
+    b(C::Matches, &[TAB], Action::NextPane, "switch to the patient list", "pane"),
+    b(C::Matches, &[BACKTAB], Action::PrevPane, "switch to the patient list", ""),
+    b(C::Matches, &[ch('/')], Action::Filter, "filter patients", "filter"),
+    // Typing a filter.
+    b(C::Filter, &[UP], Action::Up, "move up while filtering", ""),
+    b(C::Filter, &[DOWN], Action::Down, "move down while filtering", ""),
+    b(C::Filter, &[ENTER], Action::FilterAccept, "keep the filter and stop typing", "keep"),
+    b(C::Filter, &[ESC], Action::FilterClear, "clear the filter", "clear"),
+    b(C::Filter, &[Key::Code(KeyCode::Backspace)], Action::FilterBackspace, "delete a character", "delete"),
+    b(C::Filter, &[Key::Ctrl('c')], Action::Quit, "quit trialmatch", ""),
+    b(C::Filter, &[Key::AnyChar], Action::FilterInput(' '), "type to filter", "type"),
+    // Criteria.
+    b(C::Criteria, &[ch('f')], Action::OnlyFailing, "only failing criteria (again: all)", "failing"),
+    b(C::Criteria, &[ch('u')], Action::OnlyUnknown, "only unknown criteria (again: all)", "unknown"),
+    b(C::Criteria, &[ch('a')], Action::AllCriteria, "all criteria", "all"),
+    b(C::Criteria, &[LEFT, ch('h')], Action::Left, "previous cohort", "cohort"),
+    b(C::Criteria, &[RIGHT, ch('l'), TAB], Action::Right, "next cohort", "cohort"),
+    // Missing data.
+    b(C::Missing, &[ENTER], Action::Open, "criteria of the first study this fact blocks", "criteria"),
+    // Contacts.
+    b(C::Contacts, &[LEFT, ch('h')], Action::Left, "previous study", "study"),
+    b(C::Contacts, &[RIGHT, ch('l'), TAB], Action::Right, "next study", "study"),
+    // Queue overview.
+    b(C::Overview, &[LEFT, ch('h')], Action::Left, "previous study column", "column"),
+    b(C::Overview, &[RIGHT, ch('l'), TAB], Action::Right, "next study column", "column"),
+    b(C::Overview, &[ch('s')], Action::Sort, "sort by the study column (again: reverse)", "sort"),
+    b(C::Overview, &[ENTER], Action::Open, "open the selected patient", "open"),
+    b(C::Overview, &[ch('/')], Action::Filter, "filter patients", "filter"),
+];
+
+fn matches(k: Key, ev: &KeyEvent) -> bool {
+    let ctrl_alt = ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    match k {
+        Key::Ctrl(c) => {
+            ev.modifiers.contains(KeyModifiers::CONTROL)
+                && matches!(ev.code, KeyCode::Char(e) if e.eq_ignore_ascii_case(&c))
+        }
+        Key::Code(code) => !ctrl_alt && ev.code == code,
+        Key::AnyChar => !ctrl_alt && matches!(ev.code, KeyCode::Char(c) if !c.is_control()),
+    }
+}
+
+/// The binding a key press selects in a context: the context's own first, then the global
+/// ones (never while typing a filter).
+pub fn binding_for(context: Context, ev: &KeyEvent) -> Option<&'static Binding> {
+    let own = KEYMAP.iter().filter(|b| b.context == context);
+    let global = KEYMAP
+        .iter()
+        .filter(move |b| b.context == Context::Global && context != Context::Filter);
+    own.chain(global).find(|b| b.keys.iter().any(|k| matches(*k, ev)))
+}
+
+/// The action a key press means in a context.
+pub fn action_for(context: Context, ev: &KeyEvent) -> Option<Action> {
+    let b = binding_for(context, ev)?;
+    match (b.action, ev.code) {
+        (Action::FilterInput(_), KeyCode::Char(c)) => Some(Action::FilterInput(c)),
+        (a, _) => Some(a),
+    }
+}
+
+/// How a key is shown on screen.
+pub fn key_label(k: Key) -> String {
+    match k {
+        Key::Ctrl(c) => format!("Ctrl-{}", c.to_ascii_uppercase()),
+        Key::AnyChar => "any key".into(),
+        Key::Code(code) => match code {
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
+            KeyCode::Backspace => "Backspace".into(),
+            KeyCode::Char(' ') => "Space".into(),
+            KeyCode::Char(c) => c.to_string(),
+            other => format!("{other:?}"),
+        },
+    }
+}
+
+/// All keys of a binding: "↓ j".
+pub fn keys_label(keys: &[Key]) -> String {
+    keys.iter().map(|k| key_label(*k)).collect::<Vec<_>>().join(" ")
+}
+
+/// The footer entries of a context, then the global ones: (keys, label). Consecutive bindings
+/// sharing a label are merged with their first keys ("↑↓", "←→").
+pub fn footer(context: Context) -> Vec<(String, &'static str)> {
+    let mut out: Vec<(String, &'static str)> = Vec::new();
+    let mut last: Option<(Context, &str)> = None;
+    let global = context != Context::Filter;
+    for b in KEYMAP
+        .iter()
+        .filter(|b| b.context == context)
+        .chain(KEYMAP.iter().filter(|b| global && b.context == Context::Global))
+        .filter(|b| !b.footer.is_empty())
+    {
+        let first = b.keys.first().map(|k| key_label(*k)).unwrap_or_default();
+        match (out.last_mut(), last) {
+            (Some(prev), Some((c, l))) if c == b.context && l == b.footer => {
+                let sep = if prev.0.chars().count() == 1 && first.chars().count() == 1 { "" } else { "/" };
+                prev.0 = format!("{}{sep}{first}", prev.0);
+            }
+            _ => out.push((first, b.footer)),
+        }
+        last = Some((b.context, b.footer));
+    }
+    // A key shown for the context hides the same key's global entry.
+    let mut seen: Vec<String> = Vec::new();
+    out.retain(|(k, _)| {
+        if seen.contains(k) {
+            false
+        } else {
+            seen.push(k.clone());
+            true
+        }
+    });
+    out
+}
+
+/// The help screen's rows: (context, keys, description), grouped by context in table order.
+pub fn help_rows() -> Vec<(Context, String, &'static str)> {
+    Context::ALL
+        .iter()
+        .flat_map(|c| {
+            KEYMAP
+                .iter()
+                .filter(move |b| b.context == *c)
+                .map(|b| (b.context, keys_label(b.keys), b.description))
+        })
+        .collect()
+}
