@@ -310,17 +310,17 @@ const EXPECTED: &[Row] = &[
     ),
     (
         "P14",
-        "CHEC2024-181",
-        Some("IIM"),
-        Verdict::Ineligible,
-        &["C-I1", "C-I18", "C-I21"],
-    ),
-    (
-        "P14",
         "NCT06613490",
         Some("RA"),
         Verdict::Ineligible,
         &["A-I2", "A-I4", "A-I9"],
+    ),
+    (
+        "P14",
+        "CHEC2024-181",
+        Some("IIM"),
+        Verdict::Ineligible,
+        &["C-I1", "C-I18", "C-I21"],
     ),
     (
         "P14",
@@ -360,13 +360,6 @@ const EXPECTED: &[Row] = &[
     ("P16", "PAED-CD19-BCMA", Some("SLE"), Verdict::Eligible, &[]),
     (
         "P16",
-        "CHEC2024-181",
-        Some("IIM"),
-        Verdict::Ineligible,
-        &["C-I1", "C-I18"],
-    ),
-    (
-        "P16",
         "NCT06613490",
         Some("RA"),
         Verdict::Ineligible,
@@ -379,6 +372,13 @@ const EXPECTED: &[Row] = &[
         Verdict::Ineligible,
         &["S-I1", "S-I2"],
     ),
+    (
+        "P16",
+        "CHEC2024-181",
+        Some("IIM"),
+        Verdict::Ineligible,
+        &["C-I1", "C-I18"],
+    ),
     ("P17", "KN5501-SLE", None, Verdict::Ineligible, &["S-E13"]),
     (
         "P17",
@@ -389,24 +389,24 @@ const EXPECTED: &[Row] = &[
     ),
     (
         "P17",
-        "CHEC2024-181",
-        Some("IIM"),
-        Verdict::Ineligible,
-        &["C-I18", "C-I21"],
-    ),
-    (
-        "P17",
         "NCT06613490",
         Some("RA"),
         Verdict::Ineligible,
         &["A-I2", "A-I9"],
     ),
     (
+        "P17",
+        "CHEC2024-181",
+        Some("IIM"),
+        Verdict::Ineligible,
+        &["C-I18", "C-I21"],
+    ),
+    (
         "P18",
         "CHEC2024-181",
         Some("RA"),
         Verdict::Possible,
-        &["C-I10", "C-I25", "C-E12"],
+        &["C-I10", "C-I25", "C-E1", "C-E12"],
     ),
     (
         "P18",
