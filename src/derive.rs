@@ -28,6 +28,59 @@ impl Derived {
     }
 }
 
+/// Age in whole years at `as_of`, without evidence (the fast path).
+pub fn age_value(p: &Profile, as_of: NaiveDate) -> Option<f64> {
+    p.data
+        .dob
+        .as_ref()
+        .map(|d| f64::from(age_years(d.get_ref().0, as_of)))
+}
+
+/// Latest creatinine in mg/dL, without evidence.
+fn creatinine_value(p: &Profile) -> Option<f64> {
+    match p.latest_lab("creatinine")?.value {
+        Some(Ok(umol)) if umol > 0.0 => Some(umol / CREATININE_UMOL_PER_MGDL),
+        _ => None,
+    }
+}
+
+/// Cockcroft-Gault value only (see [`crcl`]).
+pub fn crcl_value(p: &Profile, as_of: NaiveDate) -> Option<f64> {
+    let female = sex(p)? == Sex::Female;
+    Some(cockcroft_gault(
+        age_value(p, as_of)?,
+        p.weight_kg?,
+        female,
+        creatinine_value(p)?,
+    ))
+}
+
+/// eGFR value only (see [`egfr`]).
+pub fn egfr_value(p: &Profile, as_of: NaiveDate) -> Option<f64> {
+    let a = age_value(p, as_of)?;
+    let scr = creatinine_value(p)?;
+    if a < 18.0 {
+        Some(schwartz(p.height_cm?, scr))
+    } else {
+        Some(ckd_epi_2021(scr, a, sex(p)? == Sex::Female))
+    }
+}
+
+/// × ULN value only (see [`xuln`]).
+pub fn xuln_value(p: &Profile, lab: &str) -> Option<f64> {
+    let l = p.latest_lab(lab)?;
+    match (&l.value, l.uln) {
+        (Some(Ok(v)), Some(u)) => Some(v / u),
+        _ => None,
+    }
+}
+
+/// (140 − age) × weight kg × (0.85 if female) / (72 × creatinine mg/dL).
+pub fn cockcroft_gault(age: f64, weight_kg: f64, female: bool, scr_mg_dl: f64) -> f64 {
+    let f = if female { 0.85 } else { 1.0 };
+    (140.0 - age) * weight_kg * f / (72.0 * scr_mg_dl)
+}
+
 /// Whole years from `dob` to `as_of`.
 pub fn age_years(dob: NaiveDate, as_of: NaiveDate) -> i32 {
     let mut years = as_of.year() - dob.year();
@@ -93,8 +146,7 @@ pub fn crcl(p: &Profile, as_of: NaiveDate) -> Derived {
     let (Some(a), Some(w), Some(s), Ok((scr, cr_text))) = (a, p.weight_kg, s, cr) else {
         return Derived::missing("CrCl (Cockcroft-Gault)", missing);
     };
-    let f = if s == Sex::Female { 0.85 } else { 1.0 };
-    let v = (140.0 - a) * w * f / (72.0 * scr);
+    let v = cockcroft_gault(a, w, s == Sex::Female, scr);
     let sex_factor = if s == Sex::Female { " × 0.85" } else { "" };
     Derived {
         value: Some(v),

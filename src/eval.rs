@@ -1,8 +1,10 @@
 //! Three-valued (Kleene) evaluation of a compiled rule against a patient, producing the truth
-//! value, a one-line reason with its evidence, and the facts that are missing.
+//! value and — when the context asks to explain — a one-line reason with its evidence and the
+//! facts that are missing. The decision logic is written once; with `explain` off no text is
+//! built and nothing is allocated, which is the path bulk screening takes.
 
 use crate::derive;
-use crate::patient::{Profile, Qual, Sex, Treatment};
+use crate::patient::{Condition, Profile, Qual, Sex, Treatment};
 use crate::trial::rule::{
     AllergyFilter, ConditionFilter, DiagnosisFilter, Flag, Num, Rule, Span, TreatFilter, fmt_num,
 };
@@ -44,7 +46,7 @@ impl Truth {
     }
 }
 
-/// The result of evaluating a rule.
+/// The result of evaluating a rule. `reason` and `missing` are empty unless explaining.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
     pub truth: Truth,
@@ -57,7 +59,7 @@ impl Outcome {
         Outcome {
             truth: Truth::from_bool(truth),
             reason,
-            missing: vec![],
+            missing: Vec::new(),
         }
     }
     fn unknown(reason: String, missing: Vec<String>) -> Self {
@@ -75,44 +77,40 @@ pub struct Ctx<'a> {
     pub as_of: NaiveDate,
     /// The criterion whose attestation `attested` reads.
     pub criterion: &'a str,
+    /// Build reasons and missing-fact lists (for display); off for bulk screening.
+    pub explain: bool,
 }
 
+/// Text built only when explaining.
+macro_rules! why {
+    ($cx:expr, $($arg:tt)*) => {
+        if $cx.explain { format!($($arg)*) } else { String::new() }
+    };
+}
+
+/// A missing-fact list built only when explaining.
+macro_rules! miss {
+    ($cx:expr, $($item:expr),+ $(,)?) => {
+        if $cx.explain { vec![$($item),+] } else { Vec::new() }
+    };
+}
+
+/// Evaluates a rule, explaining when `cx.explain` is set.
 pub fn eval(rule: &Rule, cx: &Ctx) -> Outcome {
     match rule {
         Rule::All(parts) => combine(parts, cx, Truth::and, Truth::True),
         Rule::Any(parts) => combine(parts, cx, Truth::or, Truth::False),
+        // The inner reason already states the facts found; the state shows the result.
         Rule::Not(inner) => {
             let o = eval(inner, cx);
-            // The inner reason already states the facts found; the state shows the result.
             Outcome {
                 truth: o.truth.negate(),
-                reason: o.reason,
-                missing: o.missing,
+                ..o
             }
         }
         Rule::AtLeast(n, parts) => at_least(*n, parts, cx),
         Rule::Attested => attested(cx),
-        Rule::Female | Rule::Male => {
-            let want = if matches!(rule, Rule::Female) {
-                Sex::Female
-            } else {
-                Sex::Male
-            };
-            match &cx.patient.data.sex {
-                Some(s) => Outcome::known(
-                    *s.get_ref() == want,
-                    format!(
-                        "sex {}",
-                        if *s.get_ref() == Sex::Female {
-                            "female"
-                        } else {
-                            "male"
-                        }
-                    ),
-                ),
-                None => Outcome::unknown("sex not recorded".into(), vec!["sex".into()]),
-            }
-        }
+        Rule::Female | Rule::Male => sex(matches!(rule, Rule::Female), cx),
         Rule::Flag(f) => flag(*f, cx),
         Rule::Diagnosis(f) => diagnosis(f, cx),
         Rule::Treated(f) => treated(f, cx),
@@ -133,7 +131,26 @@ pub fn eval(rule: &Rule, cx: &Ctx) -> Outcome {
     }
 }
 
+fn push_unique(into: &mut Vec<String>, from: &[String]) {
+    for m in from {
+        if !into.contains(m) {
+            into.push(m.clone());
+        }
+    }
+}
+
 fn combine(parts: &[Rule], cx: &Ctx, op: fn(Truth, Truth) -> Truth, unit: Truth) -> Outcome {
+    if !cx.explain {
+        // Short-circuit: false absorbs `and`, true absorbs `or`.
+        let mut t = unit;
+        for p in parts {
+            t = op(t, eval(p, cx).truth);
+            if t == unit.negate() {
+                break;
+            }
+        }
+        return Outcome::unknown(String::new(), Vec::new()).with_truth(t);
+    }
     let outs: Vec<Outcome> = parts.iter().map(|p| eval(p, cx)).collect();
     let truth = outs.iter().fold(unit, |acc, o| op(acc, o.truth));
     // Explain with the parts that decided the result.
@@ -150,11 +167,7 @@ fn combine(parts: &[Rule], cx: &Ctx, op: fn(Truth, Truth) -> Truth, unit: Truth)
     let mut missing = Vec::new();
     if truth == Truth::Unknown {
         for o in &deciding {
-            for m in &o.missing {
-                if !missing.contains(m) {
-                    missing.push(m.clone());
-                }
-            }
+            push_unique(&mut missing, &o.missing);
         }
     }
     Outcome {
@@ -164,11 +177,35 @@ fn combine(parts: &[Rule], cx: &Ctx, op: fn(Truth, Truth) -> Truth, unit: Truth)
     }
 }
 
+impl Outcome {
+    fn with_truth(self, truth: Truth) -> Outcome {
+        Outcome { truth, ..self }
+    }
+}
+
 fn at_least(n: usize, parts: &[Rule], cx: &Ctx) -> Outcome {
+    let total = parts.len();
+    if !cx.explain {
+        let (mut yes, mut no) = (0, 0);
+        for p in parts {
+            match eval(p, cx).truth {
+                Truth::True => yes += 1,
+                Truth::False => no += 1,
+                Truth::Unknown => {}
+            }
+        }
+        let t = if yes >= n {
+            Truth::True
+        } else if total - no < n {
+            Truth::False
+        } else {
+            Truth::Unknown
+        };
+        return Outcome::unknown(String::new(), Vec::new()).with_truth(t);
+    }
     let outs: Vec<Outcome> = parts.iter().map(|p| eval(p, cx)).collect();
     let yes = outs.iter().filter(|o| o.truth == Truth::True).count();
     let no = outs.iter().filter(|o| o.truth == Truth::False).count();
-    let total = parts.len();
     let summary = format!("{yes} of {total} met, {no} not met (need {n})");
     let detail = |t: Truth| -> String {
         outs.iter()
@@ -184,11 +221,7 @@ fn at_least(n: usize, parts: &[Rule], cx: &Ctx) -> Outcome {
     } else {
         let mut missing = Vec::new();
         for o in outs.iter().filter(|o| o.truth == Truth::Unknown) {
-            for m in &o.missing {
-                if !missing.contains(m) {
-                    missing.push(m.clone());
-                }
-            }
+            push_unique(&mut missing, &o.missing);
         }
         Outcome::unknown(format!("{summary}: {}", detail(Truth::Unknown)), missing)
     }
@@ -203,26 +236,38 @@ fn attested(cx: &Ctx) -> Outcome {
         .filter(|a| a.criterion.get_ref() == cx.criterion)
         .max_by_key(|a| a.date);
     match found {
-        Some(a) => {
-            let note = a
-                .note
-                .as_deref()
-                .map(|n| format!(": {n}"))
-                .unwrap_or_default();
+        Some(a) => Outcome::known(
+            a.met,
+            why!(
+                cx,
+                "clinician attestation by {} on {} says {}{}",
+                a.by,
+                a.date,
+                if a.met { "met" } else { "not met" },
+                a.note
+                    .as_deref()
+                    .map(|n| format!(": {n}"))
+                    .unwrap_or_default()
+            ),
+        ),
+        None => Outcome::unknown(
+            why!(cx, "needs a clinician attestation for {}", cx.criterion),
+            miss!(cx, format!("clinician attestation for {}", cx.criterion)),
+        ),
+    }
+}
+
+fn sex(female: bool, cx: &Ctx) -> Outcome {
+    let want = if female { Sex::Female } else { Sex::Male };
+    match &cx.patient.data.sex {
+        Some(s) => {
+            let is_female = *s.get_ref() == Sex::Female;
             Outcome::known(
-                a.met,
-                format!(
-                    "clinician attestation by {} on {} says {}{note}",
-                    a.by,
-                    a.date,
-                    if a.met { "met" } else { "not met" }
-                ),
+                *s.get_ref() == want,
+                why!(cx, "sex {}", if is_female { "female" } else { "male" }),
             )
         }
-        None => Outcome::unknown(
-            format!("needs a clinician attestation for {}", cx.criterion),
-            vec![format!("clinician attestation for {}", cx.criterion)],
-        ),
+        None => Outcome::unknown(why!(cx, "sex not recorded"), miss!(cx, "sex".into())),
     }
 }
 
@@ -245,10 +290,10 @@ fn flag(f: Flag, cx: &Ctx) -> Outcome {
         Flag::UncontrolledBp => c.and_then(|c| c.uncontrolled_bp),
         Flag::RenalReplacement => s.and_then(|s| s.renal_replacement),
     };
-    let name = f.name().replace('_', " ");
+    let name = || f.name().replace('_', " ");
     match v {
-        Some(b) => Outcome::known(b, format!("{name}: {}", if b { "yes" } else { "no" })),
-        None => Outcome::unknown(format!("{name} not recorded"), vec![name]),
+        Some(b) => Outcome::known(b, why!(cx, "{}: {}", name(), if b { "yes" } else { "no" })),
+        None => Outcome::unknown(why!(cx, "{} not recorded", name()), miss!(cx, name())),
     }
 }
 
@@ -270,54 +315,39 @@ fn since(date: NaiveDate, cx: &Ctx) -> String {
     }
 }
 
-fn diagnosis(f: &DiagnosisFilter, cx: &Ctx) -> Outcome {
-    let list: Vec<_> = cx
-        .patient
-        .data
-        .diagnosis
-        .iter()
-        .filter(|d| *d.code.get_ref() == f.code)
-        .collect();
-    let label = f.code.to_uppercase();
-    if list.is_empty() {
-        let checked = cx.patient.checked().is_some_and(|c| c.diagnoses);
-        return if checked {
-            Outcome::known(
-                false,
-                format!(
-                    "no {label} diagnosis (diagnosis list checked complete{})",
-                    checked_on(cx)
-                ),
-            )
-        } else {
-            Outcome::unknown(
-                format!("no {label} diagnosis recorded; list not marked complete"),
-                vec![format!("{label} diagnosis")],
-            )
-        };
-    }
-    let mut best = Outcome::known(false, String::new());
-    let mut reasons = Vec::new();
-    for d in list {
-        let mut t = Truth::True;
-        let mut why = vec![format!("{label}")];
-        let mut missing = Vec::new();
-        if !f.criteria.is_empty() {
-            if d.criteria.is_empty() {
-                t = t.and(Truth::Unknown);
+/// Whether one diagnosis entry meets the filter; explains into `why`/`missing` when asked.
+fn diagnosis_entry(
+    d: &crate::patient::Diagnosis,
+    f: &DiagnosisFilter,
+    cx: &Ctx,
+    why: &mut Vec<String>,
+    missing: &mut Vec<String>,
+) -> Truth {
+    let x = cx.explain;
+    let label = &f.code;
+    let mut t = Truth::True;
+    if !f.criteria.is_empty() {
+        if d.criteria.is_empty() {
+            t = Truth::Unknown;
+            if x {
                 why.push("classification criteria not recorded".into());
                 missing.push(format!(
-                    "{label} classification criteria ({})",
+                    "{} classification criteria ({})",
+                    label.to_uppercase(),
                     f.criteria.join(" or ")
                 ));
-            } else if let Some(m) = d
-                .criteria
-                .iter()
-                .find(|c| f.criteria.iter().any(|w| w.eq_ignore_ascii_case(c)))
-            {
+            }
+        } else if let Some(m) = d
+            .criteria
+            .iter()
+            .find(|c| f.criteria.iter().any(|w| w.eq_ignore_ascii_case(c)))
+        {
+            if x {
                 why.push(format!("meets {m}"));
-            } else {
-                t = Truth::False;
+            }
+        } else {
+            t = Truth::False;
+            if x {
                 why.push(format!(
                     "criteria {} recorded, not {}",
                     d.criteria.join(", "),
@@ -325,70 +355,123 @@ fn diagnosis(f: &DiagnosisFilter, cx: &Ctx) -> Outcome {
                 ));
             }
         }
-        if let Some(span) = f.for_at_least {
-            match d.diagnosed {
-                Some(date) => {
-                    let ok = date <= span.before(cx.as_of);
-                    t = t.and(Truth::from_bool(ok));
+    }
+    if let Some(span) = f.for_at_least {
+        match d.diagnosed {
+            Some(date) => {
+                t = t.and(Truth::from_bool(date <= span.before(cx.as_of)));
+                if x {
                     why.push(format!(
                         "diagnosed {date} ({}; needs ≥ {})",
                         since(date, cx),
                         span.text()
                     ));
                 }
-                None => {
-                    t = t.and(Truth::Unknown);
+            }
+            None => {
+                t = t.and(Truth::Unknown);
+                if x {
                     why.push("diagnosis date not recorded".into());
-                    missing.push(format!("{label} diagnosis date"));
+                    missing.push(format!("{} diagnosis date", label.to_uppercase()));
                 }
             }
         }
-        for tag in &f.tags {
-            if d.tags.contains(tag) {
-                why.push(tag.replace('_', " "));
+    }
+    for tag in &f.tags {
+        let has = d.tags.contains(tag);
+        if !has {
+            t = t.and(Truth::Unknown);
+        }
+        if x {
+            let tag = tag.replace('_', " ");
+            if has {
+                why.push(tag);
             } else {
-                t = t.and(Truth::Unknown);
-                why.push(format!("{} not recorded", tag.replace('_', " ")));
-                missing.push(format!("{label}: {}", tag.replace('_', " ")));
+                why.push(format!("{tag} not recorded"));
+                missing.push(format!("{}: {tag}", label.to_uppercase()));
             }
+        }
+    }
+    t
+}
+
+fn diagnosis(f: &DiagnosisFilter, cx: &Ctx) -> Outcome {
+    let mut best: Option<Outcome> = None;
+    let mut reasons = Vec::new();
+    let mut any = false;
+    for d in cx
+        .patient
+        .data
+        .diagnosis
+        .iter()
+        .filter(|d| *d.code.get_ref() == f.code)
+    {
+        any = true;
+        let mut why = Vec::new();
+        let mut missing = Vec::new();
+        let t = diagnosis_entry(d, f, cx, &mut why, &mut missing);
+        let reason = why!(cx, "{} {}", f.code.to_uppercase(), why.join(", "));
+        if cx.explain {
+            reasons.push(reason.clone());
         }
         let o = Outcome {
             truth: t,
-            reason: why.join(", "),
+            reason,
             missing,
         };
-        reasons.push(o.reason.clone());
-        best = match (best.truth, o.truth) {
-            (Truth::True, _) => best,
-            (_, Truth::True) => o,
-            (Truth::Unknown, _) => best,
-            (_, Truth::Unknown) => o,
-            _ => best,
+        // Keep the best entry: true over unknown over false.
+        best = match best {
+            Some(b) if b.truth == Truth::True => Some(b),
+            Some(b) if b.truth == Truth::Unknown && o.truth == Truth::False => Some(b),
+            _ => Some(o),
+        };
+        if t == Truth::True && !cx.explain {
+            break;
+        }
+    }
+    if !any {
+        let label = || f.code.to_uppercase();
+        return if cx.patient.checked().is_some_and(|c| c.diagnoses) {
+            Outcome::known(
+                false,
+                why!(
+                    cx,
+                    "no {} diagnosis (diagnosis list checked complete{})",
+                    label(),
+                    checked_on(cx)
+                ),
+            )
+        } else {
+            Outcome::unknown(
+                why!(
+                    cx,
+                    "no {} diagnosis recorded; list not marked complete",
+                    label()
+                ),
+                miss!(cx, format!("{} diagnosis", label())),
+            )
         };
     }
-    if best.truth == Truth::False {
+    let mut best = best.unwrap_or_else(|| Outcome::known(false, String::new()));
+    if best.truth == Truth::False && cx.explain {
         best.reason = reasons.join("; ");
     }
     best
 }
 
-fn list_text(v: &[String]) -> String {
-    v.join("/")
-}
-
 fn treat_label(f: &TreatFilter) -> String {
     let mut parts = Vec::new();
     if !f.classes.is_empty() {
-        parts.push(list_text(&f.classes));
+        parts.push(f.classes.join("/"));
     }
     if !f.drugs.is_empty() {
-        parts.push(list_text(&f.drugs));
+        parts.push(f.drugs.join("/"));
     }
     if !f.outcomes.is_empty() {
-        parts.push(format!("with {}", list_text(&f.outcomes).replace('_', " ")));
+        parts.push(format!("with {}", f.outcomes.join("/").replace('_', " ")));
     }
     if !f.routes.is_empty() {
-        parts.push(format!("route {}", list_text(&f.routes)));
+        parts.push(format!("route {}", f.routes.join("/")));
     }
     if let Some(s) = f.min_duration {
         parts.push(format!("for ≥ {}", s.text()));
@@ -403,39 +486,44 @@ fn treat_label(f: &TreatFilter) -> String {
     }
 }
 
-/// Whether one treatment entry matches, with what is missing when it cannot be told.
-fn treatment_matches(t: &Treatment, f: &TreatFilter, cx: &Ctx) -> (Truth, Vec<String>) {
+/// Whether one treatment entry matches; names what is missing when it cannot be told.
+fn treatment_matches(t: &Treatment, f: &TreatFilter, cx: &Ctx, missing: &mut Vec<String>) -> Truth {
+    let x = cx.explain;
     let mut truth = Truth::True;
-    let mut missing = Vec::new();
-    let drug = t.drug.to_lowercase();
-    if !f.drugs.is_empty() && !f.drugs.iter().any(|d| drug.contains(d.as_str())) {
-        return (Truth::False, missing);
+    if !f.drugs.is_empty() && !f.drugs.iter().any(|d| t.key.contains(d.as_str())) {
+        return Truth::False;
     }
     if !f.classes.is_empty() {
         if t.classes.is_empty() {
             truth = Truth::Unknown;
-            missing.push(format!("class of {}", t.drug));
+            if x {
+                missing.push(format!("class of {}", t.drug));
+            }
         } else if !t.classes.iter().any(|c| f.classes.contains(c)) {
-            return (Truth::False, missing);
+            return Truth::False;
         }
     }
     if !f.routes.is_empty() {
         match &t.route {
-            Some(r) if f.routes.contains(&r.to_lowercase()) => {}
-            Some(_) => return (Truth::False, missing),
+            Some(r) if f.routes.iter().any(|w| w.eq_ignore_ascii_case(r)) => {}
+            Some(_) => return Truth::False,
             None => {
                 truth = truth.and(Truth::Unknown);
-                missing.push(format!("route of {}", t.drug));
+                if x {
+                    missing.push(format!("route of {}", t.drug));
+                }
             }
         }
     }
     if !f.outcomes.is_empty() {
         match &t.outcome {
             Some(o) if f.outcomes.contains(o.get_ref()) => {}
-            Some(_) => return (Truth::False, missing),
+            Some(_) => return Truth::False,
             None => {
                 truth = truth.and(Truth::Unknown);
-                missing.push(format!("outcome of {}", t.drug));
+                if x {
+                    missing.push(format!("outcome of {}", t.drug));
+                }
             }
         }
     }
@@ -443,30 +531,31 @@ fn treatment_matches(t: &Treatment, f: &TreatFilter, cx: &Ctx) -> (Truth, Vec<St
     if let Some(w) = f.within {
         let from = w.before(cx.as_of);
         match t.start {
-            Some(s) if s > cx.as_of => return (Truth::False, missing),
-            _ if end < from => return (Truth::False, missing),
+            Some(s) if s > cx.as_of => return Truth::False,
+            _ if end < from => return Truth::False,
             Some(_) => {}
             None if t.end.is_some() => {}
             None => {
                 truth = truth.and(Truth::Unknown);
-                missing.push(format!("dates of {}", t.drug));
+                if x {
+                    missing.push(format!("dates of {}", t.drug));
+                }
             }
         }
     }
     if let Some(d) = f.min_duration {
         match t.start {
-            Some(s) => {
-                if d.before(end) < s {
-                    return (Truth::False, missing);
-                }
-            }
+            Some(s) if d.before(end) < s => return Truth::False,
+            Some(_) => {}
             None => {
                 truth = truth.and(Truth::Unknown);
-                missing.push(format!("start date of {}", t.drug));
+                if x {
+                    missing.push(format!("start date of {}", t.drug));
+                }
             }
         }
     }
-    (truth, missing)
+    truth
 }
 
 fn describe_treatment(t: &Treatment) -> String {
@@ -483,143 +572,183 @@ fn describe_treatment(t: &Treatment) -> String {
     s
 }
 
-/// Matching treatments: (definitely matching drugs, undetermined entries, missing facts).
-fn scan_treatments<'a>(
-    f: &TreatFilter,
-    cx: &Ctx<'a>,
-) -> (Vec<&'a Treatment>, Vec<&'a Treatment>, Vec<String>) {
-    let mut yes = Vec::new();
-    let mut maybe = Vec::new();
-    let mut missing = Vec::new();
+/// Treatments classified against a filter: counts always, texts only when explaining.
+#[derive(Default)]
+struct Scan<'a> {
+    yes: usize,
+    maybe: usize,
+    /// Distinct matching drugs (explaining, or counting).
+    drugs: Vec<&'a str>,
+    yes_text: Vec<String>,
+    maybe_text: Vec<String>,
+    missing: Vec<String>,
+}
+
+fn scan_treatments<'a>(f: &TreatFilter, cx: &Ctx<'a>, count_drugs: bool) -> Scan<'a> {
+    let mut s = Scan::default();
     for t in &cx.patient.data.treatment {
-        match treatment_matches(t, f, cx) {
-            (Truth::True, _) => yes.push(t),
-            (Truth::Unknown, m) => {
-                maybe.push(t);
-                missing.extend(m);
+        match treatment_matches(t, f, cx, &mut s.missing) {
+            Truth::True => {
+                s.yes += 1;
+                if (count_drugs || cx.explain) && !s.drugs.contains(&t.key.as_str()) {
+                    s.drugs.push(&t.key);
+                }
+                if cx.explain {
+                    s.yes_text.push(describe_treatment(t));
+                }
+                if !count_drugs && !cx.explain {
+                    break;
+                }
             }
-            (Truth::False, _) => {}
+            Truth::Unknown => {
+                s.maybe += 1;
+                if cx.explain {
+                    s.maybe_text.push(describe_treatment(t));
+                }
+            }
+            Truth::False => {}
         }
     }
-    (yes, maybe, missing)
+    s
 }
 
 fn treated(f: &TreatFilter, cx: &Ctx) -> Outcome {
-    let label = treat_label(f);
-    let (yes, maybe, missing) = scan_treatments(f, cx);
-    if !yes.is_empty() {
-        let list: Vec<String> = yes.iter().map(|t| describe_treatment(t)).collect();
-        return Outcome::known(true, format!("{label}: {}", list.join(", ")));
+    let s = scan_treatments(f, cx, false);
+    if s.yes > 0 {
+        return Outcome::known(
+            true,
+            why!(cx, "{}: {}", treat_label(f), s.yes_text.join(", ")),
+        );
     }
-    if !maybe.is_empty() {
-        let list: Vec<String> = maybe.iter().map(|t| describe_treatment(t)).collect();
+    if s.maybe > 0 {
         return Outcome::unknown(
-            format!("{label}: cannot tell for {}", list.join(", ")),
-            missing,
+            why!(
+                cx,
+                "{}: cannot tell for {}",
+                treat_label(f),
+                s.maybe_text.join(", ")
+            ),
+            s.missing,
         );
     }
     if cx.patient.checked().is_some_and(|c| c.treatments) {
         Outcome::known(
             false,
-            format!(
-                "no {label} (treatment history checked complete{})",
+            why!(
+                cx,
+                "no {} (treatment history checked complete{})",
+                treat_label(f),
                 checked_on(cx)
             ),
         )
     } else {
         Outcome::unknown(
-            format!("no {label} recorded; treatment history not marked complete"),
-            vec![format!("treatment history ({label})")],
+            why!(
+                cx,
+                "no {} recorded; treatment history not marked complete",
+                treat_label(f)
+            ),
+            miss!(cx, format!("treatment history ({})", treat_label(f))),
         )
     }
 }
 
-fn count_treated(f: &TreatFilter, cx: &Ctx) -> (f64, f64, String, Vec<String>) {
-    let (yes, maybe, mut missing) = scan_treatments(f, cx);
-    let mut drugs: Vec<String> = yes.iter().map(|t| t.drug.to_lowercase()).collect();
-    drugs.sort();
-    drugs.dedup();
-    let lo = drugs.len() as f64;
-    let complete = cx.patient.checked().is_some_and(|c| c.treatments);
-    let hi = if complete {
-        lo + maybe.len() as f64
+/// Bounds on the number of distinct drugs matching `f`, with evidence and missing facts.
+fn count_treated(f: &TreatFilter, cx: &Ctx) -> ((f64, f64), String, Vec<String>) {
+    let mut s = scan_treatments(f, cx, true);
+    let lo = s.drugs.len() as f64;
+    let hi = if cx.patient.checked().is_some_and(|c| c.treatments) {
+        lo + s.maybe as f64
     } else {
-        missing.push(format!("complete treatment history ({})", treat_label(f)));
+        if cx.explain {
+            s.missing
+                .push(format!("complete treatment history ({})", treat_label(f)));
+        }
         f64::INFINITY
     };
-    let text = format!(
+    let text = why!(
+        cx,
         "{} distinct {} ({})",
-        drugs.len(),
+        s.drugs.len(),
         treat_label(f),
-        if drugs.is_empty() {
+        if s.drugs.is_empty() {
             "none".into()
         } else {
-            drugs.join(", ")
+            s.drugs.join(", ")
         }
     );
-    (lo, hi, text, missing)
+    ((lo, hi), text, s.missing)
 }
 
+/// Whether one condition entry matches; names what is missing when it cannot be told.
 fn condition_matches(
-    c: &crate::patient::Condition,
+    c: &Condition,
     f: &ConditionFilter,
     cx: &Ctx,
-) -> (Truth, Vec<String>) {
+    missing: &mut Vec<String>,
+) -> Truth {
+    let x = cx.explain;
+    let name = || {
+        c.name
+            .clone()
+            .unwrap_or_else(|| f.category.replace('_', " "))
+    };
     let mut truth = Truth::True;
-    let mut missing = Vec::new();
-    let name = c
-        .name
-        .clone()
-        .unwrap_or_else(|| f.category.replace('_', " "));
     if !f.status.is_empty() || !f.status_not.is_empty() {
         match &c.status {
             Some(s) => {
                 if (!f.status.is_empty() && !f.status.contains(s)) || f.status_not.contains(s) {
-                    return (Truth::False, missing);
+                    return Truth::False;
                 }
             }
             None => {
                 truth = Truth::Unknown;
-                missing.push(format!("status of {name}"));
+                if x {
+                    missing.push(format!("status of {}", name()));
+                }
             }
         }
     }
     if f.tags.iter().any(|t| !c.tags.contains(t)) || f.tags_not.iter().any(|t| c.tags.contains(t)) {
-        return (Truth::False, missing);
+        return Truth::False;
     }
     if !f.severity.is_empty() {
         match &c.severity {
             Some(s) if f.severity.contains(s) => {}
-            Some(_) => return (Truth::False, missing),
+            Some(_) => return Truth::False,
             None => {
                 truth = truth.and(Truth::Unknown);
-                missing.push(format!("severity of {name}"));
+                if x {
+                    missing.push(format!("severity of {}", name()));
+                }
             }
         }
     }
     if let Some(w) = f.within {
         let from = w.before(cx.as_of);
         let over = matches!(c.status.as_deref(), Some("resolved" | "cured" | "inactive"));
+        let current = matches!(
+            c.status.as_deref(),
+            Some("active" | "uncontrolled" | "controlled")
+        );
         match (c.onset, c.resolved) {
-            (Some(o), _) if o > cx.as_of => return (Truth::False, missing),
-            (_, Some(r)) if r < from => return (Truth::False, missing),
+            (Some(o), _) if o > cx.as_of => return Truth::False,
+            (_, Some(r)) if r < from => return Truth::False,
             (_, Some(_)) => {}
             (Some(o), None) if !over || o >= from => {}
-            (None, None)
-                if matches!(
-                    c.status.as_deref(),
-                    Some("active" | "uncontrolled" | "controlled")
-                ) => {}
+            (None, None) if current => {}
             _ => {
                 truth = truth.and(Truth::Unknown);
-                missing.push(format!("dates of {name}"));
+                if x {
+                    missing.push(format!("dates of {}", name()));
+                }
             }
         }
     }
-    (truth, missing)
+    truth
 }
 
-fn describe_condition(c: &crate::patient::Condition) -> String {
+fn describe_condition(c: &Condition) -> String {
     let mut s = c
         .name
         .clone()
@@ -641,14 +770,9 @@ fn describe_condition(c: &crate::patient::Condition) -> String {
 }
 
 fn has(f: &ConditionFilter, cx: &Ctx) -> Outcome {
-    let mut label = f.category.replace('_', " ");
-    if let Some(w) = f.within {
-        label.push_str(&format!(" within {}", w.text()));
-    }
-    let mut yes = Vec::new();
-    let mut maybe = Vec::new();
-    let mut missing = Vec::new();
-    let mut other = Vec::new();
+    let x = cx.explain;
+    let (mut yes, mut maybe) = (0, 0);
+    let (mut yes_t, mut maybe_t, mut other_t, mut missing) = (vec![], vec![], vec![], vec![]);
     for c in cx
         .patient
         .data
@@ -656,21 +780,35 @@ fn has(f: &ConditionFilter, cx: &Ctx) -> Outcome {
         .iter()
         .filter(|c| *c.category.get_ref() == f.category)
     {
-        match condition_matches(c, f, cx) {
-            (Truth::True, _) => yes.push(describe_condition(c)),
-            (Truth::Unknown, m) => {
-                maybe.push(describe_condition(c));
-                missing.extend(m);
+        let t = condition_matches(c, f, cx, &mut missing);
+        match t {
+            Truth::True => yes += 1,
+            Truth::Unknown => maybe += 1,
+            Truth::False => {}
+        }
+        if x {
+            match t {
+                Truth::True => yes_t.push(describe_condition(c)),
+                Truth::Unknown => maybe_t.push(describe_condition(c)),
+                Truth::False => other_t.push(describe_condition(c)),
             }
-            (Truth::False, _) => other.push(describe_condition(c)),
+        } else if t == Truth::True {
+            break;
         }
     }
-    if !yes.is_empty() {
-        return Outcome::known(true, format!("{label}: {}", yes.join(", ")));
+    let label = || {
+        let mut l = f.category.replace('_', " ");
+        if let Some(w) = f.within {
+            l.push_str(&format!(" within {}", w.text()));
+        }
+        l
+    };
+    if yes > 0 {
+        return Outcome::known(true, why!(cx, "{}: {}", label(), yes_t.join(", ")));
     }
-    if !maybe.is_empty() {
+    if maybe > 0 {
         return Outcome::unknown(
-            format!("{label}: cannot tell for {}", maybe.join(", ")),
+            why!(cx, "{}: cannot tell for {}", label(), maybe_t.join(", ")),
             missing,
         );
     }
@@ -678,70 +816,92 @@ fn has(f: &ConditionFilter, cx: &Ctx) -> Outcome {
         .patient
         .checked()
         .is_some_and(|ch| ch.conditions.iter().any(|c| *c.get_ref() == f.category));
-    let others = if other.is_empty() {
-        String::new()
-    } else {
-        format!(" (recorded but not matching: {})", other.join(", "))
+    let others = || {
+        if other_t.is_empty() {
+            String::new()
+        } else {
+            format!(" (recorded but not matching: {})", other_t.join(", "))
+        }
     };
     if checked {
         Outcome::known(
             false,
-            format!("no {label} (checked{}){others}", checked_on(cx)),
+            why!(cx, "no {} (checked{}){}", label(), checked_on(cx), others()),
         )
     } else {
         Outcome::unknown(
-            format!("{label}: not recorded as checked{others}"),
-            vec![format!("history: {}", f.category.replace('_', " "))],
+            why!(cx, "{}: not recorded as checked{}", label(), others()),
+            miss!(cx, format!("history: {}", f.category.replace('_', " "))),
         )
     }
 }
 
 fn allergic(f: &AllergyFilter, cx: &Ctx) -> Outcome {
-    let mut label = if f.to.is_empty() {
-        "allergy".to_string()
-    } else {
-        format!("allergy to {}", f.to.join("/"))
-    };
-    if !f.severity.is_empty() {
-        label = format!("{} {label}", f.severity.join("/"));
-    }
-    let mut yes = Vec::new();
-    let mut maybe = Vec::new();
+    let (mut yes, mut maybe) = (vec![], vec![]);
+    let (mut n_yes, mut n_maybe) = (0, 0);
     for a in &cx.patient.data.allergy {
-        let sub = a.substance.to_lowercase();
-        if !f.to.is_empty() && !f.to.iter().any(|t| sub.contains(t.as_str())) {
+        if !f.to.is_empty() && !f.to.iter().any(|t| a.key.contains(t.as_str())) {
             continue;
         }
-        let text = format!(
-            "{} ({})",
-            a.substance,
-            a.severity.as_deref().unwrap_or("severity not recorded")
-        );
-        match &a.severity {
-            _ if f.severity.is_empty() => yes.push(text),
-            Some(s) if f.severity.contains(s) => yes.push(text),
-            Some(_) => {}
-            None => maybe.push(text),
+        let matched = match &a.severity {
+            _ if f.severity.is_empty() => Truth::True,
+            Some(s) if f.severity.contains(s) => Truth::True,
+            Some(_) => Truth::False,
+            None => Truth::Unknown,
+        };
+        let text = || {
+            format!(
+                "{} ({})",
+                a.substance,
+                a.severity.as_deref().unwrap_or("severity not recorded")
+            )
+        };
+        match matched {
+            Truth::True => {
+                n_yes += 1;
+                if cx.explain {
+                    yes.push(text());
+                }
+            }
+            Truth::Unknown => {
+                n_maybe += 1;
+                if cx.explain {
+                    maybe.push(text());
+                }
+            }
+            Truth::False => {}
         }
     }
-    if !yes.is_empty() {
-        return Outcome::known(true, format!("{label}: {}", yes.join(", ")));
+    let label = || {
+        let what = if f.to.is_empty() {
+            "allergy".to_string()
+        } else {
+            format!("allergy to {}", f.to.join("/"))
+        };
+        if f.severity.is_empty() {
+            what
+        } else {
+            format!("{} {what}", f.severity.join("/"))
+        }
+    };
+    if n_yes > 0 {
+        return Outcome::known(true, why!(cx, "{}: {}", label(), yes.join(", ")));
     }
-    if !maybe.is_empty() {
+    if n_maybe > 0 {
         return Outcome::unknown(
-            format!("{label}: cannot tell for {}", maybe.join(", ")),
-            vec!["allergy severity".into()],
+            why!(cx, "{}: cannot tell for {}", label(), maybe.join(", ")),
+            miss!(cx, "allergy severity".into()),
         );
     }
     if cx.patient.checked().is_some_and(|c| c.allergies) {
         Outcome::known(
             false,
-            format!("no {label} (allergies checked{})", checked_on(cx)),
+            why!(cx, "no {} (allergies checked{})", label(), checked_on(cx)),
         )
     } else {
         Outcome::unknown(
-            format!("{label}: allergies not recorded as checked"),
-            vec!["allergy history".into()],
+            why!(cx, "{}: allergies not recorded as checked", label()),
+            miss!(cx, "allergy history".into()),
         )
     }
 }
@@ -759,16 +919,18 @@ fn lab_result(lab: &str, positive: bool, within: Option<Span>, cx: &Ctx) -> Outc
             (Some(_), None) => false,
         })
         .max_by_key(|l| l.date);
-    let window = within
-        .map(|w| format!(" within {}", w.text()))
-        .unwrap_or_default();
+    let window = || {
+        within
+            .map(|w| format!(" within {}", w.text()))
+            .unwrap_or_default()
+    };
     let Some(l) = l else {
         return Outcome::unknown(
-            format!("no {lab} result{window}"),
-            vec![format!("{lab} result{window}")],
+            why!(cx, "no {lab} result{}", window()),
+            miss!(cx, format!("{lab} result{}", window())),
         );
     };
-    let date = l.date.map(|d| format!(" on {d}")).unwrap_or_default();
+    let date = || l.date.map(|d| format!(" on {d}")).unwrap_or_default();
     let qual = l.qual.or(match (&l.value, l.uln) {
         (Some(Ok(v)), Some(u)) => Some(if *v > u {
             Qual::Positive
@@ -782,215 +944,239 @@ fn lab_result(lab: &str, positive: bool, within: Option<Span>, cx: &Ctx) -> Outc
             let is_pos = q == Qual::Positive;
             Outcome::known(
                 is_pos == positive,
-                format!(
-                    "{lab} {}{date}",
-                    if is_pos { "positive" } else { "negative" }
+                why!(
+                    cx,
+                    "{lab} {}{}",
+                    if is_pos { "positive" } else { "negative" },
+                    date()
                 ),
             )
         }
         None => Outcome::unknown(
-            format!(
-                "{lab} {}{date}: not readable as positive/negative",
-                l.written
+            why!(
+                cx,
+                "{lab} {}{}: not readable as positive/negative",
+                l.written,
+                date()
             ),
-            vec![format!("{lab} qualitative result")],
+            miss!(cx, format!("{lab} qualitative result")),
         ),
     }
 }
 
 fn trial_treatment(within: Option<Span>, cx: &Ctx) -> Outcome {
     let from = within.map(|w| w.before(cx.as_of));
-    let window = within
-        .map(|w| format!(" within {}", w.text()))
-        .unwrap_or_default();
+    let window = || {
+        within
+            .map(|w| format!(" within {}", w.text()))
+            .unwrap_or_default()
+    };
     let mut undated = false;
     for t in &cx.patient.data.trial_participation {
         match (t.last_treatment, from) {
             (Some(d), Some(f)) if d >= f => {
-                return Outcome::known(true, format!("clinical-trial treatment on {d}{window}"));
+                return Outcome::known(
+                    true,
+                    why!(cx, "clinical-trial treatment on {d}{}", window()),
+                );
             }
             (None, _) => undated = true,
             (Some(d), None) => {
-                return Outcome::known(true, format!("clinical-trial treatment on {d}"));
+                return Outcome::known(true, why!(cx, "clinical-trial treatment on {d}"));
             }
             _ => {}
         }
     }
     if undated {
         return Outcome::unknown(
-            "trial participation recorded without a last-treatment date".into(),
-            vec!["date of last clinical-trial treatment".into()],
+            why!(
+                cx,
+                "trial participation recorded without a last-treatment date"
+            ),
+            miss!(cx, "date of last clinical-trial treatment".into()),
         );
     }
     if cx.patient.checked().is_some_and(|c| c.trials) {
         Outcome::known(
             false,
-            format!(
-                "no clinical-trial treatment{window} (checked{})",
+            why!(
+                cx,
+                "no clinical-trial treatment{} (checked{})",
+                window(),
                 checked_on(cx)
             ),
         )
     } else {
         Outcome::unknown(
-            format!("clinical-trial treatment{window} not recorded as checked"),
-            vec!["prior clinical-trial treatment".into()],
+            why!(
+                cx,
+                "clinical-trial treatment{} not recorded as checked",
+                window()
+            ),
+            miss!(cx, "prior clinical-trial treatment".into()),
         )
     }
 }
 
-/// The value of a numeric fact: (lower, upper) bounds, evidence, missing.
-fn numeric(num: &Num, cx: &Ctx) -> (Option<(f64, f64)>, String, Vec<String>) {
-    let exact = |d: derive::Derived| (d.value.map(|v| (v, v)), d.evidence, d.missing);
-    let p = cx.patient;
-    let simple = |v: Option<f64>, what: &str, unit: &str| match v {
-        Some(x) => (Some((x, x)), format!("{what} {}{unit}", fmt_num(x)), vec![]),
-        None => (None, format!("{what} not recorded"), vec![what.to_string()]),
-    };
+fn score_entry<'a>(cx: &Ctx<'a>, name: &str) -> Option<&'a crate::patient::Score> {
+    cx.patient
+        .data
+        .score
+        .iter()
+        .filter(|s| s.name.get_ref() == name)
+        .max_by_key(|s| s.date)
+}
+
+/// A simple recorded number, by fact.
+fn recorded(num: &Num, p: &Profile) -> Option<f64> {
+    let d = &p.data;
     match num {
-        Num::Age => exact(derive::age(p, cx.as_of)),
-        Num::Crcl => exact(derive::crcl(p, cx.as_of)),
-        Num::Egfr => exact(derive::egfr(p, cx.as_of)),
-        Num::Xuln(lab) => exact(derive::xuln(p, lab)),
-        Num::Lab(lab, dim) => match p.latest_lab(lab) {
-            Some(l) => {
-                let date = l.date.map(|d| format!(" on {d}")).unwrap_or_default();
-                match &l.value {
-                    Some(Ok(v)) => (
-                        Some((*v, *v)),
-                        format!("{lab} {}{date}", l.written)
-                            + &if l.written.ends_with(dim.canonical()) {
-                                String::new()
-                            } else {
-                                format!(" (= {} {})", fmt_num(*v), dim.canonical())
-                            },
-                        vec![],
-                    ),
+        Num::Lvef => d.cardiac.as_ref()?.lvef.as_ref().map(|v| *v.get_ref()),
+        Num::Nyha => d
+            .cardiac
+            .as_ref()?
+            .nyha
+            .as_ref()
+            .map(|v| *v.get_ref() as f64),
+        Num::Spo2 => d.status.as_ref()?.spo2.as_ref().map(|v| *v.get_ref()),
+        Num::Ecog => d
+            .status
+            .as_ref()?
+            .ecog
+            .as_ref()
+            .map(|v| *v.get_ref() as f64),
+        Num::AcrClass => d
+            .status
+            .as_ref()?
+            .acr_functional_class
+            .as_ref()
+            .map(|v| *v.get_ref() as f64),
+        Num::SurvivalWeeks => d
+            .status
+            .as_ref()?
+            .estimated_survival_weeks
+            .as_ref()
+            .map(|v| *v.get_ref()),
+        _ => None,
+    }
+}
+
+/// The bounds of a numeric fact, without evidence (the fast path).
+fn value(num: &Num, cx: &Ctx) -> Option<(f64, f64)> {
+    let p = cx.patient;
+    let exact = |v: Option<f64>| v.map(|x| (x, x));
+    match num {
+        Num::Age => exact(derive::age_value(p, cx.as_of)),
+        Num::Crcl => exact(derive::crcl_value(p, cx.as_of)),
+        Num::Egfr => exact(derive::egfr_value(p, cx.as_of)),
+        Num::Xuln(lab) => exact(derive::xuln_value(p, lab)),
+        Num::Lab(lab, _) => match p.latest_lab(lab)?.value {
+            Some(Ok(v)) => Some((v, v)),
+            _ => None,
+        },
+        Num::Score(name) => exact(score_entry(cx, name).map(|s| *s.value.get_ref())),
+        Num::Titre(lab) => exact(p.latest_lab(lab)?.titre),
+        Num::CountTreated(f) => Some(count_treated(f, cx).0),
+        other => exact(recorded(other, p)),
+    }
+}
+
+/// Evidence for a numeric fact and the facts missing for it (the explaining path).
+fn evidence(num: &Num, cx: &Ctx) -> (String, Vec<String>) {
+    let p = cx.patient;
+    let derived = |d: derive::Derived| (d.evidence, d.missing);
+    let on = |d: Option<NaiveDate>| d.map(|d| format!(" on {d}")).unwrap_or_default();
+    let (what, unit) = match num {
+        Num::Age => return derived(derive::age(p, cx.as_of)),
+        Num::Crcl => return derived(derive::crcl(p, cx.as_of)),
+        Num::Egfr => return derived(derive::egfr(p, cx.as_of)),
+        Num::Xuln(lab) => return derived(derive::xuln(p, lab)),
+        Num::CountTreated(f) => {
+            let (_, text, missing) = count_treated(f, cx);
+            return (text, missing);
+        }
+        Num::Lab(lab, dim) => {
+            return match p.latest_lab(lab) {
+                Some(l) => match &l.value {
+                    Some(Ok(v)) => {
+                        let converted = if l.written.ends_with(dim.canonical()) {
+                            String::new()
+                        } else {
+                            format!(" (= {} {})", fmt_num(*v), dim.canonical())
+                        };
+                        (
+                            format!("{lab} {}{}{converted}", l.written, on(l.date)),
+                            vec![],
+                        )
+                    }
                     Some(Err(e)) => (
-                        None,
-                        format!("{e}{date}"),
+                        format!("{e}{}", on(l.date)),
                         vec![format!("{lab} in a recognised unit")],
                     ),
                     None => (
-                        None,
                         format!("{lab} has no numeric value"),
                         vec![format!("{lab} value")],
                     ),
-                }
-            }
-            None => (
-                None,
-                format!("{lab} not recorded"),
-                vec![format!("{lab} result")],
-            ),
-        },
+                },
+                None => (format!("{lab} not recorded"), vec![format!("{lab} result")]),
+            };
+        }
         Num::Score(name) => {
-            let s = p
-                .data
-                .score
-                .iter()
-                .filter(|s| s.name.get_ref() == name)
-                .max_by_key(|s| s.date);
-            match s {
-                Some(s) => {
-                    let v = *s.value.get_ref();
-                    let date = s.date.map(|d| format!(" on {d}")).unwrap_or_default();
-                    (Some((v, v)), format!("{name} {}{date}", fmt_num(v)), vec![])
-                }
+            return match score_entry(cx, name) {
+                Some(s) => (
+                    format!("{name} {}{}", fmt_num(*s.value.get_ref()), on(s.date)),
+                    vec![],
+                ),
                 None => (
-                    None,
                     format!("{name} not recorded"),
                     vec![format!("{name} score")],
                 ),
-            }
+            };
         }
-        Num::Lvef => simple(
-            p.data
-                .cardiac
-                .as_ref()
-                .and_then(|c| c.lvef.as_ref())
-                .map(|v| *v.get_ref()),
-            "LVEF",
-            "%",
-        ),
-        Num::Spo2 => simple(
-            p.data
-                .status
-                .as_ref()
-                .and_then(|c| c.spo2.as_ref())
-                .map(|v| *v.get_ref()),
-            "SpO2",
-            "%",
-        ),
-        Num::Ecog => simple(
-            p.data
-                .status
-                .as_ref()
-                .and_then(|c| c.ecog.as_ref())
-                .map(|v| *v.get_ref() as f64),
-            "ECOG",
-            "",
-        ),
-        Num::Nyha => simple(
-            p.data
-                .cardiac
-                .as_ref()
-                .and_then(|c| c.nyha.as_ref())
-                .map(|v| *v.get_ref() as f64),
-            "NYHA class",
-            "",
-        ),
-        Num::AcrClass => simple(
-            p.data
-                .status
-                .as_ref()
-                .and_then(|c| c.acr_functional_class.as_ref())
-                .map(|v| *v.get_ref() as f64),
-            "ACR functional class",
-            "",
-        ),
-        Num::SurvivalWeeks => simple(
-            p.data
-                .status
-                .as_ref()
-                .and_then(|c| c.estimated_survival_weeks.as_ref())
-                .map(|v| *v.get_ref()),
-            "estimated survival",
-            " weeks",
-        ),
-        Num::Titre(lab) => match p.latest_lab(lab).and_then(|l| l.titre.map(|t| (t, l))) {
-            Some((t, l)) => {
-                let date = l.date.map(|d| format!(" on {d}")).unwrap_or_default();
-                let method = p
-                    .data
-                    .lab
-                    .iter()
-                    .find(|x| x.get_ref().name == *lab && x.get_ref().date == l.date)
-                    .and_then(|x| x.get_ref().method.clone())
-                    .map(|m| format!(" by {m}"))
-                    .unwrap_or_default();
-                (
-                    Some((t, t)),
-                    format!("{lab} titre 1:{}{method}{date}", fmt_num(t)),
-                    vec![],
-                )
-            }
-            None => (
-                None,
-                format!("{lab} titre not recorded"),
-                vec![format!("{lab} titre")],
-            ),
-        },
-        Num::CountTreated(f) => {
-            let (lo, hi, text, missing) = count_treated(f, cx);
-            (Some((lo, hi)), text, missing)
+        Num::Titre(lab) => {
+            return match p.latest_lab(lab).and_then(|l| l.titre.map(|t| (t, l))) {
+                Some((t, l)) => {
+                    let method = p
+                        .data
+                        .lab
+                        .iter()
+                        .find(|x| x.get_ref().name == *lab && x.get_ref().date == l.date)
+                        .and_then(|x| x.get_ref().method.clone())
+                        .map(|m| format!(" by {m}"))
+                        .unwrap_or_default();
+                    (
+                        format!("{lab} titre 1:{}{method}{}", fmt_num(t), on(l.date)),
+                        vec![],
+                    )
+                }
+                None => (
+                    format!("{lab} titre not recorded"),
+                    vec![format!("{lab} titre")],
+                ),
+            };
         }
+        Num::Lvef => ("LVEF", "%"),
+        Num::Spo2 => ("SpO2", "%"),
+        Num::Ecog => ("ECOG", ""),
+        Num::Nyha => ("NYHA class", ""),
+        Num::AcrClass => ("ACR functional class", ""),
+        Num::SurvivalWeeks => ("estimated survival", " weeks"),
+    };
+    match recorded(num, p) {
+        Some(x) => (format!("{what} {}{unit}", fmt_num(x)), vec![]),
+        None => (format!("{what} not recorded"), vec![what.to_string()]),
     }
 }
 
 fn compare(num: &Num, op: Op, threshold: f64, shown: &str, cx: &Ctx) -> Outcome {
-    let (bounds, evidence, missing) = numeric(num, cx);
+    let bounds = value(num, cx);
+    let (ev, missing) = if cx.explain {
+        evidence(num, cx)
+    } else {
+        (String::new(), Vec::new())
+    };
     let Some((lo, hi)) = bounds else {
-        return Outcome::unknown(format!("{evidence} (needs {shown})"), missing);
+        return Outcome::unknown(why!(cx, "{ev} (needs {shown})"), missing);
     };
     // True when every possible value satisfies the comparison, false when none does.
     let (all, none) = match op {
@@ -1002,12 +1188,12 @@ fn compare(num: &Num, op: Op, threshold: f64, shown: &str, cx: &Ctx) -> Outcome 
         ),
     };
     if all {
-        Outcome::known(true, format!("{evidence} {shown}: yes"))
+        Outcome::known(true, why!(cx, "{ev} {shown}: yes"))
     } else if none {
-        Outcome::known(false, format!("{evidence}, not {shown}"))
+        Outcome::known(false, why!(cx, "{ev}, not {shown}"))
     } else {
         Outcome::unknown(
-            format!("{evidence}: at least {}, needs {shown}", fmt_num(lo)),
+            why!(cx, "{ev}: at least {}, needs {shown}", fmt_num(lo)),
             missing,
         )
     }

@@ -141,6 +141,18 @@ fn order(a: &Counts, b: &Counts) -> Ordering {
 
 /// Evaluates one patient against one study, every cohort.
 pub fn match_trial(trial_index: usize, trial: &Trial, p: &Profile, as_of: NaiveDate) -> TrialMatch {
+    match_trial_with(trial_index, trial, p, as_of, true)
+}
+
+/// As [`match_trial`]; with `explain` off the results carry states only (no reasons or
+/// missing facts), the fast path for bulk screening.
+pub fn match_trial_with(
+    trial_index: usize,
+    trial: &Trial,
+    p: &Profile,
+    as_of: NaiveDate,
+    explain: bool,
+) -> TrialMatch {
     // Evaluate each criterion once; cohorts share the common ones.
     let all: Vec<CriterionResult> = trial
         .criteria
@@ -151,6 +163,7 @@ pub fn match_trial(trial_index: usize, trial: &Trial, p: &Profile, as_of: NaiveD
                 patient: p,
                 as_of,
                 criterion: &c.id,
+                explain,
             };
             let o = eval(&c.rule, &cx);
             CriterionResult {

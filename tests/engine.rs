@@ -22,14 +22,20 @@ fn patient(toml: &str) -> Profile {
 
 fn run(rule: &str, p: &Profile) -> trialmatch::eval::Outcome {
     let r = compile(rule).unwrap_or_else(|e| panic!("{rule}: {e}"));
-    eval(
-        &r,
-        &Ctx {
-            patient: p,
-            as_of: as_of(),
-            criterion: "X-1",
-        },
-    )
+    let ctx = |explain| Ctx {
+        patient: p,
+        as_of: as_of(),
+        criterion: "X-1",
+        explain,
+    };
+    let explained = eval(&r, &ctx(true));
+    let fast = eval(&r, &ctx(false));
+    assert_eq!(
+        fast.truth, explained.truth,
+        "{rule}: fast and explained paths agree"
+    );
+    assert!(fast.reason.is_empty() && fast.missing.is_empty());
+    explained
 }
 
 fn truth(rule: &str, p: &Profile) -> Truth {

@@ -539,3 +539,40 @@ fn the_samples_cover_every_study_and_cohort_and_the_boundaries() {
     });
     assert!(multi, "no patient fits more than one study");
 }
+
+#[test]
+fn fast_screening_agrees_with_explained_results() {
+    let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
+    let ws = load(
+        &Source::Paths(vec![PathBuf::from("trials")]),
+        &Source::Paths(vec![PathBuf::from("sample-patients")]),
+        as_of,
+    );
+    for p in &ws.patients {
+        for (i, t) in ws.trials.iter().enumerate() {
+            let slow = trialmatch::rank::match_trial_with(i, t, p, as_of, true);
+            let fast = trialmatch::rank::match_trial_with(i, t, p, as_of, false);
+            for (a, b) in slow.cohorts.iter().zip(&fast.cohorts) {
+                assert_eq!(a.cohort, b.cohort);
+                let sa: Vec<State> = a.results.iter().map(|r| r.state).collect();
+                let sb: Vec<State> = b.results.iter().map(|r| r.state).collect();
+                assert_eq!(sa, sb, "{} {}", p.id(), t.id);
+                assert!(
+                    b.results
+                        .iter()
+                        .all(|r| r.reason.is_empty() && r.missing.is_empty())
+                );
+                // Explained unknowns always name what is missing.
+                for r in &a.results {
+                    assert_eq!(
+                        r.state == State::Unknown,
+                        !r.missing.is_empty(),
+                        "{} {}",
+                        p.id(),
+                        t.criteria[r.index].id
+                    );
+                }
+            }
+        }
+    }
+}

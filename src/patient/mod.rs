@@ -257,7 +257,11 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
         }
         true
     });
+    for a in &mut p.allergy {
+        a.key = a.substance.trim().to_lowercase();
+    }
     for t in &mut p.treatment {
+        t.key = t.drug.trim().to_lowercase();
         for cl in &t.classes {
             if !vocab::CLASSES.contains(&cl.as_str()) {
                 let hint = vocab::suggest(cl, vocab::CLASSES)

@@ -208,6 +208,9 @@ pub struct Reproductive {
 #[serde(deny_unknown_fields)]
 pub struct Treatment {
     pub drug: String,
+    /// The drug name in lower case, for matching (set when the file is loaded).
+    #[serde(skip)]
+    pub key: String,
     /// Classes from `vocab.rs` (csDMARD, bDMARD, tsDMARD, glucocorticoid, immunosuppressant,
     /// antimalarial, calcineurin_inhibitor, b_cell_targeted, csf, ace_inhibitor, arb, experimental,
     /// parenteral_antimicrobial). When empty, the built-in drug catalogue supplies them.
@@ -255,6 +258,9 @@ pub struct Condition {
 #[serde(deny_unknown_fields)]
 pub struct Allergy {
     pub substance: String,
+    /// The substance in lower case, for matching (set when the file is loaded).
+    #[serde(skip)]
+    pub key: String,
     /// mild | moderate | severe
     #[serde(default)]
     pub severity: Option<String>,
