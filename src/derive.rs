@@ -38,7 +38,7 @@ pub fn age_value(p: &Profile, as_of: NaiveDate) -> Option<f64> {
 
 /// Latest creatinine in mg/dL, without evidence.
 fn creatinine_value(p: &Profile) -> Option<f64> {
-    match p.latest_lab("creatinine")?.value {
+    match p.latest_lab_id(crate::vocab::CREATININE)?.value {
         Some(Ok(umol)) if umol > 0.0 => Some(umol / CREATININE_UMOL_PER_MGDL),
         _ => None,
     }
@@ -67,8 +67,8 @@ pub fn egfr_value(p: &Profile, as_of: NaiveDate) -> Option<f64> {
 }
 
 /// × ULN value only (see [`xuln`]).
-pub fn xuln_value(p: &Profile, lab: &str) -> Option<f64> {
-    let l = p.latest_lab(lab)?;
+pub fn xuln_value(p: &Profile, lab: u8) -> Option<f64> {
+    let l = p.latest_lab_id(lab)?;
     match (&l.value, l.uln) {
         (Some(Ok(v)), Some(u)) => Some(v / u),
         _ => None,
@@ -111,7 +111,7 @@ fn sex(p: &Profile) -> Option<Sex> {
 /// Latest creatinine in mg/dL with its date, or the reason it is unusable.
 fn creatinine_mg_dl(p: &Profile) -> Result<(f64, String), String> {
     let lab = p
-        .latest_lab("creatinine")
+        .latest_lab_id(crate::vocab::CREATININE)
         .ok_or_else(|| "serum creatinine".to_string())?;
     match &lab.value {
         Some(Ok(umol)) if *umol > 0.0 => {
@@ -236,8 +236,12 @@ pub fn schwartz(height_cm: f64, scr_mg_dl: f64) -> f64 {
 }
 
 /// The latest value of a lab as a multiple of its recorded ULN.
-pub fn xuln(p: &Profile, lab: &str) -> Derived {
-    let Some(l) = p.latest_lab(lab) else {
+pub fn xuln(p: &Profile, lab_id: u8) -> Derived {
+    let lab = crate::vocab::LABS
+        .get(usize::from(lab_id))
+        .copied()
+        .unwrap_or("lab");
+    let Some(l) = p.latest_lab_id(lab_id) else {
         return Derived::missing(&format!("{lab} × ULN"), vec![format!("{lab} result")]);
     };
     let date = l.date.map(|d| format!(" on {d}")).unwrap_or_default();

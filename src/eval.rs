@@ -6,7 +6,8 @@
 use crate::derive;
 use crate::patient::{Condition, Profile, Qual, Sex, Treatment};
 use crate::trial::rule::{
-    AllergyFilter, ConditionFilter, DiagnosisFilter, Flag, Num, Rule, Span, TreatFilter, fmt_num,
+    AllergyFilter, ConditionFilter, DiagnosisFilter, Flag, Key, Num, Rule, Span, TreatFilter,
+    fmt_num,
 };
 use crate::trial::syntax::Op;
 use chrono::NaiveDate;
@@ -95,8 +96,71 @@ macro_rules! miss {
     };
 }
 
+/// The truth of a rule alone: composites short-circuit on plain truth values and no text is
+/// built, whatever `cx.explain` says. Leaves share their decision logic with [`eval`].
+pub fn truth(rule: &Rule, cx: &Ctx) -> Truth {
+    match rule {
+        Rule::All(parts) => {
+            let mut t = Truth::True;
+            for p in parts {
+                t = t.and(truth(p, cx));
+                if t == Truth::False {
+                    break;
+                }
+            }
+            t
+        }
+        Rule::Any(parts) => {
+            let mut t = Truth::False;
+            for p in parts {
+                t = t.or(truth(p, cx));
+                if t == Truth::True {
+                    break;
+                }
+            }
+            t
+        }
+        Rule::Not(inner) => truth(inner, cx).negate(),
+        Rule::AtLeast(n, parts) => {
+            let (mut yes, mut no) = (0, 0);
+            for p in parts {
+                match truth(p, cx) {
+                    Truth::True => yes += 1,
+                    Truth::False => no += 1,
+                    Truth::Unknown => {}
+                }
+            }
+            at_least_truth(*n, parts.len(), yes, no)
+        }
+        leaf if cx.explain => {
+            leaf_eval(
+                leaf,
+                &Ctx {
+                    explain: false,
+                    ..*cx
+                },
+            )
+            .truth
+        }
+        leaf => leaf_eval(leaf, cx).truth,
+    }
+}
+
+fn at_least_truth(n: usize, total: usize, yes: usize, no: usize) -> Truth {
+    if yes >= n {
+        Truth::True
+    } else if total - no < n {
+        Truth::False
+    } else {
+        Truth::Unknown
+    }
+}
+
 /// Evaluates a rule, explaining when `cx.explain` is set.
 pub fn eval(rule: &Rule, cx: &Ctx) -> Outcome {
+    if !cx.explain {
+        return Outcome::unknown(String::new(), Vec::new()).with_truth(truth(rule, cx));
+    }
     match rule {
         Rule::All(parts) => combine(parts, cx, Truth::and, Truth::True),
         Rule::Any(parts) => combine(parts, cx, Truth::or, Truth::False),
@@ -109,6 +173,14 @@ pub fn eval(rule: &Rule, cx: &Ctx) -> Outcome {
             }
         }
         Rule::AtLeast(n, parts) => at_least(*n, parts, cx),
+        leaf => leaf_eval(leaf, cx),
+    }
+}
+
+/// A leaf rule; composites go back through [`eval`].
+fn leaf_eval(rule: &Rule, cx: &Ctx) -> Outcome {
+    match rule {
+        Rule::All(_) | Rule::Any(_) | Rule::Not(_) | Rule::AtLeast(..) => eval(rule, cx),
         Rule::Attested => attested(cx),
         Rule::Female | Rule::Male => sex(matches!(rule, Rule::Female), cx),
         Rule::Flag(f) => flag(*f, cx),
@@ -140,17 +212,6 @@ fn push_unique(into: &mut Vec<String>, from: &[String]) {
 }
 
 fn combine(parts: &[Rule], cx: &Ctx, op: fn(Truth, Truth) -> Truth, unit: Truth) -> Outcome {
-    if !cx.explain {
-        // Short-circuit: false absorbs `and`, true absorbs `or`.
-        let mut t = unit;
-        for p in parts {
-            t = op(t, eval(p, cx).truth);
-            if t == unit.negate() {
-                break;
-            }
-        }
-        return Outcome::unknown(String::new(), Vec::new()).with_truth(t);
-    }
     let outs: Vec<Outcome> = parts.iter().map(|p| eval(p, cx)).collect();
     let truth = outs.iter().fold(unit, |acc, o| op(acc, o.truth));
     // Explain with the parts that decided the result.
@@ -185,24 +246,6 @@ impl Outcome {
 
 fn at_least(n: usize, parts: &[Rule], cx: &Ctx) -> Outcome {
     let total = parts.len();
-    if !cx.explain {
-        let (mut yes, mut no) = (0, 0);
-        for p in parts {
-            match eval(p, cx).truth {
-                Truth::True => yes += 1,
-                Truth::False => no += 1,
-                Truth::Unknown => {}
-            }
-        }
-        let t = if yes >= n {
-            Truth::True
-        } else if total - no < n {
-            Truth::False
-        } else {
-            Truth::Unknown
-        };
-        return Outcome::unknown(String::new(), Vec::new()).with_truth(t);
-    }
     let outs: Vec<Outcome> = parts.iter().map(|p| eval(p, cx)).collect();
     let yes = outs.iter().filter(|o| o.truth == Truth::True).count();
     let no = outs.iter().filter(|o| o.truth == Truth::False).count();
@@ -214,10 +257,10 @@ fn at_least(n: usize, parts: &[Rule], cx: &Ctx) -> Outcome {
             .collect::<Vec<_>>()
             .join("; ")
     };
-    if yes >= n {
-        Outcome::known(true, format!("{summary}: {}", detail(Truth::True)))
-    } else if total - no < n {
-        Outcome::known(false, format!("{summary}: {}", detail(Truth::False)))
+    let t = at_least_truth(n, total, yes, no);
+    if t != Truth::Unknown {
+        let reason = format!("{summary}: {}", detail(t));
+        Outcome::known(t == Truth::True, reason)
     } else {
         let mut missing = Vec::new();
         for o in outs.iter().filter(|o| o.truth == Truth::Unknown) {
@@ -399,12 +442,13 @@ fn diagnosis(f: &DiagnosisFilter, cx: &Ctx) -> Outcome {
     let mut best: Option<Outcome> = None;
     let mut reasons = Vec::new();
     let mut any = false;
-    for d in cx
-        .patient
+    let p = cx.patient;
+    for (d, _) in p
         .data
         .diagnosis
         .iter()
-        .filter(|d| *d.code.get_ref() == f.code)
+        .zip(&p.diagnosis_ids)
+        .filter(|(_, id)| **id == f.code.id)
     {
         any = true;
         let mut why = Vec::new();
@@ -487,19 +531,25 @@ fn treat_label(f: &TreatFilter) -> String {
 }
 
 /// Whether one treatment entry matches; names what is missing when it cannot be told.
-fn treatment_matches(t: &Treatment, f: &TreatFilter, cx: &Ctx, missing: &mut Vec<String>) -> Truth {
+fn treatment_matches(
+    t: &Treatment,
+    class_mask: u32,
+    f: &TreatFilter,
+    cx: &Ctx,
+    missing: &mut Vec<String>,
+) -> Truth {
     let x = cx.explain;
     let mut truth = Truth::True;
     if !f.drugs.is_empty() && !f.drugs.iter().any(|d| t.key.contains(d.as_str())) {
         return Truth::False;
     }
-    if !f.classes.is_empty() {
-        if t.classes.is_empty() {
+    if f.class_mask != 0 {
+        if class_mask == 0 {
             truth = Truth::Unknown;
             if x {
                 missing.push(format!("class of {}", t.drug));
             }
-        } else if !t.classes.iter().any(|c| f.classes.contains(c)) {
+        } else if class_mask & f.class_mask == 0 {
             return Truth::False;
         }
     }
@@ -586,8 +636,9 @@ struct Scan<'a> {
 
 fn scan_treatments<'a>(f: &TreatFilter, cx: &Ctx<'a>, count_drugs: bool) -> Scan<'a> {
     let mut s = Scan::default();
-    for t in &cx.patient.data.treatment {
-        match treatment_matches(t, f, cx, &mut s.missing) {
+    let p = cx.patient;
+    for (t, mask) in p.data.treatment.iter().zip(&p.class_masks) {
+        match treatment_matches(t, *mask, f, cx, &mut s.missing) {
             Truth::True => {
                 s.yes += 1;
                 if (count_drugs || cx.explain) && !s.drugs.contains(&t.key.as_str()) {
@@ -773,12 +824,13 @@ fn has(f: &ConditionFilter, cx: &Ctx) -> Outcome {
     let x = cx.explain;
     let (mut yes, mut maybe) = (0, 0);
     let (mut yes_t, mut maybe_t, mut other_t, mut missing) = (vec![], vec![], vec![], vec![]);
-    for c in cx
-        .patient
+    let p = cx.patient;
+    for (c, _) in p
         .data
         .condition
         .iter()
-        .filter(|c| *c.category.get_ref() == f.category)
+        .zip(&p.condition_ids)
+        .filter(|(_, id)| **id == f.category.id)
     {
         let t = condition_matches(c, f, cx, &mut missing);
         match t {
@@ -812,10 +864,7 @@ fn has(f: &ConditionFilter, cx: &Ctx) -> Outcome {
             missing,
         );
     }
-    let checked = cx
-        .patient
-        .checked()
-        .is_some_and(|ch| ch.conditions.iter().any(|c| *c.get_ref() == f.category));
+    let checked = p.checked_categories & (1 << f.category.id) != 0;
     let others = || {
         if other_t.is_empty() {
             String::new()
@@ -906,13 +955,13 @@ fn allergic(f: &AllergyFilter, cx: &Ctx) -> Outcome {
     }
 }
 
-fn lab_result(lab: &str, positive: bool, within: Option<Span>, cx: &Ctx) -> Outcome {
+fn lab_result(lab: &Key, positive: bool, within: Option<Span>, cx: &Ctx) -> Outcome {
     let from = within.map(|w| w.before(cx.as_of));
     let l = cx
         .patient
         .labs
         .iter()
-        .filter(|l| l.name == lab)
+        .filter(|l| l.id == lab.id)
         .filter(|l| match (from, l.date) {
             (None, _) => true,
             (Some(f), Some(d)) => d >= f && d <= cx.as_of,
@@ -1018,13 +1067,8 @@ fn trial_treatment(within: Option<Span>, cx: &Ctx) -> Outcome {
     }
 }
 
-fn score_entry<'a>(cx: &Ctx<'a>, name: &str) -> Option<&'a crate::patient::Score> {
-    cx.patient
-        .data
-        .score
-        .iter()
-        .filter(|s| s.name.get_ref() == name)
-        .max_by_key(|s| s.date)
+fn score_entry<'a>(cx: &Ctx<'a>, score: &Key) -> Option<&'a crate::patient::Score> {
+    cx.patient.latest_score_id(score.id)
 }
 
 /// A simple recorded number, by fact.
@@ -1069,13 +1113,13 @@ fn value(num: &Num, cx: &Ctx) -> Option<(f64, f64)> {
         Num::Age => exact(derive::age_value(p, cx.as_of)),
         Num::Crcl => exact(derive::crcl_value(p, cx.as_of)),
         Num::Egfr => exact(derive::egfr_value(p, cx.as_of)),
-        Num::Xuln(lab) => exact(derive::xuln_value(p, lab)),
-        Num::Lab(lab, _) => match p.latest_lab(lab)?.value {
+        Num::Xuln(lab) => exact(derive::xuln_value(p, lab.id)),
+        Num::Lab(lab, _) => match p.latest_lab_id(lab.id)?.value {
             Some(Ok(v)) => Some((v, v)),
             _ => None,
         },
         Num::Score(name) => exact(score_entry(cx, name).map(|s| *s.value.get_ref())),
-        Num::Titre(lab) => exact(p.latest_lab(lab)?.titre),
+        Num::Titre(lab) => exact(p.latest_lab_id(lab.id)?.titre),
         Num::CountTreated(f) => Some(count_treated(f, cx).0),
         other => exact(recorded(other, p)),
     }
@@ -1090,13 +1134,13 @@ fn evidence(num: &Num, cx: &Ctx) -> (String, Vec<String>) {
         Num::Age => return derived(derive::age(p, cx.as_of)),
         Num::Crcl => return derived(derive::crcl(p, cx.as_of)),
         Num::Egfr => return derived(derive::egfr(p, cx.as_of)),
-        Num::Xuln(lab) => return derived(derive::xuln(p, lab)),
+        Num::Xuln(lab) => return derived(derive::xuln(p, lab.id)),
         Num::CountTreated(f) => {
             let (_, text, missing) = count_treated(f, cx);
             return (text, missing);
         }
         Num::Lab(lab, dim) => {
-            return match p.latest_lab(lab) {
+            return match p.latest_lab_id(lab.id) {
                 Some(l) => match &l.value {
                     Some(Ok(v)) => {
                         let converted = if l.written.ends_with(dim.canonical()) {
@@ -1134,13 +1178,16 @@ fn evidence(num: &Num, cx: &Ctx) -> (String, Vec<String>) {
             };
         }
         Num::Titre(lab) => {
-            return match p.latest_lab(lab).and_then(|l| l.titre.map(|t| (t, l))) {
+            return match p
+                .latest_lab_id(lab.id)
+                .and_then(|l| l.titre.map(|t| (t, l)))
+            {
                 Some((t, l)) => {
                     let method = p
                         .data
                         .lab
                         .iter()
-                        .find(|x| x.get_ref().name == *lab && x.get_ref().date == l.date)
+                        .find(|x| x.get_ref().name == lab.name && x.get_ref().date == l.date)
                         .and_then(|x| x.get_ref().method.clone())
                         .map(|m| format!(" by {m}"))
                         .unwrap_or_default();

@@ -28,6 +28,61 @@ pub const NUMERIC_LABS: &[(&str, Dimension)] = &[
     ("serum_hcg", Dimension::Hcg),
 ];
 
+/// Every lab name, numeric ones first (ids are positions in this list).
+pub const LABS: &[&str] = &[
+    "creatinine",
+    "alt",
+    "ast",
+    "ck",
+    "aldolase",
+    "ldh",
+    "tbil",
+    "wbc",
+    "neutrophils",
+    "lymphocytes",
+    "platelets",
+    "hemoglobin",
+    "inr",
+    "pt",
+    "crp",
+    "esr",
+    "urine_protein_24h",
+    "upcr",
+    "fvc_pct",
+    "dlco_pct",
+    "serum_hcg",
+    "ana",
+    "anti_dsdna",
+    "anti_sm",
+    "myositis_antibody",
+    "hbsag",
+    "hbcab",
+    "hbv_dna",
+    "hcv_ab",
+    "hcv_rna",
+    "hiv_ab",
+    "syphilis",
+    "pregnancy_test",
+];
+
+/// Id of creatinine in [`LABS`].
+pub const CREATININE: u8 = 0;
+
+/// Position of `name` in `list`, the id used for fast matching.
+pub fn index(list: &[&str], name: &str) -> Option<u8> {
+    list.iter()
+        .position(|n| *n == name)
+        .and_then(|i| u8::try_from(i).ok())
+}
+
+/// Bitmask of treatment classes (see [`CLASSES`]).
+pub fn class_mask<'a>(classes: impl IntoIterator<Item = &'a String>) -> u32 {
+    classes
+        .into_iter()
+        .filter_map(|c| index(CLASSES, c))
+        .fold(0, |m, i| m | (1 << i))
+}
+
 /// Labs reported qualitatively (positive/negative), possibly with a value, ULN or titre.
 pub const QUALITATIVE_LABS: &[&str] = &[
     "ana",
@@ -262,6 +317,18 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_cover_every_lab() {
+        assert_eq!(LABS[usize::from(CREATININE)], "creatinine");
+        for (n, _) in NUMERIC_LABS {
+            assert!(index(LABS, n).is_some(), "{n}");
+        }
+        for n in QUALITATIVE_LABS {
+            assert!(index(LABS, n).is_some(), "{n}");
+        }
+        assert!(CLASSES.len() <= 32 && CATEGORIES.len() <= 64);
+    }
 
     #[test]
     fn catalogue_and_suggestions() {

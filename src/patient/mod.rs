@@ -23,6 +23,8 @@ pub enum Qual {
 #[derive(Debug, Clone)]
 pub struct LabFact {
     pub name: String,
+    /// Position of `name` in `vocab::LABS`.
+    pub id: u8,
     /// Canonical value, or why it cannot be used (e.g. unrecognised unit).
     pub value: Option<Result<f64, String>>,
     /// As written, for evidence: "0.9 mg/dL".
@@ -42,8 +44,18 @@ pub struct Profile {
     /// Weight in kg and height in cm, when recorded with a valid unit.
     pub weight_kg: Option<f64>,
     pub height_cm: Option<f64>,
-    /// Labs, each list sorted oldest first; looked up by name.
+    /// Labs, in file order.
     pub labs: Vec<LabFact>,
+    /// Vocabulary ids, index-aligned with `data.diagnosis`, `data.condition`, `data.treatment`
+    /// (class bitmask), so evaluation compares numbers, not strings.
+    pub diagnosis_ids: Vec<u8>,
+    pub condition_ids: Vec<u8>,
+    pub class_masks: Vec<u32>,
+    /// Condition categories checked absent, as a bitmask over `vocab::CATEGORIES`.
+    pub checked_categories: u64,
+    /// Index into `labs` / `data.score` of the latest result, by lab / score id.
+    latest_labs: Vec<Option<usize>>,
+    latest_scores: Vec<Option<usize>>,
 }
 
 impl Profile {
@@ -57,10 +69,19 @@ impl Profile {
 
     /// The latest result of a lab (by date; undated results count as oldest).
     pub fn latest_lab(&self, name: &str) -> Option<&LabFact> {
-        self.labs
-            .iter()
-            .filter(|l| l.name == name)
-            .max_by_key(|l| l.date)
+        self.latest_lab_id(vocab::index(vocab::LABS, name)?)
+    }
+
+    /// As [`Profile::latest_lab`], by id in `vocab::LABS`.
+    pub fn latest_lab_id(&self, id: u8) -> Option<&LabFact> {
+        let i = (*self.latest_labs.get(usize::from(id))?)?;
+        self.labs.get(i)
+    }
+
+    /// The latest score with this id in `vocab::SCORES`.
+    pub fn latest_score_id(&self, id: u8) -> Option<&Score> {
+        let i = (*self.latest_scores.get(usize::from(id))?)?;
+        self.data.score.get(i)
     }
 
     pub fn checked(&self) -> Option<&Checked> {
@@ -298,15 +319,64 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
             c.word(cat, "checked.conditions", vocab::CATEGORIES);
         }
     }
-    let labs = p.lab.iter().filter_map(|l| lab_fact(&mut c, l)).collect();
+    let labs: Vec<LabFact> = p.lab.iter().filter_map(|l| lab_fact(&mut c, l)).collect();
+    let ids = |list: &[&str], name: &str| vocab::index(list, name).unwrap_or(u8::MAX);
+    let latest_labs = latest_by_id(vocab::LABS.len(), labs.iter().map(|l| (l.id, l.date)));
+    let latest_scores = latest_by_id(
+        vocab::SCORES.len(),
+        p.score
+            .iter()
+            .map(|s| (ids(vocab::SCORES, s.name.get_ref()), s.date)),
+    );
+    let checked_categories = p.checked.as_ref().map_or(0, |ch| {
+        ch.conditions
+            .iter()
+            .filter_map(|c| vocab::index(vocab::CATEGORIES, c.get_ref()))
+            .fold(0u64, |m, i| m | (1 << i))
+    });
     let profile = Profile {
         file: file.to_string(),
+        diagnosis_ids: p
+            .diagnosis
+            .iter()
+            .map(|d| ids(vocab::DIAGNOSES, d.code.get_ref()))
+            .collect(),
+        condition_ids: p
+            .condition
+            .iter()
+            .map(|d| ids(vocab::CATEGORIES, d.category.get_ref()))
+            .collect(),
+        class_masks: p
+            .treatment
+            .iter()
+            .map(|t| vocab::class_mask(&t.classes))
+            .collect(),
+        checked_categories,
+        latest_labs,
+        latest_scores,
         data: p,
         weight_kg,
         height_cm,
         labs,
     };
     (profile, c.problems)
+}
+
+/// For each id below `n`, the position of its latest item (later dates win; undated items
+/// count as oldest; among equal dates the later item in the file wins).
+fn latest_by_id(
+    n: usize,
+    items: impl Iterator<Item = (u8, Option<NaiveDate>)>,
+) -> Vec<Option<usize>> {
+    let mut best: Vec<Option<(usize, Option<NaiveDate>)>> = vec![None; n];
+    for (i, (id, date)) in items.enumerate() {
+        if let Some(slot) = best.get_mut(usize::from(id))
+            && slot.is_none_or(|(_, d)| d <= date)
+        {
+            *slot = Some((i, date));
+        }
+    }
+    best.into_iter().map(|b| b.map(|(i, _)| i)).collect()
 }
 
 fn lab_fact(c: &mut Checker, spanned: &Spanned<Lab>) -> Option<LabFact> {
@@ -415,6 +485,7 @@ fn lab_fact(c: &mut Checker, spanned: &Spanned<Lab>) -> Option<LabFact> {
     };
     Some(LabFact {
         name: l.name.clone(),
+        id: vocab::index(vocab::LABS, &l.name).unwrap_or(u8::MAX),
         value,
         written,
         uln,

@@ -60,6 +60,40 @@ fn parse_span(s: &str) -> Option<Span> {
     Some(Span { n, unit })
 }
 
+/// A vocabulary name with its id (its position in the vocabulary list), compared by id when
+/// evaluating and shown by name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Key {
+    pub name: String,
+    pub id: u8,
+}
+
+impl Key {
+    /// The key for `name` in `list`, or the "unknown ..." error with a suggestion.
+    fn new(name: &str, list: &[&str], what: &str, offset: usize) -> Result<Key, SyntaxError> {
+        match vocab::index(list, name) {
+            Some(id) => Ok(Key {
+                name: name.to_string(),
+                id,
+            }),
+            None => Err(unknown_name(offset, what, name, list)),
+        }
+    }
+}
+
+impl std::ops::Deref for Key {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.name
+    }
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flag {
     Pregnant,
@@ -105,7 +139,7 @@ impl Flag {
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DiagnosisFilter {
-    pub code: String,
+    pub code: Key,
     pub criteria: Vec<String>,
     pub for_at_least: Option<Span>,
     pub tags: Vec<String>,
@@ -114,6 +148,8 @@ pub struct DiagnosisFilter {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TreatFilter {
     pub classes: Vec<String>,
+    /// `classes` as a bitmask over `vocab::CLASSES`.
+    pub class_mask: u32,
     pub drugs: Vec<String>,
     pub outcomes: Vec<String>,
     pub routes: Vec<String>,
@@ -123,7 +159,7 @@ pub struct TreatFilter {
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConditionFilter {
-    pub category: String,
+    pub category: Key,
     pub status: Vec<String>,
     pub status_not: Vec<String>,
     pub tags: Vec<String>,
@@ -142,11 +178,11 @@ pub struct AllergyFilter {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Num {
     Age,
-    Lab(String, Dimension),
-    Xuln(String),
+    Lab(Key, Dimension),
+    Xuln(Key),
     Crcl,
     Egfr,
-    Score(String),
+    Score(Key),
     Lvef,
     Spo2,
     Ecog,
@@ -154,7 +190,7 @@ pub enum Num {
     AcrClass,
     SurvivalWeeks,
     CountTreated(TreatFilter),
-    Titre(String),
+    Titre(Key),
 }
 
 /// A compiled rule.
@@ -173,7 +209,7 @@ pub enum Rule {
     Has(ConditionFilter),
     Allergic(AllergyFilter),
     LabResult {
-        lab: String,
+        lab: Key,
         positive: bool,
         within: Option<Span>,
     },
@@ -353,7 +389,7 @@ fn numeric(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Num, Synta
                 let known: Vec<&str> = vocab::NUMERIC_LABS.iter().map(|(n, _)| *n).collect();
                 unknown_name(offset, "numeric lab", &lab, &known)
             })?;
-            Ok(Num::Lab(lab, dim))
+            Ok(Num::Lab(Key::new(&lab, vocab::LABS, "lab", offset)?, dim))
         }
         "xuln" => {
             let lab = single_name(name, args, offset)?;
@@ -361,21 +397,18 @@ fn numeric(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Num, Synta
                 let known: Vec<&str> = vocab::NUMERIC_LABS.iter().map(|(n, _)| *n).collect();
                 return Err(unknown_name(offset, "numeric lab", &lab, &known));
             }
-            Ok(Num::Xuln(lab))
+            Ok(Num::Xuln(Key::new(&lab, vocab::LABS, "lab", offset)?))
         }
         "titre" => {
             let lab = single_name(name, args, offset)?;
             if !vocab::QUALITATIVE_LABS.contains(&lab.as_str()) {
                 return Err(unknown_name(offset, "lab", &lab, vocab::QUALITATIVE_LABS));
             }
-            Ok(Num::Titre(lab))
+            Ok(Num::Titre(Key::new(&lab, vocab::LABS, "lab", offset)?))
         }
         "score" => {
             let s = single_name(name, args, offset)?;
-            if !vocab::SCORES.contains(&s.as_str()) {
-                return Err(unknown_name(offset, "score", &s, vocab::SCORES));
-            }
-            Ok(Num::Score(s))
+            Ok(Num::Score(Key::new(&s, vocab::SCORES, "score", offset)?))
         }
         "count_treated" => Ok(Num::CountTreated(treat_filter(
             args.unwrap_or(&[]),
@@ -457,16 +490,8 @@ fn call(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Rule, SyntaxE
         }
         "diagnosis" => {
             let (code, kws) = head_name(name, list, offset)?;
-            if !vocab::DIAGNOSES.contains(&code.as_str()) {
-                return Err(unknown_name(
-                    offset,
-                    "diagnosis code",
-                    &code,
-                    vocab::DIAGNOSES,
-                ));
-            }
             let mut f = DiagnosisFilter {
-                code,
+                code: Key::new(&code, vocab::DIAGNOSES, "diagnosis code", offset)?,
                 ..Default::default()
             };
             for (k, v, at) in kws {
@@ -489,16 +514,8 @@ fn call(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Rule, SyntaxE
         "treated" => Ok(Rule::Treated(treat_filter(list, offset)?)),
         "has" => {
             let (category, kws) = head_name(name, list, offset)?;
-            if !vocab::CATEGORIES.contains(&category.as_str()) {
-                return Err(unknown_name(
-                    offset,
-                    "condition category",
-                    &category,
-                    vocab::CATEGORIES,
-                ));
-            }
             let mut f = ConditionFilter {
-                category,
+                category: Key::new(&category, vocab::CATEGORIES, "condition category", offset)?,
                 ..Default::default()
             };
             for (k, v, at) in kws {
@@ -573,7 +590,7 @@ fn call(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Rule, SyntaxE
                 }
             }
             Ok(Rule::LabResult {
-                lab,
+                lab: Key::new(&lab, vocab::LABS, "lab", offset)?,
                 positive: name == "positive",
                 within,
             })
@@ -657,7 +674,10 @@ fn treat_filter(list: &[Arg], offset: usize) -> Result<TreatFilter, SyntaxError>
         };
         let at = *at;
         match k.as_str() {
-            "class" => f.classes = checked_words(v, at, "treatment class", vocab::CLASSES)?,
+            "class" => {
+                f.classes = checked_words(v, at, "treatment class", vocab::CLASSES)?;
+                f.class_mask = vocab::class_mask(&f.classes);
+            }
             "drug" => {
                 f.drugs = strings(v, at)?
                     .into_iter()
