@@ -5,6 +5,7 @@ use crate::patient::{self, Patient, Profile, line_col};
 use crate::problem::Problem;
 use crate::trial::{Trial, load_trial};
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -102,8 +103,8 @@ pub fn text_of(name: &str, bytes: Vec<u8>) -> Result<String, Problem> {
     }
 }
 
-/// The `.toml` files named by `paths` (folders are listed, sorted), as (name, text) or problems.
-fn read_all(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<(String, String)> {
+/// The `.toml` files named by `paths` (folders are listed, sorted); problems for the rest.
+fn list_files(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for p in paths {
         if p.is_dir() {
@@ -131,26 +132,37 @@ fn read_all(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<(String, Stri
             ));
         }
     }
-    let mut out = Vec::new();
-    for f in files {
-        match read_text(&f) {
-            Ok(s) => out.push((f.display().to_string(), s)),
-            Err(p) => problems.push(p),
-        }
-    }
-    out
+    files
 }
 
-fn texts(
+/// An input to load: a file to read, or a built-in copy's name and text.
+enum Input {
+    File(PathBuf),
+    Text(String, &'static str),
+}
+
+impl Input {
+    fn read(&self) -> Result<(String, std::borrow::Cow<'static, str>), Problem> {
+        match self {
+            Input::File(p) => read_text(p).map(|t| (p.display().to_string(), t.into())),
+            Input::Text(n, t) => Ok((n.clone(), (*t).into())),
+        }
+    }
+}
+
+fn inputs(
     src: &Source,
-    embedded: &[(&str, &str)],
+    embedded: &[(&str, &'static str)],
     problems: &mut Vec<Problem>,
-) -> Vec<(String, String)> {
+) -> Vec<Input> {
     match src {
-        Source::Paths(p) => read_all(p, problems),
+        Source::Paths(p) => list_files(p, problems)
+            .into_iter()
+            .map(Input::File)
+            .collect(),
         Source::Embedded => embedded
             .iter()
-            .map(|(n, s)| (format!("(built-in) {n}"), s.to_string()))
+            .map(|(n, s)| Input::Text(format!("(built-in) {n}"), s))
             .collect(),
     }
 }
@@ -169,7 +181,14 @@ pub fn parse_patient(
 pub fn load(trials: &Source, patients_src: &Source, as_of: NaiveDate) -> Workspace {
     let mut ws = Workspace::default();
     let mut ids = HashSet::new();
-    for (name, text) in texts(trials, embedded::TRIALS, &mut ws.problems) {
+    for input in inputs(trials, embedded::TRIALS, &mut ws.problems) {
+        let (name, text) = match input.read() {
+            Ok(x) => x,
+            Err(p) => {
+                ws.problems.push(p);
+                continue;
+            }
+        };
         let (t, probs) = load_trial(&name, &text);
         ws.problems.extend(probs);
         if let Some(t) = t {
@@ -191,31 +210,41 @@ pub fn load(trials: &Source, patients_src: &Source, as_of: NaiveDate) -> Workspa
         .iter()
         .flat_map(|t| t.criteria.iter().map(|c| c.id.as_str()))
         .collect();
+    // Read and parse in parallel; check ids in file order afterwards.
+    let list = inputs(patients_src, embedded::PATIENTS, &mut ws.problems);
+    let parsed: Vec<Result<(Profile, Vec<Problem>), Problem>> = list
+        .par_iter()
+        .map(|input| {
+            let (name, text) = input.read()?;
+            let (p, mut probs) = parse_patient(&name, &text, as_of)?;
+            for a in &p.data.attestation {
+                if !criteria.is_empty() && !criteria.contains(a.criterion.get_ref().as_str()) {
+                    let (l, c) = line_col(&text, a.criterion.span().start);
+                    probs.push(Problem::at(
+                        &name,
+                        l,
+                        c,
+                        format!(
+                            "attestation.criterion: no trial has a criterion '{}'",
+                            a.criterion.get_ref()
+                        ),
+                    ));
+                }
+            }
+            Ok((p, probs))
+        })
+        .collect();
     let mut pids = HashSet::new();
-    let mut patients = Vec::new();
-    for (name, text) in texts(patients_src, embedded::PATIENTS, &mut ws.problems) {
-        match parse_patient(&name, &text, as_of) {
+    let mut patients = Vec::with_capacity(parsed.len());
+    for r in parsed {
+        match r {
             Ok((p, probs)) => {
                 ws.problems.extend(probs);
-                for a in &p.data.attestation {
-                    if !criteria.is_empty() && !criteria.contains(a.criterion.get_ref().as_str()) {
-                        let (l, c) = line_col(&text, a.criterion.span().start);
-                        ws.problems.push(Problem::at(
-                            &name,
-                            l,
-                            c,
-                            format!(
-                                "attestation.criterion: no trial has a criterion '{}'",
-                                a.criterion.get_ref()
-                            ),
-                        ));
-                    }
-                }
                 if pids.insert(p.id().to_string()) {
                     patients.push(p);
                 } else {
                     ws.problems.push(Problem::file(
-                        &name,
+                        &p.file,
                         format!(
                             "patient id '{}' is already used by another file; this one is skipped",
                             p.id()

@@ -204,10 +204,20 @@ pub fn match_trial_with(
 
 /// Evaluates a patient against every study and ranks them, best first.
 pub fn rank(trials: &[Trial], p: &Profile, as_of: NaiveDate) -> Vec<TrialMatch> {
+    rank_with(trials, p, as_of, true)
+}
+
+/// As [`rank`]; `explain` off gives states only (see [`match_trial_with`]).
+pub fn rank_with(
+    trials: &[Trial],
+    p: &Profile,
+    as_of: NaiveDate,
+    explain: bool,
+) -> Vec<TrialMatch> {
     let mut m: Vec<TrialMatch> = trials
         .iter()
         .enumerate()
-        .map(|(i, t)| match_trial(i, t, p, as_of))
+        .map(|(i, t)| match_trial_with(i, t, p, as_of, explain))
         .collect();
     m.sort_by(|a, b| {
         order(&a.best().counts, &b.best().counts)

@@ -194,3 +194,46 @@ pub fn write_table(
     let _ = NOT_STATED;
     Ok(())
 }
+
+/// One CSV field: quoted when needed, and a leading `= + - @` neutralised so a spreadsheet
+/// never reads data as a formula.
+fn csv_field(s: &str) -> String {
+    let s = sanitize(s);
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s
+    };
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// Writes one CSV row per patient × study (best cohort), evaluated on the fast path.
+pub fn write_csv(ws: &Workspace, as_of: NaiveDate, out: &mut impl Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "patient_id,name,study,cohort,verdict,pass,fail,unknown,score"
+    )?;
+    for p in &ws.patients {
+        for m in crate::rank::rank_with(&ws.trials, p, as_of, false) {
+            let b = m.best();
+            writeln!(
+                out,
+                "{},{},{},{},{},{},{},{},{:.1}",
+                csv_field(p.id()),
+                csv_field(p.data.name.as_deref().unwrap_or("")),
+                csv_field(&ws.trials[m.trial].id),
+                csv_field(b.cohort.as_deref().unwrap_or("")),
+                b.verdict().as_str(),
+                b.counts.pass,
+                b.counts.fail,
+                b.counts.unknown,
+                m.score()
+            )?;
+        }
+    }
+    Ok(())
+}
