@@ -12,5 +12,6 @@ pub mod rank;
 pub mod report;
 pub mod text;
 pub mod trial;
+pub mod tui;
 pub mod units;
 pub mod vocab;

@@ -85,11 +85,8 @@ fn main() -> ExitCode {
     let mut out = BufWriter::new(stdout.lock());
     let result = match cli.command {
         None => {
-            let _ = writeln!(
-                out,
-                "The terminal UI is not built yet. Try:\n  trialmatch report            ranked matches for every patient\n  trialmatch report --format json\n  trialmatch check             validate trial and patient files"
-            );
-            Ok(ExitCode::SUCCESS)
+            let ws = cli.inputs.load();
+            trialmatch::tui::run(ws, cli.inputs.as_of()).map(|_| ExitCode::SUCCESS)
         }
         Some(Command::Report { format, width }) => {
             let ws = cli.inputs.load();

@@ -107,59 +107,295 @@ use Context as C;
 /// Every key binding of the UI.
 pub const KEYMAP: &[Binding] = &[
     // Everywhere (except while typing a filter).
-    b(C::Global, &[UP, ch('k')], Action::Up, "move up one row", "move"),
-    b(C::Global, &[DOWN, ch('j')], Action::Down, "move down one row", "move"),
-    b(C::Global, &[Key::Code(KeyCode::PageUp)], Action::PageUp, "move up one page", ""),
-    b(C::Global, &[Key::Code(KeyCode::PageDown)], Action::PageDown, "move down one page", ""),
-    b(C::Global, &[Key::Code(KeyCode::Home), ch('g')], Action::Top, "jump to the first row", ""),
-    b(C::Global, &[Key::Code(KeyCode::End), ch('G')], Action::Bottom, "jump to the last row", ""),
-    b(C::Global, &[ESC], Action::Back, "go back (close screen, leave table, clear filter)", "back"),
-    b(C::Global, &[ch('m')], Action::ShowMissing, "missing data for the selected patient", "missing"),
-    b(C::Global, &[ch('c')], Action::ShowContacts, "contacts and ids of the selected study", "contacts"),
-    b(C::Global, &[ch('o')], Action::ShowOverview, "queue overview: patients × studies", "overview"),
-    b(C::Global, &[ch('!')], Action::ShowProblems, "problems found in the data files", "problems"),
+    b(C::Global, &[UP, ch('k')], Action::Up, "move up one row", ""),
+    b(
+        C::Global,
+        &[DOWN, ch('j')],
+        Action::Down,
+        "move down one row",
+        "",
+    ),
+    b(
+        C::Global,
+        &[Key::Code(KeyCode::PageUp)],
+        Action::PageUp,
+        "move up one page",
+        "",
+    ),
+    b(
+        C::Global,
+        &[Key::Code(KeyCode::PageDown)],
+        Action::PageDown,
+        "move down one page",
+        "",
+    ),
+    b(
+        C::Global,
+        &[Key::Code(KeyCode::Home), ch('g')],
+        Action::Top,
+        "jump to the first row",
+        "",
+    ),
+    b(
+        C::Global,
+        &[Key::Code(KeyCode::End), ch('G')],
+        Action::Bottom,
+        "jump to the last row",
+        "",
+    ),
+    b(
+        C::Global,
+        &[ESC],
+        Action::Back,
+        "go back: close screen, leave table, clear filter",
+        "back",
+    ),
+    b(
+        C::Global,
+        &[ch('m')],
+        Action::ShowMissing,
+        "missing data for the selected patient",
+        "missing",
+    ),
+    b(
+        C::Global,
+        &[ch('c')],
+        Action::ShowContacts,
+        "contacts and ids of the selected study",
+        "contacts",
+    ),
+    b(
+        C::Global,
+        &[ch('o')],
+        Action::ShowOverview,
+        "queue overview: patients × studies",
+        "overview",
+    ),
+    b(
+        C::Global,
+        &[ch('!')],
+        Action::ShowProblems,
+        "problems found in the data files",
+        "problems",
+    ),
     b(C::Global, &[ch('?')], Action::ShowHelp, "this help", "help"),
-    b(C::Global, &[ch('q'), Key::Ctrl('c')], Action::Quit, "quit trialmatch", "quit"),
+    b(
+        C::Global,
+        &[ch('q'), Key::Ctrl('c')],
+        Action::Quit,
+        "quit trialmatch",
+        "quit",
+    ),
     // Patient list.
-    b(C::Patients, &[ENTER, RIGHT, ch('l')], Action::Open, "show the selected patient's studies", "studies"),
-    b(C::Patients, &[TAB], Action::NextPane, "switch to the match table", "pane"),
-    b(C::Patients, &[BACKTAB], Action::PrevPane, "switch to the match table", ""),
-    b(C::Patients, &[ch('/')], Action::Filter, "filter patients (fuzzy: name, id, diagnosis, study)", "filter"),
+    b(
+        C::Patients,
+        &[ENTER, RIGHT, ch('l')],
+        Action::Open,
+        "show the selected patient's studies",
+        "studies",
+    ),
+    b(
+        C::Patients,
+        &[TAB],
+        Action::NextPane,
+        "switch to the match table",
+        "pane",
+    ),
+    b(
+        C::Patients,
+        &[BACKTAB],
+        Action::PrevPane,
+        "switch to the match table",
+        "",
+    ),
+    b(
+        C::Patients,
+        &[ch('/')],
+        Action::Filter,
+        "filter patients (fuzzy: name, id, diagnosis, study)",
+        "filter",
+    ),
     // Match table.
-    b(C::Matches, &[ENTER], Action::Open, "criteria of the selected study", "criteria"),
-    b(C::Matches, &[LEFT, ch('h')], Action::Left, "back to the patient list", "patients"),
-    b(C::Matches, &[TAB], Action::NextPane, "switch to the patient list", "pane"),
-    b(C::Matches, &[BACKTAB], Action::PrevPane, "switch to the patient list", ""),
-    b(C::Matches, &[ch('/')], Action::Filter, "filter patients", "filter"),
+    b(
+        C::Matches,
+        &[ENTER],
+        Action::Open,
+        "criteria of the selected study",
+        "criteria",
+    ),
+    b(
+        C::Matches,
+        &[LEFT, ch('h')],
+        Action::Left,
+        "back to the patient list",
+        "patients",
+    ),
+    b(
+        C::Matches,
+        &[TAB],
+        Action::NextPane,
+        "switch to the patient list",
+        "pane",
+    ),
+    b(
+        C::Matches,
+        &[BACKTAB],
+        Action::PrevPane,
+        "switch to the patient list",
+        "",
+    ),
+    b(
+        C::Matches,
+        &[ch('/')],
+        Action::Filter,
+        "filter patients",
+        "filter",
+    ),
     // Typing a filter.
     b(C::Filter, &[UP], Action::Up, "move up while filtering", ""),
-    b(C::Filter, &[DOWN], Action::Down, "move down while filtering", ""),
-    b(C::Filter, &[ENTER], Action::FilterAccept, "keep the filter and stop typing", "keep"),
-    b(C::Filter, &[ESC], Action::FilterClear, "clear the filter", "clear"),
-    b(C::Filter, &[Key::Code(KeyCode::Backspace)], Action::FilterBackspace, "delete a character", "delete"),
-    b(C::Filter, &[Key::Ctrl('c')], Action::Quit, "quit trialmatch", ""),
-    b(C::Filter, &[Key::AnyChar], Action::FilterInput(' '), "type to filter", "type"),
+    b(
+        C::Filter,
+        &[DOWN],
+        Action::Down,
+        "move down while filtering",
+        "",
+    ),
+    b(
+        C::Filter,
+        &[ENTER],
+        Action::FilterAccept,
+        "keep the filter and stop typing",
+        "keep",
+    ),
+    b(
+        C::Filter,
+        &[ESC],
+        Action::FilterClear,
+        "clear the filter",
+        "clear",
+    ),
+    b(
+        C::Filter,
+        &[Key::Code(KeyCode::Backspace)],
+        Action::FilterBackspace,
+        "delete a character",
+        "delete",
+    ),
+    b(
+        C::Filter,
+        &[Key::Ctrl('c')],
+        Action::Quit,
+        "quit trialmatch",
+        "",
+    ),
+    b(
+        C::Filter,
+        &[Key::AnyChar],
+        Action::FilterInput(' '),
+        "type to filter",
+        "type",
+    ),
     // Criteria.
-    b(C::Criteria, &[ch('f')], Action::OnlyFailing, "only failing criteria (again: all)", "failing"),
-    b(C::Criteria, &[ch('u')], Action::OnlyUnknown, "only unknown criteria (again: all)", "unknown"),
-    b(C::Criteria, &[ch('a')], Action::AllCriteria, "all criteria", "all"),
-    b(C::Criteria, &[LEFT, ch('h')], Action::Left, "previous cohort", "cohort"),
-    b(C::Criteria, &[RIGHT, ch('l'), TAB], Action::Right, "next cohort", "cohort"),
+    b(
+        C::Criteria,
+        &[ch('f')],
+        Action::OnlyFailing,
+        "only failing criteria (again: all)",
+        "failing",
+    ),
+    b(
+        C::Criteria,
+        &[ch('u')],
+        Action::OnlyUnknown,
+        "only unknown criteria (again: all)",
+        "unknown",
+    ),
+    b(
+        C::Criteria,
+        &[ch('a')],
+        Action::AllCriteria,
+        "all criteria",
+        "all",
+    ),
+    b(
+        C::Criteria,
+        &[LEFT, ch('h')],
+        Action::Left,
+        "previous cohort",
+        "cohort",
+    ),
+    b(
+        C::Criteria,
+        &[RIGHT, ch('l'), TAB],
+        Action::Right,
+        "next cohort",
+        "cohort",
+    ),
     // Missing data.
-    b(C::Missing, &[ENTER], Action::Open, "criteria of the first study this fact blocks", "criteria"),
+    b(
+        C::Missing,
+        &[ENTER],
+        Action::Open,
+        "criteria of the first study this fact blocks",
+        "criteria",
+    ),
     // Contacts.
-    b(C::Contacts, &[LEFT, ch('h')], Action::Left, "previous study", "study"),
-    b(C::Contacts, &[RIGHT, ch('l'), TAB], Action::Right, "next study", "study"),
+    b(
+        C::Contacts,
+        &[LEFT, ch('h')],
+        Action::Left,
+        "previous study",
+        "study",
+    ),
+    b(
+        C::Contacts,
+        &[RIGHT, ch('l'), TAB],
+        Action::Right,
+        "next study",
+        "study",
+    ),
     // Queue overview.
-    b(C::Overview, &[LEFT, ch('h')], Action::Left, "previous study column", "column"),
-    b(C::Overview, &[RIGHT, ch('l'), TAB], Action::Right, "next study column", "column"),
-    b(C::Overview, &[ch('s')], Action::Sort, "sort by the study column (again: reverse)", "sort"),
-    b(C::Overview, &[ENTER], Action::Open, "open the selected patient", "open"),
-    b(C::Overview, &[ch('/')], Action::Filter, "filter patients", "filter"),
+    b(
+        C::Overview,
+        &[LEFT, ch('h')],
+        Action::Left,
+        "previous study column",
+        "column",
+    ),
+    b(
+        C::Overview,
+        &[RIGHT, ch('l'), TAB],
+        Action::Right,
+        "next study column",
+        "column",
+    ),
+    b(
+        C::Overview,
+        &[ch('s')],
+        Action::Sort,
+        "sort by the study column (again: reverse)",
+        "sort",
+    ),
+    b(
+        C::Overview,
+        &[ENTER],
+        Action::Open,
+        "open the selected patient",
+        "open",
+    ),
+    b(
+        C::Overview,
+        &[ch('/')],
+        Action::Filter,
+        "filter patients",
+        "filter",
+    ),
 ];
 
 fn matches(k: Key, ev: &KeyEvent) -> bool {
-    let ctrl_alt = ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    let ctrl_alt = ev
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
     match k {
         Key::Ctrl(c) => {
             ev.modifiers.contains(KeyModifiers::CONTROL)
@@ -177,7 +413,8 @@ pub fn binding_for(context: Context, ev: &KeyEvent) -> Option<&'static Binding> 
     let global = KEYMAP
         .iter()
         .filter(move |b| b.context == Context::Global && context != Context::Filter);
-    own.chain(global).find(|b| b.keys.iter().any(|k| matches(*k, ev)))
+    own.chain(global)
+        .find(|b| b.keys.iter().any(|k| matches(*k, ev)))
 }
 
 /// The action a key press means in a context.
@@ -217,7 +454,10 @@ pub fn key_label(k: Key) -> String {
 
 /// All keys of a binding: "↓ j".
 pub fn keys_label(keys: &[Key]) -> String {
-    keys.iter().map(|k| key_label(*k)).collect::<Vec<_>>().join(" ")
+    keys.iter()
+        .map(|k| key_label(*k))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The footer entries of a context, then the global ones: (keys, label). Consecutive bindings
@@ -229,13 +469,21 @@ pub fn footer(context: Context) -> Vec<(String, &'static str)> {
     for b in KEYMAP
         .iter()
         .filter(|b| b.context == context)
-        .chain(KEYMAP.iter().filter(|b| global && b.context == Context::Global))
+        .chain(
+            KEYMAP
+                .iter()
+                .filter(|b| global && b.context == Context::Global),
+        )
         .filter(|b| !b.footer.is_empty())
     {
         let first = b.keys.first().map(|k| key_label(*k)).unwrap_or_default();
         match (out.last_mut(), last) {
             (Some(prev), Some((c, l))) if c == b.context && l == b.footer => {
-                let sep = if prev.0.chars().count() == 1 && first.chars().count() == 1 { "" } else { "/" };
+                let sep = if prev.0.chars().count() == 1 && first.chars().count() == 1 {
+                    ""
+                } else {
+                    "/"
+                };
                 prev.0 = format!("{}{sep}{first}", prev.0);
             }
             _ => out.push((first, b.footer)),

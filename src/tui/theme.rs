@@ -125,7 +125,11 @@ pub fn state_glyph(s: State) -> &'static str {
 /// A bar of `width` cells filled in proportion to `percent` (eighths of a cell).
 pub fn bar(percent: f64, width: usize) -> String {
     const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
-    let p = if percent.is_finite() { percent.clamp(0.0, 100.0) } else { 0.0 };
+    let p = if percent.is_finite() {
+        percent.clamp(0.0, 100.0)
+    } else {
+        0.0
+    };
     let eighths = (p / 100.0 * (width * 8) as f64).round() as usize;
     let mut s = "█".repeat(eighths / 8);
     if eighths / 8 < width {

@@ -1,0 +1,1009 @@
+//! All UI state in one `App`, the only function that changes it (`update`), and the event loop
+//! that feeds it. Matches and missing facts are computed once here, at startup.
+
+use crate::load::Workspace;
+use crate::missing::{MissingFact, missing_facts};
+use crate::patient::{Profile, Sex};
+use crate::problem::Problem;
+use crate::rank::{CriterionResult, State, TrialMatch, Verdict, rank_all};
+use crate::text::sanitize;
+use crate::trial::Trial;
+use crate::tui::action::Action;
+use crate::tui::keymap::{self, Context};
+use crate::tui::theme::Theme;
+use crate::tui::view;
+use chrono::NaiveDate;
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+use ratatui::crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind, MouseButton, MouseEventKind,
+};
+use ratatui::crossterm::execute;
+use ratatui::layout::{Position, Rect};
+use ratatui::{DefaultTerminal, Terminal, backend::Backend};
+use std::io::{self, IsTerminal};
+
+/// Rows the mouse wheel moves.
+pub const WHEEL_STEP: isize = 3;
+
+/// A full screen. `Main` is the patient list with the match table; the others open over it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Main,
+    Criteria,
+    Missing,
+    Contacts,
+    Overview,
+    Help,
+    Problems,
+}
+
+/// The two panes of the main screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Patients,
+    Matches,
+}
+
+/// Which criteria the drill-down shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Show {
+    All,
+    Failing,
+    Unknown,
+}
+
+/// Every scrollable list (or text) of the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum List {
+    Patients,
+    Matches,
+    Criteria,
+    Missing,
+    Contacts,
+    Overview,
+    Help,
+    Problems,
+}
+
+/// Selection and scroll position of one list. For text (contacts), `selected` is the top line.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub selected: usize,
+    /// First visible row.
+    pub offset: usize,
+}
+
+impl Cursor {
+    /// Moves by `delta` rows, staying within `0..len`.
+    pub fn step(&mut self, delta: isize, len: usize) {
+        if len == 0 {
+            self.selected = 0;
+            return;
+        }
+        let to = (self.selected as isize).saturating_add(delta);
+        self.selected = to.clamp(0, len as isize - 1) as usize;
+    }
+
+    /// The first visible row for a window of `height` rows: as close to the stored offset as
+    /// keeps the selection visible and the window full.
+    pub fn window(&self, len: usize, height: usize) -> usize {
+        if height == 0 || len == 0 {
+            return 0;
+        }
+        let selected = self.selected.min(len - 1);
+        let mut off = self.offset.min(len.saturating_sub(height));
+        if selected < off {
+            off = selected;
+        } else if selected >= off + height {
+            off = selected + 1 - height;
+        }
+        off
+    }
+
+    /// Clamps the selection to `len` rows and scrolls it into a window of `height` rows.
+    pub fn fit(&mut self, len: usize, height: usize) {
+        self.selected = self.selected.min(len.saturating_sub(1));
+        self.offset = self.window(len, height);
+    }
+}
+
+/// The cursors of every list.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Cursors {
+    pub patients: Cursor,
+    pub matches: Cursor,
+    pub criteria: Cursor,
+    pub missing: Cursor,
+    pub contacts: Cursor,
+    pub overview: Cursor,
+    pub help: Cursor,
+    pub problems: Cursor,
+}
+
+impl Cursors {
+    pub fn get(&self, l: List) -> Cursor {
+        match l {
+            List::Patients => self.patients,
+            List::Matches => self.matches,
+            List::Criteria => self.criteria,
+            List::Missing => self.missing,
+            List::Contacts => self.contacts,
+            List::Overview => self.overview,
+            List::Help => self.help,
+            List::Problems => self.problems,
+        }
+    }
+    fn get_mut(&mut self, l: List) -> &mut Cursor {
+        match l {
+            List::Patients => &mut self.patients,
+            List::Matches => &mut self.matches,
+            List::Criteria => &mut self.criteria,
+            List::Missing => &mut self.missing,
+            List::Contacts => &mut self.contacts,
+            List::Overview => &mut self.overview,
+            List::Help => &mut self.help,
+            List::Problems => &mut self.problems,
+        }
+    }
+}
+
+/// What the criterion drill-down shows: a patient's match (by rank) and one of its cohorts.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Drill {
+    pub patient: usize,
+    /// Index into the patient's ranked matches.
+    pub rank: usize,
+    /// Index into that match's cohorts (0 = the best).
+    pub cohort: usize,
+}
+
+/// One patient's display strings, sanitized once.
+#[derive(Debug, Clone)]
+pub struct PatientRow {
+    pub id: String,
+    pub name: String,
+    /// "F 54", "M ?".
+    pub sex_age: String,
+    pub diagnosis: String,
+    /// Every diagnosis, for the filter (the list shows the one it matched).
+    pub diagnoses: Vec<String>,
+    /// Best verdict and its trial index.
+    pub best: Option<(Verdict, usize)>,
+    /// The best study's short name ("" when there is no study).
+    pub best_study: String,
+    /// Everything the filter searches: id, name, diagnoses, studies not ruled out.
+    pub search: Vec<String>,
+}
+
+/// The queue overview's sort: study column and direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub column: usize,
+    /// Ineligible first instead of eligible first.
+    pub reverse: bool,
+}
+
+/// The whole state of the UI.
+pub struct App {
+    pub trials: Vec<Trial>,
+    pub patients: Vec<Profile>,
+    pub problems: Vec<Problem>,
+    pub as_of: NaiveDate,
+    /// Ranked matches per patient (index-aligned with `patients`), computed once.
+    pub matches: Vec<Vec<TrialMatch>>,
+    /// Missing facts per patient, most decisive first, computed once.
+    pub missing: Vec<Vec<MissingFact>>,
+    pub rows: Vec<PatientRow>,
+    /// Patient indices, best match first.
+    pub order: Vec<usize>,
+    /// `order` restricted to the filter.
+    pub visible: Vec<usize>,
+    /// The overview's rows: `visible` in the overview's sort.
+    pub overview_rows: Vec<usize>,
+    pub filter: String,
+    /// Typing into the filter.
+    pub typing: bool,
+    /// Open screens; the last is shown. Never empty.
+    pub stack: Vec<Screen>,
+    pub focus: Pane,
+    pub cursors: Cursors,
+    pub show: Show,
+    pub drill: Drill,
+    pub missing_patient: usize,
+    pub contacts_trial: usize,
+    pub overview_column: usize,
+    pub sort: Option<Sort>,
+    /// The terminal's size, for paging and mouse hit-testing.
+    pub area: Rect,
+    pub theme: Theme,
+    pub quit: bool,
+    /// Width of the id column.
+    pub id_width: u16,
+    /// Width of the longest study short name.
+    pub study_width: u16,
+    matcher: SkimMatcherV2,
+}
+
+fn sex_age(p: &Profile, as_of: NaiveDate) -> String {
+    let sex = match p.data.sex.as_ref().map(|s| *s.get_ref()) {
+        Some(Sex::Female) => "F",
+        Some(Sex::Male) => "M",
+        None => "?",
+    };
+    let age = crate::derive::age(p, as_of)
+        .value
+        .map_or("?".to_string(), |a| format!("{a:.0}"));
+    format!("{sex} {age}")
+}
+
+fn sort_key(m: &[TrialMatch]) -> (u8, i64, usize, usize) {
+    match m.first() {
+        Some(b) => {
+            let c = b.best().counts;
+            (
+                b.verdict() as u8,
+                -(b.score() * 1000.0).round() as i64,
+                c.unknown,
+                c.fail,
+            )
+        }
+        None => (u8::MAX, 0, 0, 0),
+    }
+}
+
+impl App {
+    /// Evaluates every patient against every study, once, and opens on the patient list.
+    pub fn new(ws: Workspace, as_of: NaiveDate) -> App {
+        let Workspace {
+            trials,
+            patients,
+            problems,
+        } = ws;
+        let matches = rank_all(&trials, &patients, as_of);
+        let missing: Vec<Vec<MissingFact>> =
+            matches.iter().map(|m| missing_facts(&trials, m)).collect();
+        let rows: Vec<PatientRow> = patients
+            .iter()
+            .zip(&matches)
+            .map(|(p, m)| {
+                let best = m.first().map(|b| (b.verdict(), b.trial));
+                let best_study = best
+                    .and_then(|(_, t)| trials.get(t))
+                    .map(|t| sanitize(&t.short_name))
+                    .unwrap_or_default();
+                let diagnoses: Vec<String> = p
+                    .data
+                    .diagnosis
+                    .iter()
+                    .map(|d| {
+                        sanitize(
+                            &d.name
+                                .clone()
+                                .unwrap_or_else(|| d.code.get_ref().to_uppercase()),
+                        )
+                    })
+                    .collect();
+                let mut search = vec![sanitize(p.id()), sanitize(p.name())];
+                search.extend(diagnoses.iter().cloned());
+                search.extend(p.data.diagnosis.iter().map(|d| sanitize(d.code.get_ref())));
+                for x in m.iter().filter(|x| x.verdict() != Verdict::Ineligible) {
+                    if let Some(t) = trials.get(x.trial) {
+                        search.push(sanitize(&t.short_name));
+                    }
+                }
+                PatientRow {
+                    id: sanitize(p.id()),
+                    name: sanitize(p.name()),
+                    sex_age: sex_age(p, as_of),
+                    diagnosis: sanitize(&p.main_diagnosis()),
+                    diagnoses,
+                    best,
+                    best_study,
+                    search,
+                }
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..patients.len()).collect();
+        order.sort_by(|&a, &b| {
+            sort_key(&matches[a])
+                .cmp(&sort_key(&matches[b]))
+                .then_with(|| rows[a].id.cmp(&rows[b].id))
+        });
+        let width = |s: &str| ratatui::text::Span::raw(s).width();
+        let id_width = rows
+            .iter()
+            .map(|r| width(&r.id))
+            .max()
+            .unwrap_or(2)
+            .clamp(2, 12) as u16;
+        let study_width = trials
+            .iter()
+            .map(|t| width(&sanitize(&t.short_name)))
+            .max()
+            .unwrap_or(5)
+            .clamp(5, 20) as u16;
+        let mut app = App {
+            trials,
+            patients,
+            problems,
+            as_of,
+            matches,
+            missing,
+            rows,
+            visible: order.clone(),
+            overview_rows: order.clone(),
+            order,
+            filter: String::new(),
+            typing: false,
+            stack: vec![Screen::Main],
+            focus: Pane::Patients,
+            cursors: Cursors::default(),
+            show: Show::All,
+            drill: Drill::default(),
+            missing_patient: 0,
+            contacts_trial: 0,
+            overview_column: 0,
+            sort: None,
+            area: Rect::new(0, 0, 80, 24),
+            theme: crate::tui::theme::THEME,
+            quit: false,
+            id_width,
+            study_width,
+            matcher: SkimMatcherV2::default(),
+        };
+        app.fit();
+        app
+    }
+
+    /// The same app drawing with `theme`.
+    pub fn with_theme(mut self, theme: Theme) -> App {
+        self.theme = theme;
+        self
+    }
+
+    /// The screen on top.
+    pub fn screen(&self) -> Screen {
+        self.stack.last().copied().unwrap_or(Screen::Main)
+    }
+
+    /// Which part of the keymap applies now.
+    pub fn context(&self) -> Context {
+        if self.typing {
+            return Context::Filter;
+        }
+        match self.screen() {
+            Screen::Main => match self.focus {
+                Pane::Patients => Context::Patients,
+                Pane::Matches => Context::Matches,
+            },
+            Screen::Criteria => Context::Criteria,
+            Screen::Missing => Context::Missing,
+            Screen::Contacts => Context::Contacts,
+            Screen::Overview => Context::Overview,
+            Screen::Help => Context::Help,
+            Screen::Problems => Context::Problems,
+        }
+    }
+
+    /// The patient selected in the list, as an index into `patients`.
+    pub fn selected_patient(&self) -> Option<usize> {
+        self.visible.get(self.cursors.patients.selected).copied()
+    }
+
+    /// The patient selected in the overview.
+    pub fn overview_patient(&self) -> Option<usize> {
+        self.overview_rows
+            .get(self.cursors.overview.selected)
+            .copied()
+    }
+
+    /// The selected patient's ranked matches (empty without a patient).
+    pub fn selected_matches(&self) -> &[TrialMatch] {
+        self.selected_patient()
+            .and_then(|p| self.matches.get(p))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The match the drill-down shows.
+    pub fn drill_match(&self) -> Option<&TrialMatch> {
+        self.matches.get(self.drill.patient)?.get(self.drill.rank)
+    }
+
+    /// The criteria rows the drill-down shows (after the failing/unknown filter).
+    pub fn drill_rows(&self) -> Vec<&CriterionResult> {
+        let Some(m) = self.drill_match() else {
+            return Vec::new();
+        };
+        let Some(c) = m.cohorts.get(self.drill.cohort) else {
+            return Vec::new();
+        };
+        c.results
+            .iter()
+            .filter(|r| match self.show {
+                Show::All => true,
+                Show::Failing => r.state == State::Fail,
+                Show::Unknown => r.state == State::Unknown,
+            })
+            .collect()
+    }
+
+    /// The missing facts of the patient the missing-data screen shows.
+    pub fn missing_list(&self) -> &[MissingFact] {
+        self.missing
+            .get(self.missing_patient)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The match of patient `p` for trial index `t`.
+    pub fn match_for(&self, p: usize, t: usize) -> Option<&TrialMatch> {
+        self.matches.get(p)?.iter().find(|m| m.trial == t)
+    }
+
+    /// Fuzzy match of the filter in `s`: the matched character indices.
+    pub fn highlight(&self, s: &str) -> Vec<usize> {
+        if self.filter.is_empty() {
+            return Vec::new();
+        }
+        self.matcher
+            .fuzzy_indices(s, &self.filter)
+            .map(|(_, i)| i)
+            .unwrap_or_default()
+    }
+
+    /// The diagnosis to show for a patient: the main one, or while filtering the one the filter
+    /// matches best (so a match in a second diagnosis is visible).
+    pub fn shown_diagnosis<'a>(&self, r: &'a PatientRow) -> &'a str {
+        if self.filter.is_empty() {
+            return &r.diagnosis;
+        }
+        let main = self.matcher.fuzzy_match(&r.diagnosis, &self.filter);
+        r.diagnoses
+            .iter()
+            .filter_map(|d| self.matcher.fuzzy_match(d, &self.filter).map(|s| (s, d)))
+            .filter(|(s, _)| main.is_none_or(|m| *s > m))
+            .max_by_key(|(s, _)| *s)
+            .map_or(r.diagnosis.as_str(), |(_, d)| d.as_str())
+    }
+
+    fn filter_score(&self, i: usize) -> Option<i64> {
+        self.rows[i]
+            .search
+            .iter()
+            .filter_map(|s| self.matcher.fuzzy_match(s, &self.filter))
+            .max()
+    }
+
+    /// Number of rows (lines for contacts) in a list.
+    pub fn list_len(&self, l: List) -> usize {
+        match l {
+            List::Patients => self.visible.len(),
+            List::Matches => self.selected_matches().len(),
+            List::Criteria => self.drill_rows().len(),
+            List::Missing => self.missing_list().len(),
+            List::Contacts => view::contacts::lines(self, self.contacts_width()).len(),
+            List::Overview => self.overview_rows.len(),
+            List::Help => keymap::help_rows().len(),
+            List::Problems => self.problems.len(),
+        }
+    }
+
+    fn contacts_width(&self) -> u16 {
+        view::list_areas(self, self.area)
+            .iter()
+            .find(|(l, _)| *l == List::Contacts)
+            .map_or(self.area.width, |(_, r)| r.width)
+    }
+
+    /// The list that keys move on the current screen.
+    pub fn focused_list(&self) -> List {
+        match self.screen() {
+            Screen::Main => match self.focus {
+                Pane::Patients => List::Patients,
+                Pane::Matches => List::Matches,
+            },
+            Screen::Criteria => List::Criteria,
+            Screen::Missing => List::Missing,
+            Screen::Contacts => List::Contacts,
+            Screen::Overview => List::Overview,
+            Screen::Help => List::Help,
+            Screen::Problems => List::Problems,
+        }
+    }
+
+    fn height(&self, l: List) -> usize {
+        view::list_areas(self, self.area)
+            .iter()
+            .find(|(x, _)| *x == l)
+            .map_or(1, |(_, r)| r.height as usize)
+    }
+
+    /// Clamps every cursor and scrolls the visible lists so their selection shows.
+    fn fit(&mut self) {
+        let areas = view::list_areas(self, self.area);
+        for l in [
+            List::Patients,
+            List::Matches,
+            List::Criteria,
+            List::Missing,
+            List::Overview,
+            List::Help,
+            List::Problems,
+        ] {
+            let len = self.list_len(l);
+            let h = areas
+                .iter()
+                .find(|(x, _)| *x == l)
+                .map_or(0, |(_, r)| r.height as usize);
+            let c = self.cursors.get_mut(l);
+            if h == 0 {
+                c.selected = c.selected.min(len.saturating_sub(1));
+            } else {
+                c.fit(len, h);
+            }
+        }
+        if let Some((_, r)) = areas.iter().find(|(l, _)| *l == List::Contacts) {
+            let lines = view::contacts::lines(self, r.width).len();
+            let top = lines.saturating_sub(r.height as usize);
+            let c = &mut self.cursors.contacts;
+            c.selected = c.selected.min(top);
+            c.offset = c.selected;
+        }
+    }
+
+    /// Moves the selection of list `l` by `delta` rows (scrolls for text).
+    fn step(&mut self, l: List, delta: isize) {
+        let len = self.list_len(l);
+        let before = self.selected_patient();
+        if l == List::Contacts {
+            let h = self.height(l);
+            let c = &mut self.cursors.contacts;
+            c.step(delta, len.saturating_sub(h) + 1);
+        } else {
+            self.cursors.get_mut(l).step(delta, len);
+        }
+        if l == List::Patients && self.selected_patient() != before {
+            self.cursors.matches = Cursor::default();
+        }
+    }
+
+    fn push(&mut self, s: Screen) {
+        match self.stack.iter().position(|x| *x == s) {
+            Some(i) => self.stack.truncate(i + 1),
+            None => self.stack.push(s),
+        }
+    }
+
+    /// The patient the current screen is about.
+    fn current_patient(&self) -> Option<usize> {
+        match self.screen() {
+            Screen::Overview => self.overview_patient(),
+            Screen::Criteria => Some(self.drill.patient),
+            Screen::Missing => Some(self.missing_patient),
+            _ => self.selected_patient(),
+        }
+    }
+
+    /// The study the current screen is about (a trial index).
+    fn current_trial(&self) -> Option<usize> {
+        match self.screen() {
+            Screen::Main => match self.focus {
+                Pane::Matches => self.selected_matches().get(self.cursors.matches.selected),
+                Pane::Patients => self.selected_matches().first(),
+            }
+            .map(|m| m.trial),
+            Screen::Criteria => self.drill_match().map(|m| m.trial),
+            Screen::Missing => self
+                .missing_list()
+                .get(self.cursors.missing.selected)
+                .and_then(|f| f.decisive_for.first().or(f.blocks.first().map(|b| &b.0)))
+                .copied()
+                .or_else(|| {
+                    self.matches
+                        .get(self.missing_patient)?
+                        .first()
+                        .map(|m| m.trial)
+                }),
+            Screen::Overview => Some(self.overview_column),
+            Screen::Contacts => Some(self.contacts_trial),
+            Screen::Help | Screen::Problems => self.selected_matches().first().map(|m| m.trial),
+        }
+        .filter(|t| *t < self.trials.len())
+    }
+
+    fn open_drill(&mut self, d: Drill, criterion: Option<&str>) {
+        self.drill = d;
+        self.show = Show::All;
+        self.cursors.criteria = Cursor::default();
+        if let Some(id) = criterion {
+            let trial = self.drill_match().map(|m| m.trial);
+            let pos = self.drill_rows().iter().position(|r| {
+                trial
+                    .and_then(|t| self.trials.get(t))
+                    .and_then(|t| t.criteria.get(r.index))
+                    .is_some_and(|c| c.id == id)
+            });
+            self.cursors.criteria.selected = pos.unwrap_or(0);
+        }
+        self.push(Screen::Criteria);
+    }
+
+    /// Recomputes the visible patients after the filter changed, keeping the selected patient
+    /// when it still matches.
+    fn refilter(&mut self) {
+        let keep = self.selected_patient();
+        self.visible = if self.filter.is_empty() {
+            self.order.clone()
+        } else {
+            self.order
+                .iter()
+                .copied()
+                .filter(|&i| self.filter_score(i).is_some())
+                .collect()
+        };
+        self.cursors.patients = Cursor::default();
+        if let Some(k) = keep
+            && let Some(pos) = self.visible.iter().position(|&i| i == k)
+        {
+            self.cursors.patients.selected = pos;
+        }
+        if self.selected_patient() != keep {
+            self.cursors.matches = Cursor::default();
+        }
+        self.resort();
+    }
+
+    /// Recomputes the overview rows: the visible patients, sorted by the chosen study column
+    /// (verdict, then score, then the list order).
+    fn resort(&mut self) {
+        let keep = self.overview_patient();
+        let mut rows = self.visible.clone();
+        if let Some(s) = self.sort {
+            let key = |p: usize| {
+                self.match_for(p, s.column).map_or((u8::MAX, 0), |m| {
+                    (m.verdict() as u8, -(m.score() * 1000.0).round() as i64)
+                })
+            };
+            // `visible` is already in list order, and the sort is stable.
+            rows.sort_by(|&a, &b| {
+                let o = key(a).cmp(&key(b));
+                if s.reverse { o.reverse() } else { o }
+            });
+        }
+        self.overview_rows = rows;
+        self.cursors.overview = Cursor::default();
+        if let Some(k) = keep
+            && let Some(pos) = self.overview_rows.iter().position(|&i| i == k)
+        {
+            self.cursors.overview.selected = pos;
+        }
+    }
+
+    fn select_patient(&mut self, p: usize) {
+        if let Some(pos) = self.visible.iter().position(|&i| i == p) {
+            if self.cursors.patients.selected != pos {
+                self.cursors.matches = Cursor::default();
+            }
+            self.cursors.patients.selected = pos;
+        }
+    }
+
+    /// Turns a terminal event into an action (key through the keymap; mouse; resize).
+    pub fn action_for(&self, ev: &Event) -> Option<Action> {
+        match ev {
+            Event::Key(k) if k.kind != KeyEventKind::Release => {
+                keymap::action_for(self.context(), k)
+            }
+            Event::Mouse(m) => match m.kind {
+                MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {
+                    column: m.column,
+                    row: m.row,
+                }),
+                MouseEventKind::ScrollUp => Some(Action::ScrollUp {
+                    column: m.column,
+                    row: m.row,
+                }),
+                MouseEventKind::ScrollDown => Some(Action::ScrollDown {
+                    column: m.column,
+                    row: m.row,
+                }),
+                _ => None,
+            },
+            Event::Resize(w, h) => Some(Action::Resize {
+                width: *w,
+                height: *h,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Applies one action. The only place state changes.
+    pub fn update(&mut self, action: Action) {
+        let list = self.focused_list();
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Up => self.step(list, -1),
+            Action::Down => self.step(list, 1),
+            Action::PageUp => self.step(list, -(self.height(list).max(1) as isize)),
+            Action::PageDown => self.step(list, self.height(list).max(1) as isize),
+            Action::Top => self.step(list, isize::MIN / 2),
+            Action::Bottom => self.step(list, isize::MAX / 2),
+            Action::Left => self.left_right(-1),
+            Action::Right => self.left_right(1),
+            Action::NextPane | Action::PrevPane => {
+                if self.screen() == Screen::Main {
+                    self.focus = match self.focus {
+                        Pane::Patients => Pane::Matches,
+                        Pane::Matches => Pane::Patients,
+                    };
+                }
+            }
+            Action::Open => self.open(),
+            Action::Back => self.back(),
+            Action::Filter => {
+                self.typing = true;
+                if self.screen() == Screen::Main {
+                    self.focus = Pane::Patients;
+                }
+            }
+            Action::FilterInput(c) => {
+                if !c.is_control() {
+                    self.filter.push(c);
+                    self.refilter();
+                }
+            }
+            Action::FilterBackspace => {
+                if self.filter.pop().is_some() {
+                    self.refilter();
+                }
+            }
+            Action::FilterAccept => self.typing = false,
+            Action::FilterClear => {
+                self.typing = false;
+                if !self.filter.is_empty() {
+                    self.filter.clear();
+                    self.refilter();
+                }
+            }
+            Action::ShowMissing => {
+                if let Some(p) = self.current_patient() {
+                    if p != self.missing_patient || self.screen() != Screen::Missing {
+                        self.cursors.missing = Cursor::default();
+                    }
+                    self.missing_patient = p;
+                    self.push(Screen::Missing);
+                }
+            }
+            Action::ShowContacts => {
+                if let Some(t) = self.current_trial() {
+                    if t != self.contacts_trial {
+                        self.cursors.contacts = Cursor::default();
+                    }
+                    self.contacts_trial = t;
+                    self.push(Screen::Contacts);
+                }
+            }
+            Action::ShowOverview => self.push(Screen::Overview),
+            Action::ShowHelp => self.push(Screen::Help),
+            Action::ShowProblems => self.push(Screen::Problems),
+            Action::OnlyFailing | Action::OnlyUnknown | Action::AllCriteria => {
+                let want = match action {
+                    Action::OnlyFailing => Show::Failing,
+                    Action::OnlyUnknown => Show::Unknown,
+                    _ => Show::All,
+                };
+                self.show = if self.show == want { Show::All } else { want };
+                self.cursors.criteria = Cursor::default();
+            }
+            Action::Sort => {
+                let column = self.overview_column;
+                self.sort = Some(match self.sort {
+                    Some(s) if s.column == column => Sort {
+                        column,
+                        reverse: !s.reverse,
+                    },
+                    _ => Sort {
+                        column,
+                        reverse: false,
+                    },
+                });
+                self.resort();
+            }
+            Action::Click { column, row } => self.click(column, row),
+            Action::ScrollUp { column, row } => self.wheel(column, row, -WHEEL_STEP),
+            Action::ScrollDown { column, row } => self.wheel(column, row, WHEEL_STEP),
+            Action::Resize { width, height } => self.area = Rect::new(0, 0, width, height),
+        }
+        self.fit();
+    }
+
+    fn left_right(&mut self, d: isize) {
+        let wrap = |i: usize, n: usize| -> usize {
+            if n == 0 {
+                0
+            } else {
+                (i as isize + d).rem_euclid(n as isize) as usize
+            }
+        };
+        match self.screen() {
+            Screen::Main => {
+                self.focus = if d < 0 { Pane::Patients } else { Pane::Matches };
+            }
+            Screen::Criteria => {
+                let n = self.drill_match().map_or(0, |m| m.cohorts.len());
+                self.drill.cohort = wrap(self.drill.cohort, n);
+                self.cursors.criteria = Cursor::default();
+            }
+            Screen::Contacts => {
+                self.contacts_trial = wrap(self.contacts_trial, self.trials.len());
+                self.cursors.contacts = Cursor::default();
+            }
+            Screen::Overview => {
+                let n = self.trials.len();
+                self.overview_column = (self.overview_column as isize + d)
+                    .clamp(0, n.saturating_sub(1) as isize)
+                    as usize;
+            }
+            Screen::Missing | Screen::Help | Screen::Problems => {}
+        }
+    }
+
+    fn open(&mut self) {
+        match self.screen() {
+            Screen::Main => match self.focus {
+                Pane::Patients => {
+                    if self.selected_patient().is_some() {
+                        self.focus = Pane::Matches;
+                    }
+                }
+                Pane::Matches => {
+                    if let Some(p) = self.selected_patient()
+                        && self.cursors.matches.selected < self.selected_matches().len()
+                    {
+                        let rank = self.cursors.matches.selected;
+                        self.open_drill(
+                            Drill {
+                                patient: p,
+                                rank,
+                                cohort: 0,
+                            },
+                            None,
+                        );
+                    }
+                }
+            },
+            Screen::Overview => {
+                if let Some(p) = self.overview_patient() {
+                    self.select_patient(p);
+                    self.stack.truncate(1);
+                    self.focus = Pane::Patients;
+                }
+            }
+            Screen::Missing => {
+                let p = self.missing_patient;
+                let Some(f) = self.missing_list().get(self.cursors.missing.selected) else {
+                    return;
+                };
+                let Some((t, cohort, cid)) = f.blocks.first().cloned() else {
+                    return;
+                };
+                let Some(rank) = self
+                    .matches
+                    .get(p)
+                    .and_then(|m| m.iter().position(|m| m.trial == t))
+                else {
+                    return;
+                };
+                let cohort = self.matches[p][rank]
+                    .cohorts
+                    .iter()
+                    .position(|c| c.cohort == cohort)
+                    .unwrap_or(0);
+                self.open_drill(
+                    Drill {
+                        patient: p,
+                        rank,
+                        cohort,
+                    },
+                    Some(&cid),
+                );
+            }
+            Screen::Criteria | Screen::Contacts | Screen::Help | Screen::Problems => {}
+        }
+    }
+
+    fn back(&mut self) {
+        if self.stack.len() > 1 {
+            self.stack.pop();
+        } else if self.focus == Pane::Matches {
+            self.focus = Pane::Patients;
+        } else if !self.filter.is_empty() {
+            self.filter.clear();
+            self.refilter();
+        }
+    }
+
+    fn list_at(&self, column: u16, row: u16) -> Option<(List, Rect)> {
+        let pos = Position::new(column, row);
+        view::list_areas(self, self.area)
+            .into_iter()
+            .find(|(_, r)| r.contains(pos))
+    }
+
+    fn click(&mut self, column: u16, row: u16) {
+        if self.screen() == Screen::Overview
+            && let Some(c) = view::overview::column_at(self, self.area, column, row)
+        {
+            self.overview_column = c;
+        }
+        if self.screen() == Screen::Main
+            && let Some(p) = view::pane_at(self, self.area, column, row)
+        {
+            self.focus = p;
+        }
+        let Some((l, r)) = self.list_at(column, row) else {
+            return;
+        };
+        if l == List::Contacts {
+            return;
+        }
+        let c = self.cursors.get(l);
+        let i = c.window(self.list_len(l), r.height as usize) + (row - r.y) as usize;
+        if i < self.list_len(l) {
+            let before = self.selected_patient();
+            self.cursors.get_mut(l).selected = i;
+            if l == List::Patients && self.selected_patient() != before {
+                self.cursors.matches = Cursor::default();
+            }
+        }
+    }
+
+    fn wheel(&mut self, column: u16, row: u16, delta: isize) {
+        let l = self
+            .list_at(column, row)
+            .map_or(self.focused_list(), |(l, _)| l);
+        self.step(l, delta);
+    }
+
+    /// Draws and handles events until the user quits.
+    pub fn run_loop<B: Backend>(&mut self, terminal: &mut Terminal<B>) -> io::Result<()>
+    where
+        io::Error: From<B::Error>,
+    {
+        let size = terminal.size()?;
+        self.update(Action::Resize {
+            width: size.width,
+            height: size.height,
+        });
+        while !self.quit {
+            terminal.draw(|f| f.render_widget(&*self, f.area()))?;
+            let ev = event::read()?;
+            if let Some(a) = self.action_for(&ev) {
+                self.update(a);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Opens the UI on a loaded workspace; the terminal is restored on quit, on error and on panic.
+pub fn run(ws: Workspace, as_of: NaiveDate) -> io::Result<()> {
+    if !io::stdout().is_terminal() {
+        return Err(io::Error::other(
+            "the terminal UI needs a terminal; for plain output try `trialmatch report`",
+        ));
+    }
+    let mut app = App::new(ws, as_of).with_theme(Theme::from_env());
+    // try_init installs a panic hook that restores the terminal; ours also releases the mouse.
+    let mut terminal: DefaultTerminal = ratatui::try_init()?;
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(io::stdout(), DisableMouseCapture);
+        hook(info);
+    }));
+    let result =
+        execute!(io::stdout(), EnableMouseCapture).and_then(|_| app.run_loop(&mut terminal));
+    let _ = execute!(io::stdout(), DisableMouseCapture);
+    ratatui::restore();
+    result
+}

@@ -1,0 +1,65 @@
+//! Help: a table generated from the keymap (never a hand-written string), so every key shown
+//! is a key that works; plus the legend of the verdict glyphs.
+
+use crate::tui::app::App;
+use crate::tui::keymap::help_rows;
+use crate::tui::view::{columns, draw_row, marker, pane, row_style, table_header, table_rows};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::Widget;
+
+pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let rows_data = help_rows();
+    let legend = " ✔ eligible · ? possible (criteria unknown) · ✖ ineligible · Esc closes ";
+    pane(
+        app,
+        Line::styled(" Help · every key, from the keymap ", t.title),
+        true,
+    )
+    .title_bottom(Line::styled(legend, t.dim))
+    .render(body, buf);
+    let header = table_header(body, 0);
+    let rows = table_rows(body, 0);
+    let ws = [
+        Constraint::Length(1),
+        Constraint::Length(15),
+        Constraint::Length(12),
+        Constraint::Fill(1),
+    ];
+    let head: Vec<Line> = ["", "Where", "Keys", "What it does"]
+        .iter()
+        .map(|h| Line::styled(*h, t.header))
+        .collect();
+    draw_row(
+        buf,
+        header,
+        header.y,
+        &columns(header, &ws),
+        &head,
+        Style::new(),
+    );
+    let cols = columns(rows, &ws);
+    let cur = app.cursors.help;
+    let offset = cur.window(rows_data.len(), rows.height as usize);
+    for (n, (ctx, keys, desc)) in rows_data
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(rows.height as usize)
+    {
+        let selected = n == cur.selected;
+        // The context is named on its first row only.
+        let first = n == 0 || rows_data.get(n - 1).is_some_and(|p| p.0 != *ctx) || n == offset;
+        let cells = [
+            marker(selected, true),
+            Line::styled(if first { ctx.title() } else { "" }, t.label),
+            Line::styled(keys.clone(), t.key),
+            Line::raw(*desc),
+        ];
+        let y = rows.y + (n - offset) as u16;
+        draw_row(buf, rows, y, &cols, &cells, row_style(app, selected, true));
+    }
+}

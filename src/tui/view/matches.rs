@@ -1,0 +1,134 @@
+//! The match table: the selected patient's studies ranked, one row each — verdict glyph and
+//! colour, pass/fail/unknown counts, a score bar, the site — so the best fit is read at a glance.
+
+use crate::text::sanitize;
+use crate::tui::app::{App, Pane};
+use crate::tui::theme::{bar, verdict_glyph};
+use crate::tui::view::{columns, draw_row, marker, pane, row_style, table_header, table_rows};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+/// Width of the score bar for a table this wide.
+fn bar_width(w: u16) -> usize {
+    if w >= 120 { 10 } else { 5 }
+}
+
+/// Column widths: marker, rank, study, cohort, verdict, counts, score, site.
+pub fn widths(app: &App, w: u16) -> [Constraint; 8] {
+    let wide = w >= 120;
+    [
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(app.study_width),
+        Constraint::Length(8),
+        Constraint::Length(12),
+        Constraint::Length(if wide { 14 } else { 8 }),
+        Constraint::Length(bar_width(w) as u16 + 5),
+        Constraint::Fill(1),
+    ]
+}
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let focused = app.focus == Pane::Matches && !app.typing;
+    let who = app
+        .selected_patient()
+        .and_then(|p| app.rows.get(p))
+        .map_or(String::new(), |r| format!(" for {} · {}", r.id, r.name));
+    pane(
+        app,
+        Line::styled(format!(" Studies{who} "), t.title),
+        focused,
+    )
+    .render(area, buf);
+    let header = table_header(area, 0);
+    let rows = table_rows(area, 0);
+    let wide = rows.width >= 120;
+    let ws = widths(app, rows.width);
+    let head: Vec<Line> = [
+        "",
+        "#",
+        "Study",
+        "Cohort",
+        "Verdict",
+        if wide { "Pass Fail Unk" } else { "P/F/U" },
+        "Score",
+        "Site",
+    ]
+    .iter()
+    .map(|h| Line::styled(*h, t.header))
+    .collect();
+    draw_row(
+        buf,
+        header,
+        header.y,
+        &columns(header, &ws),
+        &head,
+        Style::new(),
+    );
+    let matches = app.selected_matches();
+    if matches.is_empty() {
+        let msg = if app.trials.is_empty() {
+            "No studies loaded."
+        } else {
+            "No patient selected."
+        };
+        buf.set_line(
+            rows.x + 2,
+            rows.y,
+            &Line::styled(msg, t.dim),
+            rows.width.saturating_sub(2),
+        );
+        return;
+    }
+    let cols = columns(rows, &ws);
+    let cur = app.cursors.matches;
+    let offset = cur.window(matches.len(), rows.height as usize);
+    for (n, m) in matches
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(rows.height as usize)
+    {
+        let Some(trial) = app.trials.get(m.trial) else {
+            continue;
+        };
+        let best = m.best();
+        let c = best.counts;
+        let v = best.verdict();
+        let selected = n == cur.selected;
+        let counts = if wide {
+            format!("{:>4} {:>4} {:>3}", c.pass, c.fail, c.unknown)
+        } else {
+            format!("{}/{}/{}", c.pass, c.fail, c.unknown)
+        };
+        let cells = [
+            marker(selected, focused),
+            Line::raw((n + 1).to_string()),
+            Line::raw(sanitize(&trial.short_name)),
+            Line::raw(sanitize(best.cohort.as_deref().unwrap_or("—"))),
+            Line::from(Span::styled(
+                format!("{} {}", verdict_glyph(v), v.as_str()),
+                t.verdict(v),
+            )),
+            Line::raw(counts),
+            Line::from(vec![
+                Span::styled(bar(m.score(), bar_width(rows.width)), t.verdict(v)),
+                Span::raw(format!("{:>4.0}%", m.score())),
+            ]),
+            Line::raw(sanitize(&trial.site_line())),
+        ];
+        let y = rows.y + (n - offset) as u16;
+        draw_row(
+            buf,
+            rows,
+            y,
+            &cols,
+            &cells,
+            row_style(app, selected, focused),
+        );
+    }
+}

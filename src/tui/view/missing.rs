@@ -1,0 +1,151 @@
+//! Missing data: every fact missing for one patient, with the criteria and studies it blocks,
+//! most decisive first — the list of what to ask the referring clinician for.
+
+use crate::text::sanitize;
+use crate::tui::app::App;
+use crate::tui::view::{
+    columns, draw_row, list_detail, marker, pane, row_style, table_header, table_rows,
+};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+fn study(app: &App, t: usize) -> String {
+    app.trials
+        .get(t)
+        .map_or("?".into(), |t| sanitize(&t.short_name))
+}
+
+pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let [list, detail] = list_detail(body);
+    let who = app
+        .rows
+        .get(app.missing_patient)
+        .map_or(String::new(), |r| format!(" · {} {}", r.id, r.name));
+    let facts = app.missing_list();
+    let title = format!(
+        " Missing data{who} · {} facts, most decisive first ",
+        facts.len()
+    );
+    pane(app, Line::styled(title, t.title), true).render(list, buf);
+    let header = table_header(list, 0);
+    let rows = table_rows(list, 0);
+    let ws = [
+        Constraint::Length(1),
+        Constraint::Length(3),
+        Constraint::Fill(3),
+        Constraint::Fill(2),
+        Constraint::Fill(2),
+    ];
+    let head: Vec<Line> = ["", "#", "Missing fact", "Could change", "Blocks"]
+        .iter()
+        .map(|h| Line::styled(*h, t.header))
+        .collect();
+    draw_row(
+        buf,
+        header,
+        header.y,
+        &columns(header, &ws),
+        &head,
+        Style::new(),
+    );
+    if facts.is_empty() {
+        let msg = "Nothing is missing: every criterion of every study is decided for this patient.";
+        buf.set_line(
+            rows.x + 2,
+            rows.y,
+            &Line::styled(msg, t.dim),
+            rows.width.saturating_sub(2),
+        );
+    }
+    let cols = columns(rows, &ws);
+    let cur = app.cursors.missing;
+    let offset = cur.window(facts.len(), rows.height as usize);
+    for (n, f) in facts
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(rows.height as usize)
+    {
+        let selected = n == cur.selected;
+        let decisive = if f.decisive_for.is_empty() {
+            Line::styled("— (already ruled out)", t.dim)
+        } else {
+            Line::styled(
+                f.decisive_for
+                    .iter()
+                    .map(|&i| study(app, i))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                t.possible,
+            )
+        };
+        // Criterion ids grouped by study: "KN5501 SLE: S-E1 S-E9; …".
+        let mut groups: Vec<(usize, Vec<String>)> = Vec::new();
+        for (ti, _, cid) in &f.blocks {
+            match groups.iter_mut().find(|g| g.0 == *ti) {
+                Some(g) => g.1.push(sanitize(cid)),
+                None => groups.push((*ti, vec![sanitize(cid)])),
+            }
+        }
+        let wide = rows.width >= 120;
+        let blocks = groups
+            .iter()
+            .map(|(ti, ids)| {
+                if wide {
+                    format!("{} {}", ids.join(" "), study(app, *ti))
+                } else {
+                    ids.join(" ")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(if wide { "; " } else { " " });
+        let cells = [
+            marker(selected, true),
+            Line::raw(format!("{:>2}", n + 1)),
+            Line::raw(sanitize(&f.fact)),
+            decisive,
+            Line::raw(blocks),
+        ];
+        let y = rows.y + (n - offset) as u16;
+        draw_row(buf, rows, y, &cols, &cells, row_style(app, selected, true));
+    }
+
+    // What the selected fact blocks, criterion by criterion.
+    let block = pane(
+        app,
+        Line::styled(" Blocked criteria · Enter opens the first ", t.title),
+        false,
+    );
+    let inner = block.inner(detail);
+    block.render(detail, buf);
+    let Some(f) = facts.get(cur.selected) else {
+        return;
+    };
+    let mut lines: Vec<Line> = Vec::new();
+    for (ti, cohort, cid) in &f.blocks {
+        let text = app
+            .trials
+            .get(*ti)
+            .and_then(|tr| tr.criteria.iter().find(|c| &c.id == cid))
+            .map_or(String::new(), |c| sanitize(&c.text));
+        let head = format!(
+            "{} · {}{} ",
+            study(app, *ti),
+            sanitize(cid),
+            cohort
+                .as_deref()
+                .map_or(String::new(), |c| format!(" ({})", sanitize(c)))
+        );
+        lines.push(Line::from(vec![
+            Span::styled(head, t.label),
+            Span::raw(text),
+        ]));
+    }
+    for (i, l) in lines.iter().take(inner.height as usize).enumerate() {
+        buf.set_line(inner.x, inner.y + i as u16, l, inner.width);
+    }
+}

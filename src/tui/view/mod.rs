@@ -1,0 +1,408 @@
+//! Drawing `&App` into a buffer: the screen chrome (status bar, footer, "terminal too small"),
+//! the layout every pane and the mouse share, and small helpers; one file per pane below.
+
+pub mod contacts;
+pub mod criteria;
+pub mod help;
+pub mod matches;
+pub mod missing;
+pub mod overview;
+pub mod patients;
+pub mod problems;
+
+use crate::tui::app::{App, List, Pane, Screen};
+use crate::tui::keymap;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph, Widget, Wrap};
+use std::rc::Rc;
+
+/// The smallest terminal the UI lays out in.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+/// Status bar, body and footer.
+pub fn chrome(area: Rect) -> [Rect; 3] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area)
+}
+
+pub fn too_small(area: Rect) -> bool {
+    area.width < MIN_WIDTH || area.height < MIN_HEIGHT
+}
+
+/// The row windows of the lists on the current screen (used by rendering, paging and the
+/// mouse alike, so they always agree).
+pub fn list_areas(app: &App, area: Rect) -> Vec<(List, Rect)> {
+    if too_small(area) {
+        return Vec::new();
+    }
+    let [_, body, _] = chrome(area);
+    match app.screen() {
+        Screen::Main => {
+            let [p, m] = main_panes(app, body);
+            vec![
+                (List::Patients, table_rows(p, 0)),
+                (List::Matches, table_rows(m, 0)),
+            ]
+        }
+        Screen::Criteria => vec![(List::Criteria, criteria::areas(body).rows)],
+        Screen::Missing => vec![(List::Missing, table_rows(list_detail(body)[0], 0))],
+        Screen::Contacts => vec![(List::Contacts, Block::bordered().inner(body))],
+        Screen::Overview => vec![(List::Overview, table_rows(body, 0))],
+        Screen::Help => vec![(List::Help, table_rows(body, 0))],
+        Screen::Problems => vec![(List::Problems, table_rows(list_detail(body)[0], 0))],
+    }
+}
+
+/// The main screen: the patient list above, the match table (one row per study) below.
+pub fn main_panes(app: &App, body: Rect) -> [Rect; 2] {
+    let studies = app.trials.len().max(1) as u16;
+    let m = (studies + 3).min(body.height / 2);
+    Layout::vertical([Constraint::Fill(1), Constraint::Length(m)]).areas(body)
+}
+
+/// The main-screen pane under a screen cell.
+pub fn pane_at(app: &App, area: Rect, column: u16, row: u16) -> Option<Pane> {
+    if too_small(area) {
+        return None;
+    }
+    let [_, body, _] = chrome(area);
+    let [p, m] = main_panes(app, body);
+    let pos = Position::new(column, row);
+    if p.contains(pos) {
+        Some(Pane::Patients)
+    } else if m.contains(pos) {
+        Some(Pane::Matches)
+    } else {
+        None
+    }
+}
+
+/// A list above, a detail box below.
+pub fn list_detail(body: Rect) -> [Rect; 2] {
+    let d = (body.height * 2 / 5).clamp(5, 16);
+    Layout::vertical([Constraint::Fill(1), Constraint::Length(d)]).areas(body)
+}
+
+/// The rows of a bordered table: inside the border, below `skip` info lines and the header.
+pub fn table_rows(block: Rect, skip: u16) -> Rect {
+    let inner = Block::bordered().inner(block);
+    let top = (skip + 1).min(inner.height);
+    Rect::new(inner.x, inner.y + top, inner.width, inner.height - top)
+}
+
+/// The header line of a bordered table.
+pub fn table_header(block: Rect, skip: u16) -> Rect {
+    let inner = Block::bordered().inner(block);
+    Rect::new(
+        inner.x,
+        inner.y + skip.min(inner.height),
+        inner.width,
+        inner.height.min(1),
+    )
+}
+
+/// Column rectangles of a table row area (one space between columns).
+pub fn columns(area: Rect, widths: &[Constraint]) -> Rc<[Rect]> {
+    Layout::horizontal(widths.iter().copied())
+        .spacing(1)
+        .split(area)
+}
+
+/// A bordered pane; thick border when it has the focus.
+pub fn pane<'a>(app: &App, title: Line<'a>, focused: bool) -> Block<'a> {
+    let b = Block::bordered().title(title);
+    if focused {
+        b.border_type(BorderType::Thick)
+            .border_style(app.theme.border_focus)
+    } else {
+        b.border_style(app.theme.border)
+    }
+}
+
+/// Draws one table row: `style` over the whole row, then each cell clipped to its column.
+pub fn draw_row(buf: &mut Buffer, area: Rect, y: u16, cols: &[Rect], cells: &[Line], style: Style) {
+    buf.set_style(Rect::new(area.x, y, area.width, 1), style);
+    for (c, line) in cols.iter().zip(cells) {
+        buf.set_line(c.x, y, line, c.width);
+        // Show that a cut cell goes on.
+        if line.width() > c.width as usize && c.width > 1 {
+            buf.set_string(c.x + c.width - 1, y, "…", Style::new());
+        }
+    }
+}
+
+/// The selection marker column: ▶ on the selected row of the focused list, ▷ otherwise.
+pub fn marker(selected: bool, focused: bool) -> Line<'static> {
+    Line::raw(match (selected, focused) {
+        (true, true) => "▶",
+        (true, false) => "▷",
+        _ => " ",
+    })
+}
+
+/// Row style for a list row.
+pub fn row_style(app: &App, selected: bool, focused: bool) -> Style {
+    match (selected, focused) {
+        (true, true) => app.theme.selected,
+        (true, false) => app.theme.selected_idle,
+        _ => Style::new(),
+    }
+}
+
+/// `s` with the characters at `indices` (char positions) in the match style.
+pub fn highlighted(app: &App, s: &str, indices: &[usize], base: Style) -> Line<'static> {
+    if indices.is_empty() {
+        return Line::from(Span::styled(s.to_string(), base));
+    }
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut run = String::new();
+    let mut run_hit = false;
+    for (i, c) in s.chars().enumerate() {
+        let hit = indices.contains(&i);
+        if hit != run_hit && !run.is_empty() {
+            let style = if run_hit {
+                base.patch(app.theme.matched)
+            } else {
+                base
+            };
+            spans.push(Span::styled(std::mem::take(&mut run), style));
+        }
+        run_hit = hit;
+        run.push(c);
+    }
+    if !run.is_empty() {
+        let style = if run_hit {
+            base.patch(app.theme.matched)
+        } else {
+            base
+        };
+        spans.push(Span::styled(run, style));
+    }
+    Line::from(spans)
+}
+
+/// Display width of a string.
+pub fn width(s: &str) -> usize {
+    Span::raw(s).width()
+}
+
+/// Word-wraps `s` to `w` columns (words longer than a line are cut); at least one line.
+pub fn wrap(s: &str, w: usize) -> Vec<String> {
+    let w = w.max(1);
+    let mut out = Vec::new();
+    let mut line = String::new();
+    let mut lw = 0;
+    for word in s.split(' ') {
+        let ww = width(word);
+        if line.is_empty() && ww <= w {
+            line.push_str(word);
+            lw = ww;
+            continue;
+        }
+        if !line.is_empty() && lw + 1 + ww <= w {
+            line.push(' ');
+            line.push_str(word);
+            lw += 1 + ww;
+            continue;
+        }
+        if !line.is_empty() {
+            out.push(std::mem::take(&mut line));
+        }
+        lw = 0;
+        for c in word.chars() {
+            let cw = width(c.encode_utf8(&mut [0; 4]));
+            if lw + cw > w && lw > 0 {
+                out.push(std::mem::take(&mut line));
+                lw = 0;
+            }
+            line.push(c);
+            lw += cw;
+        }
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
+/// Text from a data file, sanitized line by line (keeps its line breaks), wrapped to `w`.
+pub fn wrap_source(s: &str, w: usize) -> Vec<String> {
+    s.lines()
+        .flat_map(|l| wrap(&crate::text::sanitize(l), w))
+        .collect()
+}
+
+/// "label  value" lines with the value wrapped under itself.
+pub fn labelled(
+    app: &App,
+    label: &str,
+    value: &str,
+    label_w: usize,
+    w: usize,
+    style: Style,
+) -> Vec<Line<'static>> {
+    let vw = w.saturating_sub(label_w + 1).max(10);
+    wrap(value, vw)
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let l = if i == 0 {
+                format!("{label:<label_w$} ")
+            } else {
+                " ".repeat(label_w + 1)
+            };
+            Line::from(vec![
+                Span::styled(l, app.theme.label),
+                Span::styled(v, style),
+            ])
+        })
+        .collect()
+}
+
+fn status_bar(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let n = app.problems.len();
+    let mut spans = vec![
+        Span::styled(" trialmatch ", t.status.patch(t.title)),
+        Span::styled(
+            format!(
+                "│ as of {} │ {} patients │ {} studies │ ",
+                app.as_of,
+                app.patients.len(),
+                app.trials.len()
+            ),
+            t.status,
+        ),
+    ];
+    let problems = format!("{n} problem{}", if n == 1 { "" } else { "s" });
+    if n > 0 {
+        spans.push(Span::styled(
+            format!("{problems} (press !) "),
+            t.status.patch(t.warn),
+        ));
+    } else {
+        spans.push(Span::styled(format!("{problems} "), t.status));
+    }
+    if !app.filter.is_empty() {
+        spans.push(Span::styled(
+            format!(
+                "│ /{} {} of {} ",
+                app.filter,
+                app.visible.len(),
+                app.patients.len()
+            ),
+            t.status.patch(t.title),
+        ));
+    }
+    buf.set_style(area, t.status);
+    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+}
+
+fn footer(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let entries = keymap::footer(app.context());
+    let pinned = |l: &str| matches!(l, "help" | "quit");
+    let item = |(k, l): &(String, &str)| -> Vec<Span<'static>> {
+        vec![Span::styled(k.clone(), t.key), Span::raw(format!(" {l}  "))]
+    };
+    let right: Vec<Span> = entries
+        .iter()
+        .filter(|(_, l)| pinned(l))
+        .flat_map(item)
+        .collect();
+    let right_w: usize = right.iter().map(Span::width).sum();
+    let room = (area.width as usize).saturating_sub(right_w + 1);
+    let mut left: Vec<Span> = vec![Span::raw(" ")];
+    if app.typing {
+        left.push(Span::styled(format!("Filter: /{}▏ ", app.filter), t.title));
+    }
+    let mut used: usize = left.iter().map(Span::width).sum();
+    for e in entries.iter().filter(|(_, l)| !pinned(l)) {
+        let s = item(e);
+        let w: usize = s.iter().map(Span::width).sum();
+        if used + w > room {
+            break;
+        }
+        used += w;
+        left.extend(s);
+    }
+    buf.set_line(area.x, area.y, &Line::from(left), area.width);
+    let x = area.x + (area.width as usize).saturating_sub(right_w) as u16;
+    buf.set_line(
+        x,
+        area.y,
+        &Line::from(right),
+        area.width.saturating_sub(x - area.x),
+    );
+}
+
+fn render_too_small(app: &App, area: Rect, buf: &mut Buffer) {
+    let text = vec![
+        Line::styled("Terminal too small", app.theme.warn),
+        Line::raw(format!(
+            "{}×{} now; trialmatch needs at least {MIN_WIDTH}×{MIN_HEIGHT}.",
+            area.width, area.height
+        )),
+        Line::raw("Enlarge the window, or press q to quit."),
+    ];
+    let h = (text.len() as u16).min(area.height);
+    let y = area.y + (area.height - h) / 2;
+    Paragraph::new(text)
+        .centered()
+        .wrap(Wrap { trim: true })
+        .render(
+            Rect::new(area.x, y, area.width, area.height - (y - area.y)),
+            buf,
+        );
+}
+
+impl Widget for &App {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        if too_small(area) {
+            render_too_small(self, area, buf);
+            return;
+        }
+        let [status, body, foot] = chrome(area);
+        status_bar(self, status, buf);
+        match self.screen() {
+            Screen::Main => {
+                let [p, m] = main_panes(self, body);
+                patients::render(self, p, buf);
+                matches::render(self, m, buf);
+            }
+            Screen::Criteria => criteria::render(self, body, buf),
+            Screen::Missing => missing::render(self, body, buf),
+            Screen::Contacts => contacts::render(self, body, buf),
+            Screen::Overview => overview::render(self, body, buf),
+            Screen::Help => help::render(self, body, buf),
+            Screen::Problems => problems::render(self, body, buf),
+        }
+        footer(self, foot, buf);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_breaks_at_words_and_cuts_long_words() {
+        assert_eq!(wrap("one two three", 7), vec!["one two", "three"]);
+        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 4), vec![""]);
+        assert_eq!(wrap("a bcdefgh", 3), vec!["a", "bcd", "efg", "h"]);
+    }
+
+    #[test]
+    fn source_text_keeps_line_breaks_and_neutralises_escapes() {
+        assert_eq!(wrap_source("a\nb\u{1b}[2J", 20), vec!["a", "b\\u{1b}[2J"]);
+    }
+}

@@ -1,0 +1,121 @@
+//! The patient list: the referral queue, best match first, with the fuzzy filter's matched
+//! characters highlighted. Only the visible window of rows is built.
+
+use crate::tui::app::{App, Pane};
+use crate::tui::theme::verdict_glyph;
+use crate::tui::view::{
+    columns, draw_row, highlighted, marker, pane, row_style, table_header, table_rows,
+};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+/// Column widths: marker, id, name, sex/age, main diagnosis, best match.
+pub fn widths(app: &App) -> [Constraint; 6] {
+    [
+        Constraint::Length(1),
+        Constraint::Length(app.id_width),
+        Constraint::Fill(2),
+        Constraint::Length(5),
+        Constraint::Fill(3),
+        Constraint::Length(app.study_width + 2),
+    ]
+}
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let focused = app.focus == Pane::Patients || app.typing;
+    let title = if app.filter.is_empty() {
+        format!(" Patients ({}) · best match first ", app.visible.len())
+    } else {
+        format!(
+            " Patients: {} of {} match /{} ",
+            app.visible.len(),
+            app.patients.len(),
+            app.filter
+        )
+    };
+    pane(app, Line::styled(title, t.title), focused).render(area, buf);
+    let header = table_header(area, 0);
+    let rows = table_rows(area, 0);
+    let ws = widths(app);
+    let hcols = columns(header, &ws);
+    let diagnosis = if app.filter.is_empty() {
+        "Main diagnosis"
+    } else {
+        "Diagnosis (best match to filter)"
+    };
+    let head: Vec<Line> = ["", "ID", "Name", "Sex", diagnosis, "Best match"]
+        .iter()
+        .map(|h| Line::styled(*h, t.header))
+        .collect();
+    draw_row(buf, header, header.y, &hcols, &head, Style::new());
+    if app.visible.is_empty() {
+        let msg = if app.patients.is_empty() {
+            "No patients loaded. Put patient files in ./sample-patients or pass --patients."
+        } else {
+            "No patient matches the filter. Esc clears it."
+        };
+        buf.set_line(
+            rows.x + 2,
+            rows.y,
+            &Line::styled(msg, t.dim),
+            rows.width.saturating_sub(2),
+        );
+        return;
+    }
+    let cols = columns(rows, &ws);
+    let cur = app.cursors.patients;
+    let offset = cur.window(app.visible.len(), rows.height as usize);
+    for (n, &p) in app
+        .visible
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(rows.height as usize)
+    {
+        let r = &app.rows[p];
+        let y = rows.y + (n - offset) as u16;
+        let selected = n == cur.selected;
+        let best = match r.best {
+            Some((v, _)) => Line::from(vec![
+                Span::styled(format!("{} ", verdict_glyph(v)), t.verdict(v)),
+                Span::raw(r.best_study.clone()),
+            ]),
+            None => Line::styled("no study", t.dim),
+        };
+        let best = highlight_study(app, best, &r.best_study);
+        let cells = [
+            marker(selected, focused),
+            highlighted(app, &r.id, &app.highlight(&r.id), Style::new()),
+            highlighted(app, &r.name, &app.highlight(&r.name), Style::new()),
+            Line::raw(r.sex_age.clone()),
+            {
+                let d = app.shown_diagnosis(r);
+                highlighted(app, d, &app.highlight(d), Style::new())
+            },
+            best,
+        ];
+        draw_row(
+            buf,
+            rows,
+            y,
+            &cols,
+            &cells,
+            row_style(app, selected, focused),
+        );
+    }
+}
+
+/// The best-match cell with the filter's matches in the study name highlighted.
+fn highlight_study(app: &App, line: Line<'static>, study: &str) -> Line<'static> {
+    let idx = app.highlight(study);
+    if idx.is_empty() || line.spans.len() != 2 {
+        return line;
+    }
+    let mut spans = vec![line.spans[0].clone()];
+    spans.extend(highlighted(app, study, &idx, Style::new()).spans);
+    Line::from(spans)
+}

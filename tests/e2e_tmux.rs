@@ -1,0 +1,225 @@
+//! Layer 5, end to end: the real binary in a real terminal (tmux), driven by keys, asserting
+//! what a person would see — open, move to a patient, drill into a study, missing data,
+//! contacts, filter, help, quit — and that the shell gets its terminal back.
+//!
+//! Polls `tmux capture-pane` until the expected text appears, with a deadline; no fixed sleeps.
+//! Skipped (with a note) only when tmux is not installed.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+use trialmatch::load::{Source, load};
+use trialmatch::tui::App;
+
+const DEADLINE: Duration = Duration::from_secs(30);
+
+/// A tmux server of our own (its own socket, no user config), killed on drop.
+struct Tmux {
+    socket: String,
+    session: String,
+}
+
+impl Tmux {
+    fn start(dir: &Path) -> Tmux {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let id = format!("trialmatch-e2e-{}-{nanos}", std::process::id());
+        let t = Tmux {
+            socket: id.clone(),
+            session: id,
+        };
+        let dir = dir.display().to_string();
+        t.run(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            "-s",
+            &t.session,
+            "-c",
+            &dir,
+            "env PS1='$ ' TERM=xterm-256color bash --norc --noprofile",
+        ]);
+        t
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("tmux {args:?}: {e}"));
+        assert!(
+            out.status.success(),
+            "tmux {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    /// Types text literally.
+    fn type_text(&self, s: &str) {
+        self.run(&["send-keys", "-t", &self.session, "-l", s]);
+    }
+
+    /// Presses named keys (Enter, Escape, j, ...).
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.run(&["send-keys", "-t", &self.session, k]);
+        }
+    }
+
+    fn capture(&self) -> String {
+        String::from_utf8_lossy(
+            &self
+                .run(&["capture-pane", "-p", "-t", &self.session])
+                .stdout,
+        )
+        .into_owned()
+    }
+
+    /// Polls the screen until every `wanted` text shows, or fails at the deadline.
+    fn wait_for(&self, wanted: &[&str]) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.capture();
+            if wanted.iter().all(|w| screen.contains(w)) {
+                return screen;
+            }
+            if start.elapsed() > DEADLINE {
+                panic!("waited {DEADLINE:?} for {wanted:?}; the screen shows:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+fn tmux_available() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn the_real_binary_in_a_real_terminal() {
+    if !tmux_available() {
+        eprintln!("NOTE: tmux is not installed; skipping the end-to-end terminal test");
+        return;
+    }
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bin = env!("CARGO_BIN_EXE_trialmatch");
+
+    // What the screen should show, from the same files through the library.
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap_or_default();
+    let ws = load(
+        &Source::Paths(vec![repo.join("trials")]),
+        &Source::Paths(vec![repo.join("sample-patients")]),
+        as_of,
+    );
+    let n_patients = ws.patients.len();
+    let app = App::new(ws, as_of);
+    let third = app.visible[2];
+    let id = app.rows[third].id.clone();
+    let name = app.rows[third].name.clone();
+    let study = app.trials[app.matches[third][0].trial].short_name.clone();
+    let last_word = name
+        .split_whitespace()
+        .last()
+        .unwrap_or_default()
+        .to_string();
+
+    let t = Tmux::start(repo);
+    t.wait_for(&["$"]); // the prompt (capture-pane trims the trailing space)
+    t.type_text(&format!(
+        "S=$(stty -g); '{bin}' --as-of 2026-11-22; echo EXITED-$?; [ \"$S\" = \"$(stty -g)\" ] && echo STTY-RESTORED"
+    ));
+    t.keys(&["Enter"]);
+
+    // Opens on the queue.
+    t.wait_for(&[
+        &format!("Patients ({n_patients}) · best match first"),
+        "as of 2026-11-22",
+        "? help",
+    ]);
+    // Moves to the third patient.
+    t.keys(&["j", "Down"]);
+    t.wait_for(&[&format!("Studies for {id} · {name}")]);
+    // Drills into the best study.
+    t.keys(&["Enter", "Enter"]);
+    let s = t.wait_for(&[
+        &format!("Criteria · {study} · {id}"),
+        "Source text (verbatim)",
+    ]);
+    assert!(
+        s.contains("State"),
+        "the detail of the selected criterion shows:\n{s}"
+    );
+    // Missing data, then contacts.
+    t.keys(&["m"]);
+    t.wait_for(&[
+        &format!("Missing data · {id} {name}"),
+        "most decisive first",
+    ]);
+    t.keys(&["c"]);
+    t.wait_for(&["Contacts · ", "Registry id", "Recruitment status"]);
+    // Back to the queue, one level per Esc (each waited for: two Esc bytes read together are
+    // one key to the terminal), then filter.
+    t.keys(&["Escape"]);
+    t.wait_for(&[&format!("Missing data · {id}")]);
+    t.keys(&["Escape"]);
+    t.wait_for(&[&format!("Criteria · {study} · {id}")]);
+    t.keys(&["Escape"]);
+    t.wait_for(&[&format!("Patients ({n_patients})")]);
+    t.keys(&["/"]);
+    t.type_text(&last_word);
+    let s = t.wait_for(&[
+        &format!("of {n_patients} match /{last_word}"),
+        &format!("Filter: /{last_word}"),
+    ]);
+    assert!(s.contains(&id), "the filtered list shows {id}:\n{s}");
+    t.keys(&["Enter"]);
+    // Help, generated from the keymap.
+    t.keys(&["?"]);
+    t.wait_for(&[
+        "Help · every key, from the keymap",
+        "quit trialmatch",
+        "Typing a filter",
+    ]);
+    // Quit: the shell is back, with its terminal settings restored.
+    t.keys(&["q"]);
+    let s = t.wait_for(&["EXITED-0", "STTY-RESTORED"]);
+    assert!(
+        !s.contains("best match first"),
+        "the alternate screen is gone:\n{s}"
+    );
+    t.type_text("echo SHELL-$((40+2))");
+    t.keys(&["Enter"]);
+    t.wait_for(&["SHELL-42"]);
+}
+
+#[test]
+fn without_a_terminal_the_ui_explains_instead_of_garbling() {
+    let out = Command::new(env!("CARGO_BIN_EXE_trialmatch"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["--as-of", "2026-11-22"])
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("needs a terminal"), "{err}");
+    assert!(out.stdout.is_empty());
+}

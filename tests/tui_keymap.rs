@@ -1,0 +1,307 @@
+//! Layer 2: key → Action, per context, read from the one keymap table; and the footer and
+//! help screen generated from that same table.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use trialmatch::tui::Action;
+use trialmatch::tui::keymap::{Context, KEYMAP, action_for, footer, help_rows};
+
+fn key(code: KeyCode) -> KeyEvent {
+    let mods = match code {
+        KeyCode::Char(c) if c.is_ascii_uppercase() || "?!".contains(c) => KeyModifiers::SHIFT,
+        _ => KeyModifiers::NONE,
+    };
+    KeyEvent::new(code, mods)
+}
+
+fn ctrl(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+fn act(ctx: Context, code: KeyCode) -> Option<Action> {
+    action_for(ctx, &key(code))
+}
+
+#[test]
+fn navigation_works_in_every_list_context_with_arrows_and_vim_keys() {
+    for ctx in [
+        Context::Patients,
+        Context::Matches,
+        Context::Criteria,
+        Context::Missing,
+        Context::Contacts,
+        Context::Overview,
+        Context::Help,
+        Context::Problems,
+    ] {
+        assert_eq!(act(ctx, KeyCode::Down), Some(Action::Down), "{ctx:?}");
+        assert_eq!(act(ctx, KeyCode::Char('j')), Some(Action::Down), "{ctx:?}");
+        assert_eq!(act(ctx, KeyCode::Up), Some(Action::Up), "{ctx:?}");
+        assert_eq!(act(ctx, KeyCode::Char('k')), Some(Action::Up), "{ctx:?}");
+        assert_eq!(
+            act(ctx, KeyCode::PageDown),
+            Some(Action::PageDown),
+            "{ctx:?}"
+        );
+        assert_eq!(act(ctx, KeyCode::PageUp), Some(Action::PageUp), "{ctx:?}");
+        assert_eq!(act(ctx, KeyCode::Home), Some(Action::Top), "{ctx:?}");
+        assert_eq!(act(ctx, KeyCode::Char('g')), Some(Action::Top), "{ctx:?}");
+        assert_eq!(act(ctx, KeyCode::End), Some(Action::Bottom), "{ctx:?}");
+        assert_eq!(
+            act(ctx, KeyCode::Char('G')),
+            Some(Action::Bottom),
+            "{ctx:?}"
+        );
+        assert_eq!(act(ctx, KeyCode::Char('q')), Some(Action::Quit), "{ctx:?}");
+        assert_eq!(action_for(ctx, &ctrl('c')), Some(Action::Quit), "{ctx:?}");
+        assert_eq!(
+            act(ctx, KeyCode::Char('?')),
+            Some(Action::ShowHelp),
+            "{ctx:?}"
+        );
+        assert_eq!(
+            act(ctx, KeyCode::Char('!')),
+            Some(Action::ShowProblems),
+            "{ctx:?}"
+        );
+        assert_eq!(
+            act(ctx, KeyCode::Char('o')),
+            Some(Action::ShowOverview),
+            "{ctx:?}"
+        );
+        assert_eq!(
+            act(ctx, KeyCode::Char('m')),
+            Some(Action::ShowMissing),
+            "{ctx:?}"
+        );
+        assert_eq!(
+            act(ctx, KeyCode::Char('c')),
+            Some(Action::ShowContacts),
+            "{ctx:?}"
+        );
+        assert_eq!(act(ctx, KeyCode::Esc), Some(Action::Back), "{ctx:?}");
+    }
+}
+
+#[test]
+fn patient_list_keys() {
+    let c = Context::Patients;
+    assert_eq!(act(c, KeyCode::Enter), Some(Action::Open));
+    assert_eq!(act(c, KeyCode::Right), Some(Action::Open));
+    assert_eq!(act(c, KeyCode::Char('l')), Some(Action::Open));
+    assert_eq!(act(c, KeyCode::Tab), Some(Action::NextPane));
+    assert_eq!(
+        action_for(c, &KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)),
+        Some(Action::PrevPane)
+    );
+    assert_eq!(act(c, KeyCode::Char('/')), Some(Action::Filter));
+    assert_eq!(
+        act(c, KeyCode::Char('f')),
+        None,
+        "f means nothing in the list"
+    );
+}
+
+#[test]
+fn match_table_keys() {
+    let c = Context::Matches;
+    assert_eq!(act(c, KeyCode::Enter), Some(Action::Open));
+    assert_eq!(act(c, KeyCode::Left), Some(Action::Left));
+    assert_eq!(act(c, KeyCode::Char('h')), Some(Action::Left));
+    assert_eq!(act(c, KeyCode::Tab), Some(Action::NextPane));
+    assert_eq!(act(c, KeyCode::Char('/')), Some(Action::Filter));
+}
+
+#[test]
+fn typing_a_filter_takes_letters_that_are_commands_elsewhere() {
+    let c = Context::Filter;
+    for ch in ['q', 'j', 'k', 'm', 'c', 'o', '?', '!', 'G', '/', ' '] {
+        assert_eq!(
+            act(c, KeyCode::Char(ch)),
+            Some(Action::FilterInput(ch)),
+            "{ch:?}"
+        );
+    }
+    assert_eq!(act(c, KeyCode::Esc), Some(Action::FilterClear));
+    assert_eq!(act(c, KeyCode::Enter), Some(Action::FilterAccept));
+    assert_eq!(act(c, KeyCode::Backspace), Some(Action::FilterBackspace));
+    assert_eq!(act(c, KeyCode::Down), Some(Action::Down));
+    assert_eq!(act(c, KeyCode::Up), Some(Action::Up));
+    assert_eq!(
+        action_for(c, &ctrl('c')),
+        Some(Action::Quit),
+        "Ctrl-C always quits"
+    );
+    assert_eq!(
+        act(c, KeyCode::PageDown),
+        None,
+        "global keys are off while typing"
+    );
+}
+
+#[test]
+fn criteria_keys() {
+    let c = Context::Criteria;
+    assert_eq!(act(c, KeyCode::Char('f')), Some(Action::OnlyFailing));
+    assert_eq!(act(c, KeyCode::Char('u')), Some(Action::OnlyUnknown));
+    assert_eq!(act(c, KeyCode::Char('a')), Some(Action::AllCriteria));
+    assert_eq!(act(c, KeyCode::Char('h')), Some(Action::Left));
+    assert_eq!(act(c, KeyCode::Left), Some(Action::Left));
+    assert_eq!(act(c, KeyCode::Char('l')), Some(Action::Right));
+    assert_eq!(act(c, KeyCode::Right), Some(Action::Right));
+    assert_eq!(act(c, KeyCode::Tab), Some(Action::Right));
+    assert_eq!(act(c, KeyCode::Char('/')), None);
+}
+
+#[test]
+fn overview_contacts_and_missing_keys() {
+    assert_eq!(
+        act(Context::Overview, KeyCode::Char('s')),
+        Some(Action::Sort)
+    );
+    assert_eq!(
+        act(Context::Overview, KeyCode::Char('l')),
+        Some(Action::Right)
+    );
+    assert_eq!(
+        act(Context::Overview, KeyCode::Char('h')),
+        Some(Action::Left)
+    );
+    assert_eq!(act(Context::Overview, KeyCode::Enter), Some(Action::Open));
+    assert_eq!(
+        act(Context::Overview, KeyCode::Char('/')),
+        Some(Action::Filter)
+    );
+    assert_eq!(act(Context::Contacts, KeyCode::Right), Some(Action::Right));
+    assert_eq!(
+        act(Context::Contacts, KeyCode::Char('h')),
+        Some(Action::Left)
+    );
+    assert_eq!(act(Context::Missing, KeyCode::Enter), Some(Action::Open));
+    assert_eq!(act(Context::Help, KeyCode::Enter), None);
+    assert_eq!(act(Context::Problems, KeyCode::Char('s')), None);
+}
+
+#[test]
+fn modifiers_are_not_ignored() {
+    let ctrl_j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::CONTROL);
+    assert_eq!(action_for(Context::Patients, &ctrl_j), None);
+    let alt_q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::ALT);
+    assert_eq!(action_for(Context::Patients, &alt_q), None);
+    assert_eq!(
+        action_for(Context::Filter, &alt_q),
+        None,
+        "Alt-q is not typed"
+    );
+}
+
+#[test]
+fn no_key_is_bound_twice_in_one_context() {
+    for (i, a) in KEYMAP.iter().enumerate() {
+        for b in &KEYMAP[i + 1..] {
+            if a.context != b.context {
+                continue;
+            }
+            for k in a.keys {
+                assert!(!b.keys.contains(k), "{k:?} bound twice in {:?}", a.context);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_keyboard_action_has_a_key_and_a_description() {
+    let wanted = [
+        Action::Quit,
+        Action::Up,
+        Action::Down,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Top,
+        Action::Bottom,
+        Action::Left,
+        Action::Right,
+        Action::NextPane,
+        Action::PrevPane,
+        Action::Open,
+        Action::Back,
+        Action::Filter,
+        Action::FilterBackspace,
+        Action::FilterAccept,
+        Action::FilterClear,
+        Action::ShowMissing,
+        Action::ShowContacts,
+        Action::ShowOverview,
+        Action::ShowHelp,
+        Action::ShowProblems,
+        Action::OnlyFailing,
+        Action::OnlyUnknown,
+        Action::AllCriteria,
+        Action::Sort,
+    ];
+    for a in wanted {
+        assert!(KEYMAP.iter().any(|b| b.action == a), "{a:?} has no key");
+    }
+    assert!(
+        KEYMAP
+            .iter()
+            .any(|b| matches!(b.action, Action::FilterInput(_)))
+    );
+    assert!(
+        KEYMAP
+            .iter()
+            .all(|b| !b.description.is_empty() && !b.keys.is_empty())
+    );
+}
+
+#[test]
+fn help_lists_every_binding_grouped_by_context() {
+    let rows = help_rows();
+    assert_eq!(rows.len(), KEYMAP.len());
+    assert_eq!(rows[0].0, Context::Global);
+    assert!(
+        rows.iter()
+            .any(|(c, k, d)| *c == Context::Global && k == "q Ctrl-C" && *d == "quit trialmatch")
+    );
+    assert!(
+        rows.iter()
+            .any(|(c, k, _)| *c == Context::Criteria && k == "f")
+    );
+    assert!(
+        rows.iter()
+            .any(|(c, k, _)| *c == Context::Filter && k == "any key")
+    );
+    // Grouped: once a context's rows end, it does not come back.
+    let mut seen = Vec::new();
+    for (c, _, _) in &rows {
+        if seen.last() != Some(c) {
+            assert!(!seen.contains(c), "{c:?} split in the help");
+            seen.push(*c);
+        }
+    }
+}
+
+#[test]
+fn footer_shows_the_context_keys_first_then_global_ones() {
+    let f = footer(Context::Criteria);
+    let labels: Vec<(&str, &str)> = f.iter().map(|(k, l)| (k.as_str(), *l)).collect();
+    assert_eq!(
+        &labels[..4],
+        &[
+            ("f", "failing"),
+            ("u", "unknown"),
+            ("a", "all"),
+            ("←→", "cohort")
+        ]
+    );
+    assert!(labels.contains(&("?", "help")));
+    assert!(labels.contains(&("q", "quit")));
+    let p = footer(Context::Patients);
+    assert_eq!(p[0], ("Enter".to_string(), "studies"));
+    assert!(p.iter().any(|(k, l)| k == "/" && *l == "filter"));
+    let typing = footer(Context::Filter);
+    assert!(
+        typing.iter().all(|(_, l)| *l != "help"),
+        "no global keys while typing"
+    );
+    assert!(typing.iter().any(|(k, l)| k == "Esc" && *l == "clear"));
+}

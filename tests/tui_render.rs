@@ -1,0 +1,282 @@
+//! Layer 4: whole-screen snapshots of every screen at 80×24 and 160×48 (ratatui TestBackend +
+//! insta), built from the shipped files as of 2026-11-22; plus what must hold on any screen:
+//! no raw control characters, NO_COLOR, "terminal too small".
+
+mod tui_support;
+
+use ratatui::crossterm::event::KeyCode;
+use ratatui::style::Color;
+use trialmatch::problem::Problem;
+use trialmatch::tui::App;
+use trialmatch::tui::theme::Theme;
+use tui_support::*;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+/// Builds an App at each size, drives it with `keys`, and snapshots the screen.
+fn snap(name: &str, keys: &[KeyCode]) {
+    for (w, h) in SIZES {
+        let mut app = app_sized(w, h);
+        for k in keys {
+            press(&mut app, *k);
+        }
+        let t = draw(&app, w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), t.backend());
+    }
+}
+
+/// Keys that move to the patient `id` in the list.
+fn to_patient(app_keys: &mut Vec<KeyCode>, id: &str) {
+    let app = app();
+    let row = app
+        .visible
+        .iter()
+        .position(|&p| app.rows[p].id == id)
+        .unwrap_or(0);
+    app_keys.extend(std::iter::repeat_n(KeyCode::Down, row));
+}
+
+#[test]
+fn patient_list_and_match_table() {
+    snap("main", &[]);
+}
+
+#[test]
+fn match_table_focused() {
+    snap(
+        "matches",
+        &[KeyCode::Down, KeyCode::Down, KeyCode::Enter, KeyCode::Down],
+    );
+}
+
+#[test]
+fn filter_while_typing() {
+    let mut keys = vec![KeyCode::Char('/')];
+    keys.extend("sle".chars().map(KeyCode::Char));
+    snap("filter", &keys);
+}
+
+#[test]
+fn criteria_drill_down() {
+    // P05 (RA, age 70): second study is ineligible on age.
+    let mut keys = Vec::new();
+    to_patient(&mut keys, "P05");
+    keys.extend([KeyCode::Enter, KeyCode::Down, KeyCode::Enter]);
+    snap("criteria", &keys);
+    keys.push(KeyCode::Char('f'));
+    snap("criteria_failing", &keys);
+    keys.extend([
+        KeyCode::Char('a'),
+        KeyCode::Char('l'),
+        KeyCode::Down,
+        KeyCode::Down,
+    ]);
+    snap("criteria_next_cohort", &keys);
+}
+
+#[test]
+fn missing_data() {
+    let mut keys = Vec::new();
+    to_patient(&mut keys, "P13");
+    keys.push(KeyCode::Char('m'));
+    snap("missing", &keys);
+}
+
+#[test]
+fn contacts() {
+    // P01's second study is NCT06613490, the one with named investigators.
+    snap(
+        "contacts",
+        &[KeyCode::Enter, KeyCode::Down, KeyCode::Char('c')],
+    );
+    snap(
+        "contacts_scrolled",
+        &[
+            KeyCode::Enter,
+            KeyCode::Down,
+            KeyCode::Char('c'),
+            KeyCode::PageDown,
+        ],
+    );
+    // The paediatric study states no site or contact: "not stated in source".
+    snap(
+        "contacts_not_stated",
+        &[KeyCode::Char('c'), KeyCode::Left, KeyCode::PageDown],
+    );
+}
+
+#[test]
+fn queue_overview_sorted() {
+    snap(
+        "overview",
+        &[KeyCode::Char('o'), KeyCode::Char('l'), KeyCode::Char('s')],
+    );
+}
+
+#[test]
+fn help_from_the_keymap() {
+    snap("help", &[KeyCode::Char('?')]);
+}
+
+#[test]
+fn problems_empty() {
+    snap("problems_none", &[KeyCode::Char('!')]);
+}
+
+fn app_with_problems(w: u16, h: u16) -> App {
+    let mut ws = workspace();
+    ws.problems.push(Problem::at(
+        "sample-patients/p99-bad.toml",
+        12,
+        7,
+        "lab.unit: 'mg/dl\u{1b}[2J' is not a known unit".into(),
+    ));
+    ws.problems
+        .push(Problem::file("trials/broken.toml", "file is empty".into()));
+    let mut app = App::new(ws, as_of());
+    app.update(trialmatch::tui::Action::Resize {
+        width: w,
+        height: h,
+    });
+    app
+}
+
+#[test]
+fn problems_with_file_and_line() {
+    for (w, h) in SIZES {
+        let mut app = app_with_problems(w, h);
+        let status = screen(&app)[0].clone();
+        assert!(status.contains("2 problems (press !)"), "{status}");
+        press(&mut app, KeyCode::Char('!'));
+        let text = screen_text(&app);
+        assert!(text.contains("sample-patients/p99-bad.toml:12:7"));
+        assert!(text.contains("\\u{1b}[2J"), "escape shown, not interpreted");
+        insta::assert_snapshot!(format!("problems_{w}x{h}"), draw(&app, w, h).backend());
+    }
+}
+
+#[test]
+fn terminal_too_small_says_how_big_it_must_be() {
+    let mut app = app_sized(50, 12);
+    let t = draw(&app, 50, 12);
+    insta::assert_snapshot!("too_small_50x12", t.backend());
+    let text = screen_text(&app);
+    assert!(text.contains("Terminal too small"));
+    assert!(text.contains("50×12 now; trialmatch needs at least 60×16"));
+    // Keys still work: q quits.
+    press(&mut app, KeyCode::Char('q'));
+    assert!(app.quit);
+}
+
+#[test]
+fn control_characters_in_data_never_reach_the_screen() {
+    let mut ws = workspace();
+    let mut evil = ws.patients[0].clone();
+    evil.data.id = "X\u{1b}[31mRED".into();
+    evil.data.name = Some("Evil\u{7}\u{9b}Name\r\nNext".into());
+    ws.patients.push(evil);
+    let mut app = App::new(ws, as_of());
+    app.update(trialmatch::tui::Action::Resize {
+        width: 160,
+        height: 48,
+    });
+    press(&mut app, KeyCode::Char('/'));
+    type_str(&mut app, "Evil");
+    let screens = [
+        screen(&app),
+        {
+            press(&mut app, KeyCode::Enter);
+            press(&mut app, KeyCode::Char('o'));
+            screen(&app)
+        },
+        {
+            press(&mut app, KeyCode::Esc);
+            press(&mut app, KeyCode::Char('m'));
+            screen(&app)
+        },
+    ];
+    for s in &screens {
+        for line in s {
+            assert!(
+                !line.chars().any(char::is_control),
+                "control char in {line:?}"
+            );
+        }
+    }
+    let text = screens[0].join("\n");
+    assert!(text.contains("Evil\\u{7}\\u{9b}Name"), "{text}");
+    assert!(text.contains("X\\u{1b}[31mRED"));
+}
+
+#[test]
+fn no_color_uses_no_colour_but_keeps_glyphs_and_reverse_video() {
+    let mut app = app_sized(80, 24).with_theme(Theme::pick(true));
+    press(&mut app, KeyCode::Char('o'));
+    let t = draw(&app, 80, 24);
+    let buf = t.backend().buffer();
+    let mut glyphs = 0;
+    for c in buf.content() {
+        assert!(
+            matches!(c.fg, Color::Reset),
+            "colour {:?} at {:?}",
+            c.fg,
+            c.symbol()
+        );
+        assert!(matches!(c.bg, Color::Reset));
+        if matches!(c.symbol(), "✔" | "?" | "✖") {
+            glyphs += 1;
+        }
+    }
+    assert!(glyphs >= 4 * 17);
+    // The selected row is in reverse video.
+    let selected = buf.cell((3, 3)).map(|c| c.modifier);
+    assert!(selected.is_some_and(|m| m.contains(ratatui::style::Modifier::REVERSED)));
+    // With colour, verdicts are coloured.
+    let coloured = app_sized(80, 24);
+    let t = draw(&coloured, 80, 24);
+    assert!(
+        t.backend()
+            .buffer()
+            .content()
+            .iter()
+            .any(|c| c.fg == Color::Green)
+    );
+}
+
+#[test]
+fn long_lists_draw_only_what_fits_and_the_selection_shows() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('G'));
+    let lines = screen(&app);
+    let last = app.rows[app.visible[app.visible.len() - 1]].id.clone();
+    let first = app.rows[app.visible[0]].id.clone();
+    assert!(lines.iter().any(|l| l.contains(&format!("▶ {last}"))));
+    assert!(
+        !lines[3..15]
+            .iter()
+            .any(|l| l.contains(&format!(" {first} "))),
+        "scrolled past the first"
+    );
+}
+
+#[test]
+fn an_empty_workspace_explains_itself_on_every_screen() {
+    let mut app = App::new(trialmatch::load::Workspace::default(), as_of());
+    app.update(trialmatch::tui::Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    let main = screen_text(&app);
+    assert!(main.contains("0 patients │ 0 studies │ 0 problems"));
+    assert!(main.contains("No patients loaded."));
+    for k in ['m', 'c', 'o', '?', '!', '/'] {
+        press(&mut app, KeyCode::Char(k));
+        press(&mut app, KeyCode::Enter);
+        press(&mut app, KeyCode::Down);
+        let _ = screen(&app);
+    }
+    press(&mut app, KeyCode::Char('o'));
+    assert!(screen_text(&app).contains("No patients loaded."));
+    press(&mut app, KeyCode::Char('!'));
+    assert!(screen_text(&app).contains("No problems: 0 studies and 0 patients loaded cleanly."));
+}

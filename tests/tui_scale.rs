@@ -1,0 +1,171 @@
+//! 10,000 generated patients (the sample profiles cloned under new ids): selection, scrolling,
+//! paging, mouse, sorting and filtering stay correct, and only the visible rows are drawn.
+
+mod tui_support;
+
+use ratatui::crossterm::event::KeyCode;
+use trialmatch::load::Workspace;
+use trialmatch::rank::Verdict;
+use trialmatch::tui::app::Screen;
+use trialmatch::tui::{Action, App};
+use tui_support::*;
+
+const N: usize = 10_000;
+
+fn big_app() -> App {
+    let base = workspace();
+    assert!(!base.patients.is_empty());
+    let patients = (0..N)
+        .map(|i| {
+            let mut p = base.patients[i % base.patients.len()].clone();
+            p.data.id = format!("Q{i:05}");
+            p.data.name = Some(format!("{} #{i:05}", p.name()));
+            p
+        })
+        .collect();
+    let ws = Workspace {
+        trials: base.trials,
+        patients,
+        problems: Vec::new(),
+    };
+    let mut app = App::new(ws, as_of());
+    app.update(Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    app
+}
+
+/// The patient rows on screen (80×24: rows 3..15 of the patient pane).
+fn shown_ids(app: &App) -> Vec<String> {
+    screen(app)[3..15]
+        .iter()
+        .filter_map(|l| {
+            l.split_whitespace()
+                .find(|w| w.starts_with('Q'))
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+#[test]
+fn ten_thousand_patients() {
+    let mut app = big_app();
+    assert_eq!(app.patients.len(), N);
+    assert_eq!(app.visible.len(), N);
+    assert_eq!(app.matches.len(), N, "evaluated once, at startup");
+
+    // Ordered by best match.
+    let verdicts: Vec<Verdict> = app
+        .visible
+        .iter()
+        .map(|&p| app.matches[p][0].verdict())
+        .collect();
+    assert!(verdicts.windows(2).all(|w| w[0] <= w[1]));
+
+    // Only the 12 visible rows are drawn, and they are the window at the offset.
+    let first: Vec<String> = app.visible[..12]
+        .iter()
+        .map(|&p| app.rows[p].id.clone())
+        .collect();
+    assert_eq!(shown_ids(&app), first);
+
+    // End / Home.
+    press(&mut app, KeyCode::End);
+    assert_eq!(app.cursors.patients.selected, N - 1);
+    assert_eq!(app.cursors.patients.offset, N - 12);
+    let last = app.rows[app.visible[N - 1]].id.clone();
+    assert_eq!(shown_ids(&app).last(), Some(&last));
+    assert!(screen_text(&app).contains(&format!("▶ {last}")));
+    press(&mut app, KeyCode::Home);
+    assert_eq!(
+        (app.cursors.patients.selected, app.cursors.patients.offset),
+        (0, 0)
+    );
+
+    // Paging and scrolling keep the selection in the window.
+    for _ in 0..3 {
+        press(&mut app, KeyCode::PageDown);
+    }
+    assert_eq!(app.cursors.patients.selected, 36);
+    assert_eq!(app.cursors.patients.offset, 25);
+    for _ in 0..20 {
+        press(&mut app, KeyCode::Char('k'));
+    }
+    assert_eq!(app.cursors.patients.selected, 16);
+    assert_eq!(app.cursors.patients.offset, 16);
+    let want = app.rows[app.visible[16]].id.clone();
+    assert_eq!(shown_ids(&app).first(), Some(&want));
+
+    // The mouse hits the row drawn under it.
+    app.update(Action::Click { column: 8, row: 8 });
+    assert_eq!(app.cursors.patients.selected, 16 + 5);
+    app.update(Action::ScrollDown { column: 8, row: 8 });
+    assert_eq!(app.cursors.patients.selected, 24);
+
+    // Filtering by a unique name number finds exactly that patient, and Esc keeps it selected.
+    press(&mut app, KeyCode::Char('/'));
+    type_str(&mut app, "#04217");
+    let ids: Vec<&str> = app
+        .visible
+        .iter()
+        .map(|&p| app.rows[p].id.as_str())
+        .collect();
+    assert_eq!(ids, vec!["Q04217"]);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.visible.len(), N);
+    assert_eq!(selected_id(&app).as_deref(), Some("Q04217"));
+    let c = app.cursors.patients;
+    assert!(c.offset <= c.selected && c.selected < c.offset + 12);
+    assert!(shown_ids(&app).contains(&"Q04217".to_string()));
+
+    // Filtering by a study name keeps exactly the patients not ruled out of it.
+    press(&mut app, KeyCode::Char('/'));
+    type_str(&mut app, "KN5501 SLE");
+    let sle = app.trials.iter().position(|t| t.short_name == "KN5501 SLE");
+    let expected = (0..N)
+        .filter(|&p| {
+            sle.and_then(|t| app.match_for(p, t))
+                .is_some_and(|m| m.verdict() != Verdict::Ineligible)
+        })
+        .count();
+    assert!(expected > 0);
+    assert_eq!(app.visible.len(), expected);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.cursors.patients.selected, 2);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.visible.len(), N);
+
+    // The overview sorts all 10,000 rows by a study column, and back.
+    press(&mut app, KeyCode::Char('o'));
+    assert_eq!(app.screen(), Screen::Overview);
+    press(&mut app, KeyCode::Char('l'));
+    press(&mut app, KeyCode::Char('s'));
+    let key = |app: &App, p: usize| app.match_for(p, 1).map(|m| (m.verdict(), -m.score()));
+    let keys: Vec<_> = app.overview_rows.iter().map(|&p| key(&app, p)).collect();
+    assert_eq!(keys.len(), N);
+    assert!(
+        keys.windows(2)
+            .all(|w| w[0].partial_cmp(&w[1]).is_some_and(|o| o.is_le()))
+    );
+    press(&mut app, KeyCode::Char('s'));
+    let keys: Vec<_> = app.overview_rows.iter().map(|&p| key(&app, p)).collect();
+    assert!(
+        keys.windows(2)
+            .all(|w| w[0].partial_cmp(&w[1]).is_some_and(|o| o.is_ge()))
+    );
+    press(&mut app, KeyCode::End);
+    assert_eq!(app.cursors.overview.selected, N - 1);
+    assert_eq!(
+        app.cursors.overview.offset,
+        N - 19,
+        "80×24 overview shows 19 rows"
+    );
+    let bottom = app.rows[app.overview_rows[N - 1]].id.clone();
+    assert!(screen_text(&app).contains(&format!("▶ {bottom}")));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen(), Screen::Main);
+    assert_eq!(selected_id(&app), Some(bottom));
+}

@@ -1,0 +1,91 @@
+//! Shared fixtures for the UI tests: the shipped trials and sample patients at a fixed as-of
+//! date, a TestBackend terminal, and helpers that drive the App through real key events.
+#![allow(dead_code)]
+
+use chrono::NaiveDate;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use trialmatch::load::{Source, Workspace, load};
+use trialmatch::tui::App;
+
+/// The fixed screening date every UI test uses.
+pub fn as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap_or_default()
+}
+
+/// The shipped files, loaded as the binary would load them from the repository.
+pub fn workspace() -> Workspace {
+    load(
+        &Source::Paths(vec!["trials".into()]),
+        &Source::Paths(vec!["sample-patients".into()]),
+        as_of(),
+    )
+}
+
+/// An App over the shipped files, sized `w`×`h`.
+pub fn app_sized(w: u16, h: u16) -> App {
+    let mut app = App::new(workspace(), as_of());
+    app.update(trialmatch::tui::Action::Resize {
+        width: w,
+        height: h,
+    });
+    app
+}
+
+pub fn app() -> App {
+    app_sized(80, 24)
+}
+
+/// Draws the app on a fresh `w`×`h` test terminal.
+pub fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap_or_else(|e| panic!("terminal: {e}"));
+    t.draw(|f| f.render_widget(app, f.area()))
+        .unwrap_or_else(|e| panic!("draw: {e}"));
+    t
+}
+
+/// The screen as lines of text.
+pub fn screen(app: &App) -> Vec<String> {
+    let t = draw(app, app.area.width, app.area.height);
+    let buf = t.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .filter_map(|x| buf.cell((x, y)).map(|c| c.symbol().to_string()))
+                .collect::<String>()
+        })
+        .collect()
+}
+
+pub fn screen_text(app: &App) -> String {
+    screen(app).join("\n")
+}
+
+pub fn key_event(code: KeyCode) -> KeyEvent {
+    let mods = match code {
+        KeyCode::Char(c) if c.is_ascii_uppercase() || "?!".contains(c) => KeyModifiers::SHIFT,
+        KeyCode::BackTab => KeyModifiers::SHIFT,
+        _ => KeyModifiers::NONE,
+    };
+    KeyEvent::new(code, mods)
+}
+
+/// Presses a key: keymap → Action → update, as the event loop does.
+pub fn press(app: &mut App, code: KeyCode) {
+    let ev = Event::Key(key_event(code));
+    if let Some(a) = app.action_for(&ev) {
+        app.update(a);
+    }
+}
+
+pub fn type_str(app: &mut App, s: &str) {
+    for c in s.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+/// The id of the patient selected in the list.
+pub fn selected_id(app: &App) -> Option<String> {
+    app.selected_patient().map(|p| app.rows[p].id.clone())
+}

@@ -1,0 +1,502 @@
+//! Layer 3: actions applied to an App built from the shipped files (as of 2026-11-22); the
+//! assertions are on App state, reached through real key events where a user would press keys.
+
+mod tui_support;
+
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use trialmatch::missing::missing_facts;
+use trialmatch::rank::{State, Verdict};
+use trialmatch::tui::Action;
+use trialmatch::tui::app::{List, Pane, Screen, Show};
+use trialmatch::tui::keymap::Context;
+use tui_support::*;
+
+fn best_verdict(app: &trialmatch::tui::App, p: usize) -> Verdict {
+    app.matches[p][0].verdict()
+}
+
+#[test]
+fn opens_on_the_patient_list_ordered_by_best_match() {
+    let app = app();
+    assert_eq!(app.screen(), Screen::Main);
+    assert_eq!(app.context(), Context::Patients);
+    assert_eq!(app.visible.len(), app.patients.len());
+    assert!(app.patients.len() >= 17, "shipped sample patients");
+    assert_eq!(app.trials.len(), 4);
+    assert_eq!(selected_id(&app).as_deref(), Some("P01"));
+    let verdicts: Vec<Verdict> = app.visible.iter().map(|&p| best_verdict(&app, p)).collect();
+    assert!(verdicts.windows(2).all(|w| w[0] <= w[1]), "{verdicts:?}");
+    assert_eq!(verdicts[0], Verdict::Eligible);
+    // Within a verdict, higher best score first.
+    for w in app.visible.windows(2) {
+        let (a, b) = (&app.matches[w[0]][0], &app.matches[w[1]][0]);
+        if a.verdict() == b.verdict() {
+            assert!(a.score() >= b.score());
+        }
+    }
+    // Every patient's matches are ranked: four studies, best first.
+    assert!(app.matches.iter().all(|m| m.len() == 4));
+}
+
+#[test]
+fn moving_in_the_list_with_arrows_vim_keys_and_pages() {
+    let mut app = app();
+    let n = app.visible.len();
+    press(&mut app, KeyCode::Char('k'));
+    assert_eq!(app.cursors.patients.selected, 0, "stays at the top");
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.cursors.patients.selected, 2);
+    press(&mut app, KeyCode::Up);
+    assert_eq!(app.cursors.patients.selected, 1);
+    press(&mut app, KeyCode::Char('G'));
+    assert_eq!(app.cursors.patients.selected, n - 1);
+    // 80×24: the patient pane shows 12 rows, so the last row is at offset n-12.
+    assert_eq!(app.cursors.patients.offset, n - 12);
+    press(&mut app, KeyCode::Char('g'));
+    assert_eq!(app.cursors.patients.selected, 0);
+    assert_eq!(app.cursors.patients.offset, 0);
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(app.cursors.patients.selected, 12);
+    press(&mut app, KeyCode::PageUp);
+    assert_eq!(app.cursors.patients.selected, 0);
+    press(&mut app, KeyCode::End);
+    assert_eq!(app.cursors.patients.selected, n - 1);
+    press(&mut app, KeyCode::Home);
+    assert_eq!(app.cursors.patients.selected, 0);
+}
+
+#[test]
+fn choosing_another_patient_shows_their_matches() {
+    let mut app = app();
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    let p = app.selected_patient().unwrap_or(usize::MAX);
+    assert_eq!(app.rows[p].id, selected_id(&app).unwrap_or_default());
+    assert_eq!(app.selected_matches().len(), 4);
+    assert_eq!(app.selected_matches()[0].trial, app.matches[p][0].trial);
+}
+
+#[test]
+fn enter_drills_from_patient_to_study_to_criteria_and_esc_comes_back() {
+    let mut app = app();
+    press(&mut app, KeyCode::Down); // P02
+    let p = app.selected_patient().unwrap_or(usize::MAX);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Pane::Matches);
+    assert_eq!(app.context(), Context::Matches);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen(), Screen::Criteria);
+    assert_eq!(app.drill.patient, p);
+    assert_eq!(app.drill.rank, 1);
+    assert_eq!(app.drill.cohort, 0, "starts on the best cohort");
+    let m = &app.matches[p][1];
+    assert_eq!(app.drill_rows().len(), m.best().results.len());
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen(), Screen::Main);
+    assert_eq!(app.focus, Pane::Matches, "back where we were");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.focus, Pane::Patients);
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.focus, Pane::Matches);
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.focus, Pane::Patients);
+}
+
+/// Opens the criteria of the first patient/study with a failing criterion.
+fn open_study_with_failures(app: &mut trialmatch::tui::App) {
+    let target = app.visible.iter().enumerate().find_map(|(row, &p)| {
+        app.matches[p]
+            .iter()
+            .position(|m| m.cohorts.len() > 1 && m.best().counts.fail > 0)
+            .map(|r| (row, r))
+    });
+    let Some((row, rank)) = target else {
+        panic!("the samples have a multi-cohort study with failures");
+    };
+    for _ in 0..row {
+        press(app, KeyCode::Down);
+    }
+    press(app, KeyCode::Enter);
+    for _ in 0..rank {
+        press(app, KeyCode::Down);
+    }
+    press(app, KeyCode::Enter);
+    assert_eq!(app.screen(), Screen::Criteria);
+}
+
+#[test]
+fn criteria_filters_show_only_failing_or_unknown_and_toggle_back() {
+    let mut app = app_sized(160, 48);
+    open_study_with_failures(&mut app);
+    let all = app.drill_rows().len();
+    let counts = app
+        .drill_match()
+        .map(|m| m.best().counts)
+        .unwrap_or_default();
+    assert_eq!(all, counts.total());
+    press(&mut app, KeyCode::Char('f'));
+    assert_eq!(app.show, Show::Failing);
+    assert_eq!(app.drill_rows().len(), counts.fail);
+    assert!(app.drill_rows().iter().all(|r| r.state == State::Fail));
+    press(&mut app, KeyCode::Char('u'));
+    assert_eq!(app.show, Show::Unknown);
+    assert_eq!(app.drill_rows().len(), counts.unknown);
+    assert!(app.drill_rows().iter().all(|r| r.state == State::Unknown));
+    press(&mut app, KeyCode::Char('u'));
+    assert_eq!(app.show, Show::All, "pressing again shows all");
+    press(&mut app, KeyCode::Char('f'));
+    press(&mut app, KeyCode::Char('a'));
+    assert_eq!(app.drill_rows().len(), all);
+}
+
+#[test]
+fn cohort_switch_cycles_through_the_study_cohorts() {
+    let mut app = app();
+    open_study_with_failures(&mut app);
+    let n = app.drill_match().map_or(0, |m| m.cohorts.len());
+    assert!(n > 1);
+    let first = app.drill_match().and_then(|m| m.cohorts[0].cohort.clone());
+    press(&mut app, KeyCode::Char('l'));
+    assert_eq!(app.drill.cohort, 1);
+    let second = app.drill_match().and_then(|m| m.cohorts[1].cohort.clone());
+    assert_ne!(first, second);
+    let expected = app.drill_match().map_or(0, |m| m.cohorts[1].results.len());
+    assert_eq!(app.drill_rows().len(), expected);
+    press(&mut app, KeyCode::Char('h'));
+    press(&mut app, KeyCode::Char('h'));
+    assert_eq!(app.drill.cohort, n - 1, "wraps around");
+}
+
+#[test]
+fn missing_data_lists_the_selected_patients_missing_facts_most_decisive_first() {
+    let mut app = app();
+    // P13 is the sparse referral.
+    let row = app
+        .visible
+        .iter()
+        .position(|&p| app.rows[p].id == "P13")
+        .unwrap_or(usize::MAX);
+    for _ in 0..row {
+        press(&mut app, KeyCode::Down);
+    }
+    assert_eq!(selected_id(&app).as_deref(), Some("P13"));
+    press(&mut app, KeyCode::Char('m'));
+    assert_eq!(app.screen(), Screen::Missing);
+    let p = app.missing_patient;
+    assert_eq!(app.rows[p].id, "P13");
+    let expected = missing_facts(&app.trials, &app.matches[p]);
+    assert_eq!(app.missing_list(), expected.as_slice());
+    assert!(!expected.is_empty());
+    let decisive: Vec<usize> = app
+        .missing_list()
+        .iter()
+        .map(|f| f.decisive_for.len())
+        .collect();
+    assert!(decisive.windows(2).all(|w| w[0] >= w[1]));
+    assert!(decisive[0] >= 1, "some fact could change a verdict for P13");
+    // Enter opens the first study the fact blocks, on that criterion.
+    let (t, _, cid) = app.missing_list()[0].blocks[0].clone();
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen(), Screen::Criteria);
+    assert_eq!(app.drill_match().map(|m| m.trial), Some(t));
+    let sel = app.drill_rows()[app.cursors.criteria.selected].index;
+    assert_eq!(app.trials[t].criteria[sel].id, cid);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen(), Screen::Missing);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen(), Screen::Main);
+}
+
+#[test]
+fn contacts_follow_the_selected_study_and_cycle_with_left_right() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Down);
+    let t = app.selected_matches()[1].trial;
+    press(&mut app, KeyCode::Char('c'));
+    assert_eq!(app.screen(), Screen::Contacts);
+    assert_eq!(app.contacts_trial, t);
+    press(&mut app, KeyCode::Right);
+    assert_eq!(app.contacts_trial, (t + 1) % 4);
+    press(&mut app, KeyCode::Left);
+    press(&mut app, KeyCode::Left);
+    assert_eq!(app.contacts_trial, (t + 3) % 4);
+    // From the patient list, contacts are for the best match.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.focus, Pane::Patients);
+    press(&mut app, KeyCode::Char('c'));
+    assert_eq!(
+        Some(app.contacts_trial),
+        app.selected_matches().first().map(|m| m.trial)
+    );
+}
+
+#[test]
+fn contacts_scroll_stops_at_the_last_line() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('c'));
+    let lines = app.list_len(List::Contacts);
+    // 80×24: 22 body rows minus the border = 20 visible lines.
+    assert!(lines > 20);
+    for _ in 0..200 {
+        press(&mut app, KeyCode::Down);
+    }
+    assert_eq!(app.cursors.contacts.selected, lines - 20);
+    press(&mut app, KeyCode::Up);
+    assert_eq!(
+        app.cursors.contacts.selected,
+        lines - 21,
+        "one Up scrolls back at once"
+    );
+    press(&mut app, KeyCode::Home);
+    assert_eq!(app.cursors.contacts.selected, 0);
+}
+
+#[test]
+fn fuzzy_filter_narrows_keeps_the_selection_and_esc_clears() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('/'));
+    assert!(app.typing);
+    assert_eq!(app.context(), Context::Filter);
+    type_str(&mut app, "charlie");
+    assert_eq!(app.filter, "charlie");
+    let ids: Vec<&str> = app
+        .visible
+        .iter()
+        .map(|&p| app.rows[p].id.as_str())
+        .collect();
+    assert_eq!(ids, vec!["P03"]);
+    assert_eq!(selected_id(&app).as_deref(), Some("P03"));
+    // The matched characters are those of the name.
+    assert_eq!(
+        app.highlight("Test Patient Charlie"),
+        vec![13, 14, 15, 16, 17, 18, 19]
+    );
+    press(&mut app, KeyCode::Backspace);
+    assert_eq!(app.filter, "charli");
+    press(&mut app, KeyCode::Enter);
+    assert!(!app.typing, "Enter keeps the filter");
+    assert_eq!(app.filter, "charli");
+    assert_eq!(app.context(), Context::Patients);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.filter.is_empty(), "Esc in the list clears the filter");
+    assert_eq!(app.visible.len(), app.patients.len());
+    assert_eq!(selected_id(&app).as_deref(), Some("P03"), "selection kept");
+    press(&mut app, KeyCode::Char('/'));
+    type_str(&mut app, "zzzzqqq");
+    assert!(app.visible.is_empty());
+    assert_eq!(app.selected_patient(), None);
+    press(&mut app, KeyCode::Esc);
+    assert!(!app.typing);
+    assert_eq!(app.visible.len(), app.patients.len());
+}
+
+#[test]
+fn filter_searches_ids_diagnoses_and_studies_not_ruled_out() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('/'));
+    type_str(&mut app, "P14");
+    assert_eq!(selected_id(&app).as_deref(), Some("P14"));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('/'));
+    type_str(&mut app, "Sjögren");
+    let ids: Vec<&str> = app
+        .visible
+        .iter()
+        .map(|&p| app.rows[p].id.as_str())
+        .collect();
+    assert!(ids.contains(&"P07") && ids.contains(&"P13"), "{ids:?}");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('/'));
+    type_str(&mut app, "Paed CD19");
+    assert!(!app.visible.is_empty());
+    for &p in &app.visible {
+        let paed = app.matches[p]
+            .iter()
+            .find(|m| app.trials[m.trial].short_name == "Paed CD19/BCMA")
+            .map(|m| m.verdict());
+        assert_ne!(
+            paed,
+            Some(Verdict::Ineligible),
+            "{} is ruled out of the study",
+            app.rows[p].id
+        );
+    }
+}
+
+#[test]
+fn overview_sorts_by_any_study_column_and_reverses() {
+    let mut app = app_sized(160, 48);
+    press(&mut app, KeyCode::Char('o'));
+    assert_eq!(app.screen(), Screen::Overview);
+    assert_eq!(app.overview_rows, app.visible, "list order until sorted");
+    press(&mut app, KeyCode::Char('l'));
+    press(&mut app, KeyCode::Char('l'));
+    assert_eq!(app.overview_column, 2);
+    press(&mut app, KeyCode::Char('s'));
+    let col: Vec<(Verdict, f64)> = app
+        .overview_rows
+        .iter()
+        .filter_map(|&p| app.match_for(p, 2).map(|m| (m.verdict(), m.score())))
+        .collect();
+    assert_eq!(col.len(), app.patients.len());
+    assert!(
+        col.windows(2)
+            .all(|w| w[0].0 < w[1].0 || (w[0].0 == w[1].0 && w[0].1 >= w[1].1))
+    );
+    press(&mut app, KeyCode::Char('s'));
+    let rev: Vec<Verdict> = app
+        .overview_rows
+        .iter()
+        .filter_map(|&p| app.match_for(p, 2).map(|m| m.verdict()))
+        .collect();
+    assert!(
+        rev.windows(2).all(|w| w[0] >= w[1]),
+        "reversed: ineligible first"
+    );
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Char('l'));
+    }
+    assert_eq!(app.overview_column, 3, "stops at the last study");
+    // Enter opens the patient in the main list.
+    press(&mut app, KeyCode::Char('G'));
+    let p = app.overview_patient();
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen(), Screen::Main);
+    assert_eq!(app.selected_patient(), p);
+}
+
+#[test]
+fn help_and_problems_open_and_close() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('?'));
+    assert_eq!(app.screen(), Screen::Help);
+    press(&mut app, KeyCode::Char('!'));
+    assert_eq!(app.screen(), Screen::Problems);
+    press(&mut app, KeyCode::Char('?'));
+    assert_eq!(
+        app.stack,
+        vec![Screen::Main, Screen::Help],
+        "no duplicate screens"
+    );
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen(), Screen::Main);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(
+        app.screen(),
+        Screen::Main,
+        "Esc on the base screen does not quit"
+    );
+    assert!(!app.quit);
+}
+
+#[test]
+fn q_and_ctrl_c_quit_but_q_is_text_while_filtering() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('/'));
+    press(&mut app, KeyCode::Char('q'));
+    assert!(!app.quit);
+    assert_eq!(app.filter, "q");
+    let ctrl_c = Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    if let Some(a) = app.action_for(&ctrl_c) {
+        app.update(a);
+    }
+    assert!(app.quit);
+    let mut app = app_sized(80, 24);
+    press(&mut app, KeyCode::Char('q'));
+    assert!(app.quit);
+}
+
+#[test]
+fn key_releases_are_ignored() {
+    let app = app();
+    let mut release = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+    release.kind = KeyEventKind::Release;
+    assert_eq!(app.action_for(&Event::Key(release)), None);
+}
+
+#[test]
+fn mouse_click_selects_and_wheel_scrolls() {
+    let mut app = app();
+    // 80×24: status row 0, patient border row 1, header row 2, first patient row 3.
+    app.update(Action::Click { column: 10, row: 7 });
+    assert_eq!(app.cursors.patients.selected, 4);
+    // The match table: border at 16, header 17, first study row 18.
+    app.update(Action::Click {
+        column: 10,
+        row: 20,
+    });
+    assert_eq!(app.focus, Pane::Matches);
+    assert_eq!(app.cursors.matches.selected, 2);
+    app.update(Action::ScrollDown { column: 10, row: 5 });
+    assert_eq!(
+        app.cursors.patients.selected, 7,
+        "wheel moves the list under the mouse"
+    );
+    app.update(Action::ScrollUp { column: 10, row: 5 });
+    app.update(Action::ScrollUp { column: 10, row: 5 });
+    assert_eq!(app.cursors.patients.selected, 1);
+    // A click below the last row of a short list selects nothing new.
+    app.update(Action::Click { column: 10, row: 0 });
+    assert_eq!(app.cursors.patients.selected, 1);
+}
+
+#[test]
+fn mouse_click_in_the_overview_picks_the_column_and_row() {
+    let mut app = app_sized(160, 48);
+    press(&mut app, KeyCode::Char('o'));
+    // Rows start at y=3; the last study column is at the right edge.
+    app.update(Action::Click {
+        column: 150,
+        row: 5,
+    });
+    assert_eq!(app.overview_column, 3);
+    assert_eq!(app.cursors.overview.selected, 2);
+}
+
+#[test]
+fn resizing_keeps_the_selection_visible() {
+    let mut app = app_sized(160, 48);
+    press(&mut app, KeyCode::Char('G'));
+    let last = app.cursors.patients.selected;
+    app.update(Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    let c = app.cursors.patients;
+    assert_eq!(c.selected, last);
+    assert!(c.offset <= c.selected && c.selected < c.offset + 12);
+    app.update(Action::Resize {
+        width: 40,
+        height: 10,
+    });
+    assert!(screen_text(&app).contains("Terminal too small"));
+    app.update(Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    assert_eq!(app.cursors.patients.selected, last);
+}
+
+#[test]
+fn the_wheel_scrolls_contacts_three_lines_at_a_time() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('c'));
+    app.update(Action::ScrollDown {
+        column: 20,
+        row: 10,
+    });
+    assert_eq!(app.cursors.contacts.selected, 3);
+    app.update(Action::ScrollUp {
+        column: 20,
+        row: 10,
+    });
+    app.update(Action::ScrollUp {
+        column: 20,
+        row: 10,
+    });
+    assert_eq!(app.cursors.contacts.selected, 0);
+}
