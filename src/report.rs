@@ -3,10 +3,13 @@
 
 use crate::load::Workspace;
 use crate::patient::Profile;
+use crate::rank::Counts;
 use crate::rank::{TrialMatch, rank};
 use crate::text::{sanitize, truncate};
 use crate::trial::{NOT_STATED, Trial};
 use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::Serialize;
 use serde_json::{Value, json};
 use std::io::{self, Write};
 
@@ -31,66 +34,124 @@ fn trial_json(t: &Trial) -> Value {
     })
 }
 
-/// One match as JSON: the best cohort's criteria and every cohort's summary.
-pub fn match_json(trials: &[Trial], m: &TrialMatch) -> Value {
+#[derive(Serialize)]
+struct CriterionOut<'a> {
+    id: &'a str,
+    kind: &'static str,
+    cohort: Option<&'a str>,
+    state: &'static str,
+    text: &'a str,
+    reason: &'a str,
+    missing: &'a [String],
+}
+
+#[derive(Serialize)]
+struct CohortOut<'a> {
+    id: Option<&'a str>,
+    verdict: &'static str,
+    score: f64,
+    counts: Counts,
+}
+
+#[derive(Serialize)]
+struct MatchOut<'a> {
+    trial: &'a str,
+    short_name: &'a str,
+    cohort: Option<&'a str>,
+    verdict: &'static str,
+    score: f64,
+    counts: Counts,
+    criteria: Vec<CriterionOut<'a>>,
+    cohorts: Vec<CohortOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct PatientOut<'a> {
+    id: &'a str,
+    name: Option<&'a str>,
+    file: &'a str,
+    matches: Vec<MatchOut<'a>>,
+}
+
+/// One match in the JSON shape: the best cohort's criteria and every cohort's summary.
+fn match_out<'a>(trials: &'a [Trial], m: &'a TrialMatch) -> MatchOut<'a> {
     let t = &trials[m.trial];
     let best = m.best();
-    let criteria: Vec<Value> = best
-        .results
-        .iter()
-        .map(|r| {
-            let c = &t.criteria[r.index];
-            json!({
-                "id": c.id,
-                "kind": c.kind.as_str(),
-                "cohort": c.cohort,
-                "state": r.state.as_str(),
-                "text": c.text,
-                "reason": r.reason,
-                "missing": r.missing,
+    MatchOut {
+        trial: &t.id,
+        short_name: &t.short_name,
+        cohort: best.cohort.as_deref(),
+        verdict: best.verdict().as_str(),
+        score: round1(m.score()),
+        counts: best.counts,
+        criteria: best
+            .results
+            .iter()
+            .map(|r| {
+                let c = &t.criteria[r.index];
+                CriterionOut {
+                    id: &c.id,
+                    kind: c.kind.as_str(),
+                    cohort: c.cohort.as_deref(),
+                    state: r.state.as_str(),
+                    text: &c.text,
+                    reason: &r.reason,
+                    missing: &r.missing,
+                }
             })
-        })
-        .collect();
-    let cohorts: Vec<Value> = m
-        .cohorts
-        .iter()
-        .map(|c| json!({"id": c.cohort, "verdict": c.verdict().as_str(), "score": round1(c.counts.score()), "counts": c.counts}))
-        .collect();
-    json!({
-        "trial": t.id,
-        "short_name": t.short_name,
-        "cohort": best.cohort,
-        "verdict": best.verdict().as_str(),
-        "score": round1(m.score()),
-        "counts": best.counts,
-        "criteria": criteria,
-        "cohorts": cohorts,
-    })
+            .collect(),
+        cohorts: m
+            .cohorts
+            .iter()
+            .map(|c| CohortOut {
+                id: c.cohort.as_deref(),
+                verdict: c.verdict().as_str(),
+                score: round1(c.counts.score()),
+                counts: c.counts,
+            })
+            .collect(),
+    }
 }
 
 fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-fn patient_json(trials: &[Trial], p: &Profile, as_of: NaiveDate) -> Value {
-    let matches: Vec<Value> = rank(trials, p, as_of)
-        .iter()
-        .map(|m| match_json(trials, m))
-        .collect();
-    json!({"id": p.id(), "name": p.data.name, "file": p.file, "matches": matches})
+/// One patient's JSON object, as bytes.
+fn patient_bytes(trials: &[Trial], p: &Profile, as_of: NaiveDate) -> serde_json::Result<Vec<u8>> {
+    let matches = rank(trials, p, as_of);
+    let out = PatientOut {
+        id: p.id(),
+        name: p.data.name.as_deref(),
+        file: &p.file,
+        matches: matches.iter().map(|m| match_out(trials, m)).collect(),
+    };
+    serde_json::to_vec(&out)
 }
 
-/// Writes the JSON report, one patient at a time.
+/// Patients evaluated together before their JSON is written, in file order.
+const JSON_CHUNK: usize = 256;
+
+/// Writes the JSON report. Patients are evaluated in parallel a chunk at a time and written
+/// in order as each chunk is done, so memory stays bounded however long the queue.
 pub fn write_json(ws: &Workspace, as_of: NaiveDate, out: &mut impl Write) -> io::Result<()> {
     let trials: Vec<Value> = ws.trials.iter().map(trial_json).collect();
     write!(out, "{{\"as_of\":\"{as_of}\",\"trials\":")?;
     serde_json::to_writer(&mut *out, &trials)?;
     write!(out, ",\"patients\":[")?;
-    for (i, p) in ws.patients.iter().enumerate() {
-        if i > 0 {
-            write!(out, ",")?;
+    let mut first = true;
+    for chunk in ws.patients.chunks(JSON_CHUNK) {
+        let encoded: Vec<serde_json::Result<Vec<u8>>> = chunk
+            .par_iter()
+            .map(|p| patient_bytes(&ws.trials, p, as_of))
+            .collect();
+        for bytes in encoded {
+            if !first {
+                out.write_all(b",")?;
+            }
+            first = false;
+            out.write_all(&bytes?)?;
         }
-        serde_json::to_writer(&mut *out, &patient_json(&ws.trials, p, as_of))?;
     }
     write!(out, "],\"problems\":")?;
     serde_json::to_writer(&mut *out, &ws.problems)?;
