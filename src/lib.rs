@@ -4,6 +4,8 @@
 pub mod criteria_doc;
 pub mod derive;
 pub mod eval;
+pub mod fsutil;
+pub mod generate;
 pub mod load;
 pub mod missing;
 pub mod patient;

@@ -37,6 +37,7 @@ struct Inputs {
 enum Format {
     Table,
     Json,
+    Csv,
 }
 
 #[derive(Subcommand)]
@@ -53,6 +54,18 @@ enum Command {
     Check,
     /// Print the criteria document (docs/criteria.md) generated from the trial files
     CriteriaDoc,
+    /// Write synthetic patient files (deterministic for a seed) for load testing
+    Generate {
+        /// How many patients
+        #[arg(long)]
+        count: usize,
+        /// Seed; the same seed writes the same files
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Folder to write into (created owner-only; existing files are never overwritten)
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -94,6 +107,7 @@ fn main() -> ExitCode {
             let r = match format {
                 Format::Json => trialmatch::report::write_json(&ws, as_of, &mut out),
                 Format::Table => trialmatch::report::write_table(&ws, as_of, width, &mut out),
+                Format::Csv => trialmatch::report::write_csv(&ws, as_of, &mut out),
             };
             r.map(|_| ExitCode::SUCCESS)
         }
@@ -114,6 +128,22 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)
+            })
+        }
+        Some(Command::Generate {
+            count,
+            seed,
+            out: dir,
+        }) => {
+            let as_of = cli.inputs.as_of();
+            let trials = match &cli.inputs.trials {
+                Some(d) => Source::Paths(vec![d.clone()]),
+                None => Source::default_for("trials"),
+            };
+            let ws = load(&trials, &Source::Paths(vec![]), as_of);
+            trialmatch::generate::write_dir(&dir, count, seed, as_of, &ws.trials).map(|()| {
+                let _ = writeln!(out, "wrote {count} patients to {}", dir.display());
+                ExitCode::SUCCESS
             })
         }
         Some(Command::CriteriaDoc) => {
