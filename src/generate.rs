@@ -133,6 +133,9 @@ const CHECKABLE: &[&str] = &[
     "secondary_igan_cause",
 ];
 
+/// A generated lab: (name, low, high, unit, ULN, high end for a fully worked-up, fit candidate).
+type LabSpec = (&'static str, f64, f64, &'static str, Option<f64>, f64);
+
 fn days_before(d: NaiveDate, n: u64) -> NaiveDate {
     d.checked_sub_days(Days::new(n)).unwrap_or(d)
 }
@@ -259,8 +262,7 @@ pub fn patient(rng: &mut Rng, n: usize, as_of: NaiveDate, judgement: &[(&str, Ki
         }
     }
 
-    // (name, low, high, unit, ULN, high end for a fully worked-up, fit candidate)
-    let labs: &[(&str, f64, f64, &str, Option<f64>, f64)] = &[
+    let labs: &[LabSpec] = &[
         ("creatinine", 0.3, 1.8, "mg/dL", None, 0.9),
         ("alt", 8.0, 150.0, "U/L", Some(40.0), 40.0),
         ("ast", 8.0, 140.0, "U/L", Some(40.0), 40.0),
