@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::io::Read;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::path::{Path, PathBuf};
 
 /// Files larger than this are rejected without being read into memory.
@@ -179,6 +180,25 @@ pub fn parse_patient(
 
 /// Loads trials and patients, checking ids across files.
 pub fn load(trials: &Source, patients_src: &Source, as_of: NaiveDate) -> Workspace {
+    load_with(trials, patients_src, as_of, &Progress::default())
+}
+
+/// How far a load has got, readable from another thread while it runs (the UI shows it).
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Patient files to read; set once they are listed.
+    pub total: AtomicUsize,
+    /// Patient files read and parsed so far.
+    pub done: AtomicUsize,
+}
+
+/// As [`load`], counting patient files into `progress` as they are parsed.
+pub fn load_with(
+    trials: &Source,
+    patients_src: &Source,
+    as_of: NaiveDate,
+    progress: &Progress,
+) -> Workspace {
     let mut ws = Workspace::default();
     let mut ids = HashSet::new();
     for input in inputs(trials, embedded::TRIALS, &mut ws.problems) {
@@ -212,9 +232,11 @@ pub fn load(trials: &Source, patients_src: &Source, as_of: NaiveDate) -> Workspa
         .collect();
     // Read and parse in parallel; check ids in file order afterwards.
     let list = inputs(patients_src, embedded::PATIENTS, &mut ws.problems);
+    progress.total.store(list.len(), Ordering::Relaxed);
     let parsed: Vec<Result<(Profile, Vec<Problem>), Problem>> = list
         .par_iter()
         .map(|input| {
+            progress.done.fetch_add(1, Ordering::Relaxed);
             let (name, text) = input.read()?;
             let (p, mut probs) = parse_patient(&name, &text, as_of)?;
             for a in &p.data.attestation {
