@@ -144,8 +144,8 @@ pub fn match_trial(trial_index: usize, trial: &Trial, p: &Profile, as_of: NaiveD
     match_trial_with(trial_index, trial, p, as_of, true)
 }
 
-/// As [`match_trial`]; with `explain` off the results carry states only (no reasons or
-/// missing facts), the fast path for bulk screening.
+/// As [`match_trial`]; with `explain` off each cohort carries its counts only (no criterion
+/// results, reasons or missing facts): the fast path for bulk screening and large queues.
 pub fn match_trial_with(
     trial_index: usize,
     trial: &Trial,
@@ -178,16 +178,21 @@ pub fn match_trial_with(
         .cohort_ids()
         .into_iter()
         .map(|cid| {
-            let results: Vec<CriterionResult> =
-                trial.criteria_for(cid).map(|i| all[i].clone()).collect();
             let mut counts = Counts::default();
-            for r in &results {
-                match r.state {
+            for i in trial.criteria_for(cid) {
+                match all[i].state {
                     State::Pass => counts.pass += 1,
                     State::Fail => counts.fail += 1,
                     State::Unknown => counts.unknown += 1,
                 }
             }
+            // Without explanations a cohort keeps its counts only, which keeps a large
+            // queue's results small; the explained form carries every criterion.
+            let results = if explain {
+                trial.criteria_for(cid).map(|i| all[i].clone()).collect()
+            } else {
+                Vec::new()
+            };
             CohortResult {
                 cohort: cid.map(str::to_string),
                 counts,
