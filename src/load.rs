@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::io::Read;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Files larger than this are rejected without being read into memory.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
