@@ -1183,12 +1183,9 @@ fn evidence(num: &Num, cx: &Ctx) -> (String, Vec<String>) {
                 .and_then(|l| l.titre.map(|t| (t, l)))
             {
                 Some((t, l)) => {
-                    let method = p
-                        .data
-                        .lab
-                        .iter()
-                        .find(|x| x.get_ref().name == lab.name && x.get_ref().date == l.date)
-                        .and_then(|x| x.get_ref().method.clone())
+                    let method = l
+                        .method
+                        .as_deref()
                         .map(|m| format!(" by {m}"))
                         .unwrap_or_default();
                     (

@@ -199,6 +199,24 @@ pub fn load_with(
     as_of: NaiveDate,
     progress: &Progress,
 ) -> Workspace {
+    let mut ws = load_trials(trials);
+    let mut patients = Vec::new();
+    let mut problems = std::mem::take(&mut ws.problems);
+    let mut stream = PatientStream::new(&ws.trials, patients_src, as_of, &mut problems);
+    stream.progress = Some(progress);
+    stream
+        .for_each(usize::MAX, &mut problems, |chunk| {
+            patients.extend(chunk);
+            Ok(())
+        })
+        .unwrap_or_default();
+    ws.problems = problems;
+    ws.patients = patients;
+    ws
+}
+
+/// Loads the trial files only (patients empty), checking trial ids across files.
+pub fn load_trials(trials: &Source) -> Workspace {
     let mut ws = Workspace::default();
     let mut ids = HashSet::new();
     for input in inputs(trials, embedded::TRIALS, &mut ws.problems) {
@@ -225,58 +243,110 @@ pub fn load_with(
             }
         }
     }
-    let criteria: HashSet<&str> = ws
-        .trials
-        .iter()
-        .flat_map(|t| t.criteria.iter().map(|c| c.id.as_str()))
-        .collect();
-    // Read and parse in parallel; check ids in file order afterwards.
-    let list = inputs(patients_src, embedded::PATIENTS, &mut ws.problems);
-    progress.total.store(list.len(), Ordering::Relaxed);
-    let parsed: Vec<Result<(Profile, Vec<Problem>), Problem>> = list
-        .par_iter()
-        .map(|input| {
-            progress.done.fetch_add(1, Ordering::Relaxed);
-            let (name, text) = input.read()?;
-            let (p, mut probs) = parse_patient(&name, &text, as_of)?;
-            for a in &p.data.attestation {
-                if !criteria.is_empty() && !criteria.contains(a.criterion.get_ref().as_str()) {
-                    let (l, c) = line_col(&text, a.criterion.span().start);
-                    probs.push(Problem::at(
-                        &name,
-                        l,
-                        c,
-                        format!(
-                            "attestation.criterion: no trial has a criterion '{}'",
-                            a.criterion.get_ref()
-                        ),
-                    ));
-                }
-            }
-            Ok((p, probs))
-        })
-        .collect();
-    let mut pids = HashSet::new();
-    let mut patients = Vec::with_capacity(parsed.len());
-    for r in parsed {
-        match r {
-            Ok((p, probs)) => {
-                ws.problems.extend(probs);
-                if pids.insert(p.id().to_string()) {
-                    patients.push(p);
-                } else {
-                    ws.problems.push(Problem::file(
-                        &p.file,
-                        format!(
-                            "patient id '{}' is already used by another file; this one is skipped",
-                            p.id()
-                        ),
-                    ));
-                }
-            }
-            Err(e) => ws.problems.push(e),
+    ws
+}
+
+/// Patient files read in file order, a chunk at a time, each chunk parsed in parallel: a
+/// report over a whole hospital's export never holds more than one chunk in memory.
+pub struct PatientStream<'a> {
+    criteria: HashSet<&'a str>,
+    list: Vec<Input>,
+    as_of: NaiveDate,
+    ids: HashSet<String>,
+    /// Counts files as they are parsed, when set.
+    pub progress: Option<&'a Progress>,
+}
+
+impl<'a> PatientStream<'a> {
+    /// Lists the patient files (problems for unreadable folders go to `problems`).
+    pub fn new(
+        trials: &'a [Trial],
+        patients: &Source,
+        as_of: NaiveDate,
+        problems: &mut Vec<Problem>,
+    ) -> Self {
+        PatientStream {
+            criteria: trials
+                .iter()
+                .flat_map(|t| t.criteria.iter().map(|c| c.id.as_str()))
+                .collect(),
+            list: inputs(patients, embedded::PATIENTS, problems),
+            as_of,
+            ids: HashSet::new(),
+            progress: None,
         }
     }
-    ws.patients = patients;
-    ws
+
+    /// How many patient files there are.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// Calls `each` with the valid patients of every `chunk` files, in file order; problems
+    /// (including duplicate ids, whose later file is skipped) are added to `problems`.
+    pub fn for_each(
+        &mut self,
+        chunk: usize,
+        problems: &mut Vec<Problem>,
+        mut each: impl FnMut(Vec<Profile>) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        if let Some(p) = self.progress {
+            p.total.store(self.list.len(), Ordering::Relaxed);
+        }
+        let list = std::mem::take(&mut self.list);
+        for files in list.chunks(chunk.max(1)) {
+            let parsed: Vec<Result<(Profile, Vec<Problem>), Problem>> =
+                files.par_iter().map(|input| self.parse(input)).collect();
+            let mut patients = Vec::with_capacity(parsed.len());
+            for r in parsed {
+                match r {
+                    Ok((p, probs)) => {
+                        problems.extend(probs);
+                        if self.ids.insert(p.id().to_string()) {
+                            patients.push(p);
+                        } else {
+                            problems.push(Problem::file(
+                                &p.file,
+                                format!(
+                                    "patient id '{}' is already used by another file; this one is skipped",
+                                    p.id()
+                                ),
+                            ));
+                        }
+                    }
+                    Err(e) => problems.push(e),
+                }
+            }
+            each(patients)?;
+        }
+        Ok(())
+    }
+
+    fn parse(&self, input: &Input) -> Result<(Profile, Vec<Problem>), Problem> {
+        if let Some(p) = self.progress {
+            p.done.fetch_add(1, Ordering::Relaxed);
+        }
+        let (name, text) = input.read()?;
+        let (p, mut probs) = parse_patient(&name, &text, self.as_of)?;
+        for a in &p.data.attestation {
+            if !self.criteria.is_empty() && !self.criteria.contains(a.criterion.get_ref().as_str())
+            {
+                let (l, c) = line_col(&text, a.criterion.span().start);
+                probs.push(Problem::at(
+                    &name,
+                    l,
+                    c,
+                    format!(
+                        "attestation.criterion: no trial has a criterion '{}'",
+                        a.criterion.get_ref()
+                    ),
+                ));
+            }
+        }
+        Ok((p, probs))
+    }
 }

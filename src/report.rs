@@ -132,30 +132,59 @@ fn patient_bytes(trials: &[Trial], p: &Profile, as_of: NaiveDate) -> serde_json:
 /// Patients evaluated together before their JSON is written, in file order.
 const JSON_CHUNK: usize = 256;
 
-/// Writes the JSON report. Patients are evaluated in parallel a chunk at a time and written
-/// in order as each chunk is done, so memory stays bounded however long the queue.
-pub fn write_json(ws: &Workspace, as_of: NaiveDate, out: &mut impl Write) -> io::Result<()> {
-    let trials: Vec<Value> = ws.trials.iter().map(trial_json).collect();
-    write!(out, "{{\"as_of\":\"{as_of}\",\"trials\":")?;
-    serde_json::to_writer(&mut *out, &trials)?;
-    write!(out, ",\"patients\":[")?;
-    let mut first = true;
-    for chunk in ws.patients.chunks(JSON_CHUNK) {
-        let encoded: Vec<serde_json::Result<Vec<u8>>> = chunk
-            .par_iter()
-            .map(|p| patient_bytes(&ws.trials, p, as_of))
-            .collect();
-        for bytes in encoded {
-            if !first {
-                out.write_all(b",")?;
-            }
-            first = false;
-            out.write_all(&bytes?)?;
-        }
+/// The JSON report written piece by piece: the header with the trials, then patients a chunk
+/// at a time (each chunk evaluated in parallel, written in order), then the problems. Memory
+/// stays bounded however long the queue.
+pub struct JsonReport<'a, W: Write> {
+    trials: &'a [Trial],
+    as_of: NaiveDate,
+    out: &'a mut W,
+    first: bool,
+}
+
+impl<'a, W: Write> JsonReport<'a, W> {
+    pub fn begin(trials: &'a [Trial], as_of: NaiveDate, out: &'a mut W) -> io::Result<Self> {
+        let header: Vec<Value> = trials.iter().map(trial_json).collect();
+        write!(out, "{{\"as_of\":\"{as_of}\",\"trials\":")?;
+        serde_json::to_writer(&mut *out, &header)?;
+        write!(out, ",\"patients\":[")?;
+        Ok(JsonReport {
+            trials,
+            as_of,
+            out,
+            first: true,
+        })
     }
-    write!(out, "],\"problems\":")?;
-    serde_json::to_writer(&mut *out, &ws.problems)?;
-    writeln!(out, "}}")
+
+    pub fn patients(&mut self, patients: &[Profile]) -> io::Result<()> {
+        for chunk in patients.chunks(JSON_CHUNK) {
+            let encoded: Vec<serde_json::Result<Vec<u8>>> = chunk
+                .par_iter()
+                .map(|p| patient_bytes(self.trials, p, self.as_of))
+                .collect();
+            for bytes in encoded {
+                if !self.first {
+                    self.out.write_all(b",")?;
+                }
+                self.first = false;
+                self.out.write_all(&bytes?)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn end(self, problems: &[crate::problem::Problem]) -> io::Result<()> {
+        write!(self.out, "],\"problems\":")?;
+        serde_json::to_writer(&mut *self.out, problems)?;
+        writeln!(self.out, "}}")
+    }
+}
+
+/// Writes the JSON report of a loaded workspace.
+pub fn write_json(ws: &Workspace, as_of: NaiveDate, out: &mut impl Write) -> io::Result<()> {
+    let mut r = JsonReport::begin(&ws.trials, as_of, out)?;
+    r.patients(&ws.patients)?;
+    r.end(&ws.problems)
 }
 
 pub fn glyph(v: crate::rank::Verdict) -> &'static str {
@@ -272,29 +301,49 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-/// Writes one CSV row per patient × study (best cohort), evaluated on the fast path.
-pub fn write_csv(ws: &Workspace, as_of: NaiveDate, out: &mut impl Write) -> io::Result<()> {
-    writeln!(
-        out,
-        "patient_id,name,study,cohort,verdict,pass,fail,unknown,score"
-    )?;
-    for p in &ws.patients {
-        for m in crate::rank::rank_with(&ws.trials, p, as_of, false) {
-            let b = m.best();
-            writeln!(
-                out,
-                "{},{},{},{},{},{},{},{},{:.1}",
-                csv_field(p.id()),
-                csv_field(p.data.name.as_deref().unwrap_or("")),
-                csv_field(&ws.trials[m.trial].id),
-                csv_field(b.cohort.as_deref().unwrap_or("")),
-                b.verdict().as_str(),
-                b.counts.pass,
-                b.counts.fail,
-                b.counts.unknown,
-                m.score()
-            )?;
+/// The CSV report's header line.
+pub const CSV_HEADER: &str = "patient_id,name,study,cohort,verdict,pass,fail,unknown,score";
+
+/// Writes one CSV row per patient × study (best cohort), evaluated in parallel on the fast
+/// path and written in order.
+pub fn write_csv_rows(
+    trials: &[Trial],
+    patients: &[Profile],
+    as_of: NaiveDate,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    for chunk in patients.chunks(JSON_CHUNK * 4) {
+        let rows: Vec<String> = chunk
+            .par_iter()
+            .map(|p| {
+                let mut s = String::new();
+                for m in crate::rank::rank_with(trials, p, as_of, false) {
+                    let b = m.best();
+                    s.push_str(&format!(
+                        "{},{},{},{},{},{},{},{},{:.1}\n",
+                        csv_field(p.id()),
+                        csv_field(p.data.name.as_deref().unwrap_or("")),
+                        csv_field(&trials[m.trial].id),
+                        csv_field(b.cohort.as_deref().unwrap_or("")),
+                        b.verdict().as_str(),
+                        b.counts.pass,
+                        b.counts.fail,
+                        b.counts.unknown,
+                        m.score()
+                    ));
+                }
+                s
+            })
+            .collect();
+        for r in rows {
+            out.write_all(r.as_bytes())?;
         }
     }
     Ok(())
+}
+
+/// Writes the CSV report of a loaded workspace (header and rows).
+pub fn write_csv(ws: &Workspace, as_of: NaiveDate, out: &mut impl Write) -> io::Result<()> {
+    writeln!(out, "{CSV_HEADER}")?;
+    write_csv_rows(&ws.trials, &ws.patients, as_of, out)
 }

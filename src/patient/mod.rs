@@ -22,8 +22,7 @@ pub enum Qual {
 /// A lab result with its numeric value converted to the lab's canonical unit.
 #[derive(Debug, Clone)]
 pub struct LabFact {
-    pub name: String,
-    /// Position of `name` in `vocab::LABS`.
+    /// Position of the lab's name in `vocab::LABS`.
     pub id: u8,
     /// Canonical value, or why it cannot be used (e.g. unrecognised unit).
     pub value: Option<Result<f64, String>>,
@@ -33,7 +32,18 @@ pub struct LabFact {
     pub uln: Option<f64>,
     pub qual: Option<Qual>,
     pub titre: Option<f64>,
+    /// Method, e.g. "IIF" for ANA.
+    pub method: Option<String>,
     pub date: Option<NaiveDate>,
+}
+
+impl LabFact {
+    pub fn name(&self) -> &'static str {
+        vocab::LABS
+            .get(usize::from(self.id))
+            .copied()
+            .unwrap_or("lab")
+    }
 }
 
 /// A patient ready for evaluation.
@@ -320,6 +330,8 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
         }
     }
     let labs: Vec<LabFact> = p.lab.iter().filter_map(|l| lab_fact(&mut c, l)).collect();
+    // The checked, converted facts replace the raw entries (a large queue's memory matters).
+    p.lab = Vec::new();
     let ids = |list: &[&str], name: &str| vocab::index(list, name).unwrap_or(u8::MAX);
     let latest_labs = latest_by_id(vocab::LABS.len(), labs.iter().map(|l| (l.id, l.date)));
     let latest_scores = latest_by_id(
@@ -484,8 +496,8 @@ fn lab_fact(c: &mut Checker, spanned: &Spanned<Lab>) -> Option<LabFact> {
         _ => "no value".into(),
     };
     Some(LabFact {
-        name: l.name.clone(),
         id: vocab::index(vocab::LABS, &l.name).unwrap_or(u8::MAX),
+        method: l.method.clone(),
         value,
         written,
         uln,

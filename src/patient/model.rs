@@ -31,6 +31,8 @@ pub struct Patient {
     #[serde(default)]
     pub score: Vec<Score>,
     #[serde(default)]
+    /// Lab results as written; `patient::prepare` turns them into `Profile::labs` (checked,
+    /// converted) and empties this list.
     pub lab: Vec<Spanned<Lab>>,
     #[serde(default)]
     pub cardiac: Option<Cardiac>,
