@@ -609,7 +609,7 @@ fn treatment_matches(
 }
 
 fn describe_treatment(t: &Treatment) -> String {
-    let mut s = t.drug.clone();
+    let mut s = t.drug.get_ref().clone();
     match (t.start, t.end) {
         (Some(a), Some(b)) => s.push_str(&format!(" {a}→{b}")),
         (Some(a), None) => s.push_str(&format!(" since {a}")),

@@ -290,28 +290,43 @@ pub fn is_lab(name: &str) -> bool {
     lab_dimension(name).is_some() || QUALITATIVE_LABS.contains(&name)
 }
 
-/// The known word closest to `word` (edit distance ≤ 2), for "did you mean" hints.
+/// The known word closest to `word`, for "did you mean" hints: within one edit for short
+/// words, up to a third of the word's length for longer ones (a swap of two neighbouring
+/// letters counts as one edit).
 pub fn suggest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1);
     known
         .iter()
-        .map(|k| (edit_distance(word, k), *k))
-        .filter(|(d, _)| *d <= 2)
+        .map(|k| (edit_distance(&word.to_lowercase(), &k.to_lowercase()), *k))
+        .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
 }
 
+/// Optimal string alignment distance (Levenshtein plus adjacent transpositions).
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -336,6 +351,9 @@ mod tests {
         assert!(drug_classes("unknownumab").is_empty());
         assert_eq!(suggest("malignency", CATEGORIES), Some("malignancy"));
         assert_eq!(suggest("zzzzzz", CATEGORIES), None);
+        assert_eq!(suggest("ecgo", &["ecog", "spo2"]), Some("ecog"));
+        assert_eq!(suggest("cns", CATEGORIES), None);
+        assert_eq!(suggest("csdmard", CLASSES), Some("csDMARD"));
         assert_eq!(lab_dimension("hemoglobin"), Some(Dimension::Hemoglobin));
     }
 }

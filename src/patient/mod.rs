@@ -50,6 +50,8 @@ impl LabFact {
 #[derive(Debug, Clone)]
 pub struct Profile {
     pub file: String,
+    /// Line and column of the `id` key in the file, for problems about the id.
+    pub id_pos: Option<(usize, usize)>,
     pub data: Patient,
     /// Weight in kg and height in cm, when recorded with a valid unit.
     pub weight_kg: Option<f64>,
@@ -126,15 +128,47 @@ struct Checker<'a> {
     problems: Vec<Problem>,
 }
 
+/// Where `key = ...` is written in the table that starts at `from` (the table's own position
+/// when the key is not found before the next table).
+fn key_pos(src: &str, from: usize, key: &str) -> usize {
+    let Some(rest) = src.get(from..) else {
+        return from;
+    };
+    let mut offset = from;
+    for (i, line) in rest.split_inclusive('\n').enumerate() {
+        let t = line.trim_start();
+        if i > 0 && t.starts_with('[') {
+            break;
+        }
+        if let Some(after) = t.strip_prefix(key)
+            && after.trim_start().starts_with('=')
+        {
+            return offset + (line.len() - t.len());
+        }
+        offset += line.len();
+    }
+    from
+}
+
 impl Checker<'_> {
     fn at<T>(&mut self, span: &Spanned<T>, field: &str, message: String) {
-        let (line, col) = line_col(self.src, span.span().start);
+        self.at_offset(span.span().start, field, message);
+    }
+
+    fn at_offset(&mut self, offset: usize, field: &str, message: String) {
+        let (line, col) = line_col(self.src, offset);
         self.problems.push(Problem::at(
             self.file,
             line,
             col,
             format!("{field}: {message}"),
         ));
+    }
+
+    /// A problem with one field of the table at `span`, placed on that field's line.
+    fn at_key<T>(&mut self, span: &Spanned<T>, key: &str, field: &str, message: String) {
+        let at = key_pos(self.src, span.span().start, key);
+        self.at_offset(at, field, message);
     }
 
     /// Keeps a number only when it is finite and within `lo..=hi`.
@@ -279,8 +313,9 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
         .retain(|d| c.word(&d.category, "condition.category", vocab::CATEGORIES));
     p.attestation.retain(|a| {
         if a.date > as_of {
-            c.at(
+            c.at_key(
                 &a.criterion,
+                "date",
                 "attestation.date",
                 format!("{} is after the as-of date", a.date),
             );
@@ -292,20 +327,22 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
         a.key = a.substance.trim().to_lowercase();
     }
     for t in &mut p.treatment {
-        t.key = t.drug.trim().to_lowercase();
+        t.key = t.drug.get_ref().trim().to_lowercase();
         for cl in &t.classes {
             if !vocab::CLASSES.contains(&cl.as_str()) {
                 let hint = vocab::suggest(cl, vocab::CLASSES)
                     .map(|k| format!(" (did you mean '{k}'?)"))
                     .unwrap_or_default();
-                c.problems.push(Problem::file(
-                    file,
-                    format!("treatment '{}': unknown class '{cl}'{hint}", t.drug),
-                ));
+                let at = key_pos(c.src, t.drug.span().start, "classes");
+                c.at_offset(
+                    at,
+                    "treatment.classes",
+                    format!("'{}': unknown class '{cl}'{hint}", t.drug),
+                );
             }
         }
         if t.classes.is_empty() {
-            t.classes = vocab::drug_classes(&t.drug)
+            t.classes = vocab::drug_classes(t.drug.get_ref())
                 .iter()
                 .map(|s| s.to_string())
                 .collect();
@@ -318,10 +355,12 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
         if let (Some(s), Some(e)) = (t.start, t.end)
             && e < s
         {
-            c.problems.push(Problem::file(
-                file,
-                format!("treatment '{}': end {e} is before start {s}", t.drug),
-            ));
+            let at = key_pos(c.src, t.drug.span().start, "end");
+            c.at_offset(
+                at,
+                "treatment.end",
+                format!("'{}': end {e} is before start {s}", t.drug),
+            );
         }
     }
     if let Some(ch) = &p.checked {
@@ -348,6 +387,7 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
     });
     let profile = Profile {
         file: file.to_string(),
+        id_pos: crate::load::key_line(src, "id").map(|at| line_col(src, at)),
         diagnosis_ids: p
             .diagnosis
             .iter()
@@ -399,8 +439,9 @@ fn lab_fact(c: &mut Checker, spanned: &Spanned<Lab>) -> Option<LabFact> {
         let hint = vocab::suggest(&l.name, &known)
             .map(|k| format!(" (did you mean '{k}'?)"))
             .unwrap_or_default();
-        c.at(
+        c.at_key(
             spanned,
+            "name",
             "lab.name",
             format!("unknown lab '{}'{hint}", l.name),
         );
@@ -411,8 +452,9 @@ fn lab_fact(c: &mut Checker, spanned: &Spanned<Lab>) -> Option<LabFact> {
     let mut uln = None;
     if let Some(v) = l.value {
         if !v.is_finite() || !(0.0..=1e7).contains(&v) {
-            c.at(
+            c.at_key(
                 spanned,
+                "value",
                 "lab.value",
                 format!("{v} is impossible for {}", l.name),
             );
@@ -431,8 +473,9 @@ fn lab_fact(c: &mut Checker, spanned: &Spanned<Lab>) -> Option<LabFact> {
                     }
                 },
                 (Some(_), None) => {
-                    c.at(
+                    c.at_key(
                         spanned,
+                        "value",
                         "lab.unit",
                         format!("{} has a value but no unit", l.name),
                     );
@@ -449,8 +492,9 @@ fn lab_fact(c: &mut Checker, spanned: &Spanned<Lab>) -> Option<LabFact> {
     if let Some(u) = l.uln
         && (!u.is_finite() || u <= 0.0)
     {
-        c.at(
+        c.at_key(
             spanned,
+            "uln",
             "lab.uln",
             format!("{u} is not a usable upper limit of normal"),
         );
@@ -462,8 +506,9 @@ fn lab_fact(c: &mut Checker, spanned: &Spanned<Lab>) -> Option<LabFact> {
             "positive" | "detected" | "reactive" => Some(Qual::Positive),
             "negative" | "not detected" | "non-reactive" | "nonreactive" => Some(Qual::Negative),
             other => {
-                c.at(
+                c.at_key(
                     spanned,
+                    "result",
                     "lab.result",
                     format!("'{other}' is not positive/negative/detected/not detected"),
                 );
@@ -479,8 +524,9 @@ fn lab_fact(c: &mut Checker, spanned: &Spanned<Lab>) -> Option<LabFact> {
                 .strip_prefix("1:")
                 .and_then(|n| n.trim().parse::<f64>().ok());
             if parsed.is_none() {
-                c.at(
+                c.at_key(
                     spanned,
+                    "titre",
                     "lab.titre",
                     format!("'{t}' is not a titre like \"1:160\""),
                 );

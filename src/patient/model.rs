@@ -209,7 +209,7 @@ pub struct Reproductive {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Treatment {
-    pub drug: String,
+    pub drug: Spanned<String>,
     /// The drug name in lower case, for matching (set when the file is loaded).
     #[serde(skip)]
     pub key: String,

@@ -85,13 +85,14 @@ pub fn load_trial(file: &str, src: &str) -> (Option<Trial>, Vec<Problem>) {
             }
         }
     }
+    let meta = parsed.meta();
     let trial = Trial {
         id: parsed.id.get_ref().clone(),
         short_name: parsed.short_name,
         title: parsed.title,
         file: file.to_string(),
         sources: parsed.sources,
-        meta: parsed.meta,
+        meta,
         sites: parsed.site,
         contacts: parsed.contact,
         external_facts: parsed.external_fact,

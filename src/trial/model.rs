@@ -15,8 +15,26 @@ pub struct TrialFile {
     pub title: String,
     #[serde(default)]
     pub sources: Vec<String>,
-    #[serde(flatten)]
-    pub meta: Meta,
+    pub registry_id: Option<String>,
+    pub sponsor_id: Option<String>,
+    pub phase: Option<String>,
+    pub status: Option<String>,
+    pub enrollment: Option<String>,
+    pub start_date: Option<String>,
+    pub primary_completion_date: Option<String>,
+    pub completion_date: Option<String>,
+    pub last_updated: Option<String>,
+    pub sponsor: Option<String>,
+    #[serde(default)]
+    pub collaborators: Vec<String>,
+    pub principal_investigator: Option<String>,
+    #[serde(default)]
+    pub conditions: Vec<String>,
+    pub intervention: Option<String>,
+    pub lymphodepletion: Option<String>,
+    pub age_range: Option<String>,
+    #[serde(default)]
+    pub notes: Vec<String>,
     #[serde(default)]
     pub site: Vec<Site>,
     #[serde(default)]
@@ -30,7 +48,7 @@ pub struct TrialFile {
 }
 
 /// Study metadata; every field optional (absent = not stated in source).
-#[derive(Debug, Clone, Deserialize, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Default)]
 pub struct Meta {
     pub registry_id: Option<String>,
     pub sponsor_id: Option<String>,
@@ -97,6 +115,31 @@ pub struct Cohort {
 pub enum Kind {
     Inclusion,
     Exclusion,
+}
+
+impl TrialFile {
+    /// The metadata fields, gathered.
+    pub fn meta(&self) -> Meta {
+        Meta {
+            registry_id: self.registry_id.clone(),
+            sponsor_id: self.sponsor_id.clone(),
+            phase: self.phase.clone(),
+            status: self.status.clone(),
+            enrollment: self.enrollment.clone(),
+            start_date: self.start_date.clone(),
+            primary_completion_date: self.primary_completion_date.clone(),
+            completion_date: self.completion_date.clone(),
+            last_updated: self.last_updated.clone(),
+            sponsor: self.sponsor.clone(),
+            collaborators: self.collaborators.clone(),
+            principal_investigator: self.principal_investigator.clone(),
+            conditions: self.conditions.clone(),
+            intervention: self.intervention.clone(),
+            lymphodepletion: self.lymphodepletion.clone(),
+            age_range: self.age_range.clone(),
+            notes: self.notes.clone(),
+        }
+    }
 }
 
 impl Kind {
