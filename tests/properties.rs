@@ -1,0 +1,191 @@
+//! Property tests: arbitrary bytes never make a loader or the engine panic; a valid profile
+//! always yields four matches; and removing a fact never turns a known answer into the other
+//! known answer — pass or fail can only become unknown.
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use trialmatch::generate::{Rng, judgement_ids, patient};
+use trialmatch::load::{Source, load, parse_patient};
+use trialmatch::patient::{Patient, prepare};
+use trialmatch::rank::{State, rank_with};
+use trialmatch::trial::{Trial, load_trial};
+
+fn as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 22).expect("date")
+}
+
+fn trials() -> &'static [Trial] {
+    static T: OnceLock<Vec<Trial>> = OnceLock::new();
+    T.get_or_init(|| {
+        load(
+            &Source::Paths(vec![PathBuf::from("trials")]),
+            &Source::Paths(vec![]),
+            as_of(),
+        )
+        .trials
+    })
+}
+
+/// A generated, structurally valid patient's text for a seed.
+fn profile_text(seed: u64) -> String {
+    let judgement = judgement_ids(trials());
+    patient(&mut Rng::new(seed), 1, as_of(), &judgement)
+}
+
+/// Every criterion's state for a prepared patient, in trial file order.
+fn states(p: &trialmatch::patient::Profile) -> Vec<(String, State)> {
+    let mut out = Vec::new();
+    for t in trials() {
+        for c in &t.criteria {
+            let cx = trialmatch::eval::Ctx {
+                patient: p,
+                as_of: as_of(),
+                criterion: &c.id,
+                explain: false,
+            };
+            out.push((
+                c.id.clone(),
+                State::from_truth(c.kind, trialmatch::eval::truth(&c.rule, &cx)),
+            ));
+        }
+    }
+    out
+}
+
+/// Removes one fact (chosen by `pick`), together with any "checked: complete" claim that the
+/// removal would otherwise turn into a false statement. Returns what was removed.
+fn remove_fact(p: &mut Patient, pick: usize) -> String {
+    let mut options: Vec<String> = Vec::new();
+    for name in [
+        "dob",
+        "sex",
+        "weight",
+        "height",
+        "cardiac",
+        "status",
+        "reproductive",
+        "checked",
+    ] {
+        options.push(name.to_string());
+    }
+    for d in &p.diagnosis {
+        options.push(format!("diagnosis:{}", d.code.get_ref()));
+    }
+    for t in &p.treatment {
+        options.push(format!("treatment:{}", t.drug.get_ref()));
+    }
+    for c in &p.condition {
+        options.push(format!("condition:{}", c.category.get_ref()));
+    }
+    for l in &p.lab {
+        options.push(format!("lab:{}", l.get_ref().name));
+    }
+    for s in &p.score {
+        options.push(format!("score:{}", s.name.get_ref()));
+    }
+    for a in &p.attestation {
+        options.push(format!("attestation:{}", a.criterion.get_ref()));
+    }
+    for a in &p.allergy {
+        options.push(format!("allergy:{}", a.substance));
+    }
+    let choice = options[pick % options.len()].clone();
+    let (kind, what) = choice.split_once(':').unwrap_or((choice.as_str(), ""));
+    match kind {
+        "dob" => p.dob = None,
+        "sex" => p.sex = None,
+        "weight" => p.weight = None,
+        "height" => p.height = None,
+        "cardiac" => p.cardiac = None,
+        "status" => p.status = None,
+        "reproductive" => p.reproductive = None,
+        "checked" => p.checked = None,
+        "diagnosis" => {
+            p.diagnosis.retain(|d| d.code.get_ref() != what);
+            if let Some(c) = &mut p.checked {
+                c.diagnoses = false;
+            }
+        }
+        "treatment" => {
+            p.treatment.retain(|t| t.drug.get_ref() != what);
+            if let Some(c) = &mut p.checked {
+                c.treatments = false;
+            }
+        }
+        "condition" => {
+            p.condition.retain(|c| c.category.get_ref() != what);
+            if let Some(c) = &mut p.checked {
+                c.conditions.retain(|x| x.get_ref() != what);
+            }
+        }
+        "lab" => p.lab.retain(|l| l.get_ref().name != what),
+        "score" => p.score.retain(|s| s.name.get_ref() != what),
+        "attestation" => p.attestation.retain(|a| a.criterion.get_ref() != what),
+        "allergy" => {
+            p.allergy.retain(|a| a.substance != what);
+            if let Some(c) = &mut p.checked {
+                c.allergies = false;
+            }
+        }
+        _ => {}
+    }
+    choice
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_never_panic_the_loaders(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = parse_patient("fuzz.toml", &text, as_of());
+        let _ = load_trial("fuzz.toml", &text);
+        let _ = trialmatch::load::text_of("fuzz.toml", bytes);
+    }
+
+    #[test]
+    fn arbitrary_text_around_a_valid_profile_never_panics(seed in any::<u64>(), cut in any::<usize>(), junk in "[ -~\n]{0,40}") {
+        // A valid profile cut at a random place and spliced with junk: a realistic broken file.
+        let text = profile_text(seed);
+        let mut at = cut % (text.len() + 1);
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let broken = format!("{}{junk}{}", &text[..at], &text[at..]);
+        if let Ok((p, _)) = parse_patient("broken.toml", &broken, as_of()) {
+            prop_assert_eq!(rank_with(trials(), &p, as_of(), true).len(), 4);
+        }
+    }
+
+    #[test]
+    fn a_valid_profile_always_yields_four_matches(seed in any::<u64>()) {
+        let text = profile_text(seed);
+        let (p, problems) = parse_patient("g.toml", &text, as_of()).expect("generated profiles parse");
+        prop_assert!(problems.is_empty(), "{:?}", problems);
+        let fast = rank_with(trials(), &p, as_of(), false);
+        let explained = rank_with(trials(), &p, as_of(), true);
+        prop_assert_eq!(fast.len(), 4);
+        prop_assert_eq!(explained.len(), 4);
+        for (a, b) in fast.iter().zip(&explained) {
+            prop_assert_eq!(a.trial, b.trial);
+            prop_assert_eq!(a.best().counts, b.best().counts);
+        }
+    }
+
+    #[test]
+    fn removing_a_fact_only_ever_makes_answers_unknown(seed in any::<u64>(), pick in any::<usize>()) {
+        let text = profile_text(seed);
+        let raw: Patient = toml::from_str(&text).expect("generated profiles parse");
+        let (before, _) = prepare("g.toml", &text, raw.clone(), as_of());
+        let mut less = raw;
+        let removed = remove_fact(&mut less, pick);
+        let (after, _) = prepare("g.toml", &text, less, as_of());
+        for ((id, a), (_, b)) in states(&before).into_iter().zip(states(&after)) {
+            if a != State::Unknown {
+                prop_assert!(b == a || b == State::Unknown, "{}: {:?} became {:?} after removing {}", id, a, b, removed);
+            }
+        }
+    }
+}
