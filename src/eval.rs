@@ -974,8 +974,21 @@ fn lab_result(lab: &Key, positive: bool, within: Option<Span>, cx: &Ctx) -> Outc
             .unwrap_or_default()
     };
     let Some(l) = l else {
+        // A result outside the window is never used silently: say that it is too old.
+        let older = || {
+            cx.patient
+                .labs
+                .iter()
+                .filter(|l| l.id == lab.id)
+                .max_by_key(|l| l.date)
+                .map(|l| {
+                    let date = l.date.map_or("an unknown date".into(), |d| d.to_string());
+                    format!(" (latest {lab} result, from {date}, is outside the window)")
+                })
+                .unwrap_or_default()
+        };
         return Outcome::unknown(
-            why!(cx, "no {lab} result{}", window()),
+            why!(cx, "no {lab} result{}{}", window(), older()),
             miss!(cx, format!("{lab} result{}", window())),
         );
     };

@@ -259,7 +259,15 @@ fn latest_result_wins_and_windows_apply_to_qualitative_labs() {
     );
     assert_eq!(truth("negative(serum_hcg)", &p), T);
     assert_eq!(truth("negative(serum_hcg, within=\"7 days\")", &p), T);
-    assert_eq!(truth("negative(serum_hcg, within=\"1 day\")", &p), U);
+    let o = run("negative(serum_hcg, within=\"1 day\")", &p);
+    assert_eq!(o.truth, U);
+    assert!(
+        o.reason
+            .contains("latest serum_hcg result, from 2026-11-20, is outside the window"),
+        "{}",
+        o.reason
+    );
+    assert_eq!(o.missing, vec!["serum_hcg result within 1 day".to_string()]);
 }
 
 #[test]
@@ -293,4 +301,22 @@ fn verdicts_and_scores() {
     assert_eq!(c(0, 1, 4).verdict(), Verdict::Ineligible);
     assert!((c(3, 0, 1).score() - 75.0).abs() < 1e-9);
     assert!(Verdict::Eligible < Verdict::Possible && Verdict::Possible < Verdict::Ineligible);
+}
+
+#[test]
+fn an_unconvertible_unit_leaves_the_criterion_unknown_with_the_reason() {
+    let text = "id = \"u\"\n[[lab]]\nname = \"hemoglobin\"\nvalue = 7.1\nunit = \"mmol/L\"\ndate = 2026-11-01\n";
+    let (p, problems) = parse_patient("u.toml", text, as_of()).expect("parses");
+    assert_eq!(problems.len(), 1, "the unit is reported as a problem");
+    let o = run("lab(hemoglobin) >= 60 \"g/L\"", &p);
+    assert_eq!(o.truth, U, "never pass or fail on an unconverted value");
+    assert!(
+        o.reason.contains("unit 'mmol/L' not recognised"),
+        "{}",
+        o.reason
+    );
+    assert_eq!(
+        o.missing,
+        vec!["hemoglobin in a recognised unit".to_string()]
+    );
 }
