@@ -347,3 +347,20 @@ pub fn write_csv(ws: &Workspace, as_of: NaiveDate, out: &mut impl Write) -> io::
     writeln!(out, "{CSV_HEADER}")?;
     write_csv_rows(&ws.trials, &ws.patients, as_of, out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_and_never_formulas() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("Doe, Jane"), "\"Doe, Jane\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_field("+1"), "'+1");
+        assert_eq!(csv_field("-1"), "'-1");
+        assert_eq!(csv_field("@sum"), "'@sum");
+        assert_eq!(csv_field("bell\u{7}"), "bell\\u{7}");
+    }
+}
