@@ -108,31 +108,6 @@ const CONDITIONS: &[(&str, &str, &str)] = &[
     ("gilbert_syndrome", "Gilbert syndrome", "active"),
 ];
 
-/// Categories a generated "checked" list may name.
-const CHECKABLE: &[&str] = &[
-    "bone_marrow_failure",
-    "infection",
-    "heart_failure",
-    "unstable_angina",
-    "angina",
-    "myocardial_infarction",
-    "arrhythmia",
-    "heart_disease",
-    "cns_disease",
-    "malignancy",
-    "bleeding_disorder",
-    "immunodeficiency",
-    "herpes_infection",
-    "varicella_zoster",
-    "skin_disease",
-    "cirrhosis",
-    "end_stage_renal_failure",
-    "mental_illness",
-    "cognitive_impairment",
-    "macrophage_activation_syndrome",
-    "secondary_igan_cause",
-];
-
 /// A generated lab: (name, low, high, unit, ULN, high end for a fully worked-up, fit candidate).
 type LabSpec = (&'static str, f64, f64, &'static str, Option<f64>, f64);
 
@@ -500,7 +475,7 @@ pub fn patient(rng: &mut Rng, n: usize, as_of: NaiveDate, judgement: &[(&str, Ki
             rng.chance(0.85),
             rng.chance(0.85)
         );
-        let cats: Vec<String> = CHECKABLE
+        let cats: Vec<String> = crate::vocab::CATEGORIES
             .iter()
             .filter(|_| rng.chance(0.85))
             .map(|c| format!("\"{c}\""))
