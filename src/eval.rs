@@ -271,12 +271,15 @@ fn at_least(n: usize, parts: &[Rule], cx: &Ctx) -> Outcome {
 }
 
 fn attested(cx: &Ctx) -> Outcome {
-    let found = cx
-        .patient
+    let key = crate::vocab::key(cx.criterion);
+    let p = cx.patient;
+    let found = p
         .data
         .attestation
         .iter()
-        .filter(|a| a.criterion.get_ref() == cx.criterion)
+        .zip(&p.attestation_keys)
+        .filter(|(a, k)| **k == key && a.criterion.get_ref() == cx.criterion)
+        .map(|(a, _)| a)
         .max_by_key(|a| a.date);
     match found {
         Some(a) => Outcome::known(
@@ -540,7 +543,10 @@ fn treatment_matches(
 ) -> Truth {
     let x = cx.explain;
     let mut truth = Truth::True;
-    if !f.drugs.is_empty() && !f.drugs.iter().any(|d| t.key.contains(d.as_str())) {
+    if !f.drugs.is_empty()
+        && t.drug_mask & f.drug_mask == 0
+        && !f.other_drugs.iter().any(|d| t.key.contains(d.as_str()))
+    {
         return Truth::False;
     }
     if f.class_mask != 0 {

@@ -270,6 +270,23 @@ pub const DRUGS: &[(&str, &[&str])] = &[
     ("irbesartan", &["arb"]),
 ];
 
+/// Catalogue drugs named inside `name` (lower case), as a bitmask over [`DRUGS`]: a treatment
+/// of "mycophenolate mofetil" names both "mycophenolate mofetil" and "mycophenolate".
+pub fn drug_mask(name: &str) -> u64 {
+    DRUGS
+        .iter()
+        .enumerate()
+        .filter(|(_, (d, _))| name.contains(d))
+        .fold(0, |m, (i, _)| m | (1 << i))
+}
+
+/// FNV-1a: a small, stable hash for comparing short ids (criterion ids) as numbers.
+pub fn key(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// Classes of a drug from the catalogue (case-insensitive), empty when unknown.
 pub fn drug_classes(drug: &str) -> &'static [&'static str] {
     let d = drug.trim().to_lowercase();
@@ -342,7 +359,10 @@ mod tests {
         for n in QUALITATIVE_LABS {
             assert!(index(LABS, n).is_some(), "{n}");
         }
-        assert!(CLASSES.len() <= 32 && CATEGORIES.len() <= 64);
+        assert!(CLASSES.len() <= 32 && CATEGORIES.len() <= 64 && DRUGS.len() <= 64);
+        let m = drug_mask("mycophenolate mofetil");
+        assert_eq!(m.count_ones(), 2);
+        assert_ne!(key("A-I6"), key("A-I9"));
     }
 
     #[test]

@@ -63,6 +63,8 @@ pub struct Profile {
     pub diagnosis_ids: Vec<u8>,
     pub condition_ids: Vec<u8>,
     pub class_masks: Vec<u32>,
+    /// `vocab::key` of each attestation's criterion id, index-aligned with `data.attestation`.
+    pub attestation_keys: Vec<u64>,
     /// Condition categories checked absent, as a bitmask over `vocab::CATEGORIES`.
     pub checked_categories: u64,
     /// Index into `labs` / `data.score` of the latest result, by lab / score id.
@@ -328,6 +330,7 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
     }
     for t in &mut p.treatment {
         t.key = t.drug.get_ref().trim().to_lowercase();
+        t.drug_mask = vocab::drug_mask(&t.key);
         for cl in &t.classes {
             if !vocab::CLASSES.contains(&cl.as_str()) {
                 let hint = vocab::suggest(cl, vocab::CLASSES)
@@ -404,6 +407,11 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
             .map(|t| vocab::class_mask(&t.classes))
             .collect(),
         checked_categories,
+        attestation_keys: p
+            .attestation
+            .iter()
+            .map(|a| vocab::key(a.criterion.get_ref()))
+            .collect(),
         latest_labs,
         latest_scores,
         data: p,

@@ -213,6 +213,9 @@ pub struct Treatment {
     /// The drug name in lower case, for matching (set when the file is loaded).
     #[serde(skip)]
     pub key: String,
+    /// Catalogue drugs the name contains, as a bitmask over `vocab::DRUGS` (set on load).
+    #[serde(skip)]
+    pub drug_mask: u64,
     /// Classes from `vocab.rs` (csDMARD, bDMARD, tsDMARD, glucocorticoid, immunosuppressant,
     /// antimalarial, calcineurin_inhibitor, b_cell_targeted, csf, ace_inhibitor, arb, experimental,
     /// parenteral_antimicrobial). When empty, the built-in drug catalogue supplies them.

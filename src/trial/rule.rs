@@ -151,6 +151,10 @@ pub struct TreatFilter {
     /// `classes` as a bitmask over `vocab::CLASSES`.
     pub class_mask: u32,
     pub drugs: Vec<String>,
+    /// `drugs` found in the built-in catalogue, as a bitmask over `vocab::DRUGS`; the rest
+    /// are matched by name.
+    pub drug_mask: u64,
+    pub other_drugs: Vec<String>,
     pub outcomes: Vec<String>,
     pub routes: Vec<String>,
     pub within: Option<Span>,
@@ -682,7 +686,13 @@ fn treat_filter(list: &[Arg], offset: usize) -> Result<TreatFilter, SyntaxError>
                 f.drugs = strings(v, at)?
                     .into_iter()
                     .map(|s| s.to_lowercase())
-                    .collect()
+                    .collect();
+                for d in &f.drugs {
+                    match vocab::DRUGS.iter().position(|(n, _)| n == d) {
+                        Some(i) => f.drug_mask |= 1 << i,
+                        None => f.other_drugs.push(d.clone()),
+                    }
+                }
             }
             "outcome" => f.outcomes = checked_words(v, at, "treatment outcome", vocab::OUTCOMES)?,
             "route" => {
