@@ -98,8 +98,18 @@ fn main() -> ExitCode {
     let mut out = BufWriter::new(stdout.lock());
     let result = match cli.command {
         None => {
-            let ws = cli.inputs.load();
-            trialmatch::tui::run(ws, cli.inputs.as_of()).map(|_| ExitCode::SUCCESS)
+            // The UI loads on a background thread behind its loading screen.
+            let trials = match &cli.inputs.trials {
+                Some(d) => Source::Paths(vec![d.clone()]),
+                None => Source::default_for("trials"),
+            };
+            let patients = if cli.inputs.patients.is_empty() {
+                Source::default_for("sample-patients")
+            } else {
+                Source::Paths(cli.inputs.patients.clone())
+            };
+            trialmatch::tui::run_loading(trials, patients, cli.inputs.as_of())
+                .map(|_| ExitCode::SUCCESS)
         }
         Some(Command::Report { format, width }) => {
             let ws = cli.inputs.load();

@@ -1,6 +1,7 @@
 //! Layer 5, end to end: the real binary in a real terminal (tmux), driven by keys, asserting
 //! what a person would see — open, move to a patient, drill into a study, missing data,
-//! contacts, filter, help, quit — and that the shell gets its terminal back.
+//! contacts, filter, help, quit — and that the shell gets its terminal back; a generated queue
+//! of 2,000 opens on the loading screen and quits cleanly whether loaded or not.
 //!
 //! Polls `tmux capture-pane` until the expected text appears, with a deadline; no fixed sleeps.
 //! Skipped (with a note) only when tmux is not installed.
@@ -209,6 +210,80 @@ fn the_real_binary_in_a_real_terminal() {
     t.type_text("echo SHELL-$((40+2))");
     t.keys(&["Enter"]);
     t.wait_for(&["SHELL-42"]);
+}
+
+/// Polls the screen until any of `wanted` shows; which one, or a failure at the deadline.
+fn wait_for_any(t: &Tmux, wanted: &[&str]) -> String {
+    let start = Instant::now();
+    loop {
+        let screen = t.capture();
+        if let Some(w) = wanted.iter().find(|w| screen.contains(**w)) {
+            return (*w).to_string();
+        }
+        if start.elapsed() > DEADLINE {
+            panic!("waited {DEADLINE:?} for any of {wanted:?}; the screen shows:\n{screen}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_large_queue_opens_on_a_loading_screen_and_q_quits_cleanly_at_any_stage() {
+    if !tmux_available() {
+        eprintln!("NOTE: tmux is not installed; skipping the end-to-end terminal test");
+        return;
+    }
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bin = env!("CARGO_BIN_EXE_trialmatch");
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let queue = dir.path().join("queue");
+    let out = Command::new(bin)
+        .current_dir(repo)
+        .args([
+            "generate",
+            "--count",
+            "2000",
+            "--seed",
+            "7",
+            "--as-of",
+            "2026-11-22",
+        ])
+        .arg("--out")
+        .arg(&queue)
+        .output()
+        .unwrap_or_else(|e| panic!("generate: {e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let t = Tmux::start(repo);
+    t.wait_for(&["$"]);
+    let run = format!(
+        "S=$(stty -g); '{bin}' --as-of 2026-11-22 --patients '{}'; echo EXITED-$?; [ \"$S\" = \"$(stty -g)\" ] && echo STTY-RESTORED",
+        queue.display()
+    );
+    // Once to the end: the loading screen (unless loading beat the first poll), then the queue.
+    t.type_text(&run);
+    t.keys(&["Enter"]);
+    let first = wait_for_any(&t, &["Opening the referral queue", "best match first"]);
+    t.wait_for(&["Patients (2000) · best match first", "2000 patients"]);
+    t.keys(&["q"]);
+    t.wait_for(&["EXITED-0", "STTY-RESTORED"]);
+    // Again, quitting as soon as the UI shows anything (while loading, on most machines).
+    t.type_text("clear");
+    t.keys(&["Enter"]);
+    t.type_text(&run);
+    t.keys(&["Enter"]);
+    let second = wait_for_any(&t, &["Opening the referral queue", "best match first"]);
+    t.keys(&["q"]);
+    let s = t.wait_for(&["EXITED-0", "STTY-RESTORED"]);
+    assert!(
+        !s.contains("Opening the referral queue") && !s.contains("best match first"),
+        "the alternate screen is gone:\n{s}"
+    );
+    eprintln!("first screens seen: {first:?}, {second:?}");
 }
 
 #[test]

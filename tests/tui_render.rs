@@ -280,3 +280,59 @@ fn an_empty_workspace_explains_itself_on_every_screen() {
     press(&mut app, KeyCode::Char('!'));
     assert!(screen_text(&app).contains("No problems: 0 studies and 0 patients loaded cleanly."));
 }
+
+/// The loading screen over fake progress counters, as the loading thread leaves them.
+fn loading_screen(files: (usize, usize), evaluated: (usize, usize), w: u16, h: u16) -> String {
+    use std::sync::atomic::Ordering;
+    use trialmatch::load::Progress;
+    use trialmatch::tui::loading::Loading;
+    let progress = |(done, total): (usize, usize)| {
+        let p = Progress::default();
+        p.done.store(done, Ordering::Relaxed);
+        p.total.store(total, Ordering::Relaxed);
+        p
+    };
+    let (files, evaluated) = (progress(files), progress(evaluated));
+    let screen = Loading {
+        files: &files,
+        evaluated: &evaluated,
+        as_of: as_of(),
+        theme: trialmatch::tui::theme::THEME,
+    };
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h))
+        .unwrap_or_else(|e| panic!("terminal: {e}"));
+    t.draw(|f| f.render_widget(&screen, f.area()))
+        .unwrap_or_else(|e| panic!("draw: {e}"));
+    let name = format!(
+        "loading_{}_of_{}_eval_{}_{w}x{h}",
+        files.done.load(Ordering::Relaxed),
+        files.total.load(Ordering::Relaxed),
+        evaluated.done.load(Ordering::Relaxed)
+    );
+    insta::assert_snapshot!(name, t.backend());
+    format!("{}", t.backend())
+}
+
+#[test]
+fn the_loading_screen_shows_how_far_loading_has_got() {
+    // Reading the files: how many of how many, with thousands separators and a bar.
+    let s = loading_screen((3456, 10_000), (0, 0), 80, 24);
+    assert!(s.contains("Loading patients 3,456 / 10,000…"), "{s}");
+    assert!(s.contains("35%"), "{s}");
+    assert!(
+        s.contains("Evaluating patients: waiting for the files"),
+        "{s}"
+    );
+    assert!(s.contains("q quit"), "{s}");
+    assert!(s.contains("as of 2026-11-22"), "{s}");
+    // Evaluating: the files stage is complete, the second shows its own count.
+    let s = loading_screen((10_000, 10_000), (2500, 10_000), 160, 48);
+    assert!(s.contains("Loading patients 10,000 / 10,000…"), "{s}");
+    assert!(s.contains("Evaluating patients 2,500 / 10,000…"), "{s}");
+    assert!(s.contains(" 25%"), "{s}");
+    // Before the files are listed; and a terminal too small for the box still says something.
+    let s = loading_screen((0, 0), (0, 0), 80, 24);
+    assert!(s.contains("listing patient files"), "{s}");
+    let s = loading_screen((5, 10), (0, 0), 40, 5);
+    assert!(s.contains("Loading patients 5 / 10…"), "{s}");
+}

@@ -1,5 +1,7 @@
 //! 10,000 generated patients (the sample profiles cloned under new ids): selection, scrolling,
 //! paging, mouse, sorting and filtering stay correct, and only the visible rows are drawn.
+//! Startup ranks on the fast path (no explanations), so this test stays quick; timings are
+//! measured in `benches/ui.rs`, never asserted here.
 
 mod tui_support;
 
@@ -54,6 +56,10 @@ fn ten_thousand_patients() {
     assert_eq!(app.patients.len(), N);
     assert_eq!(app.visible.len(), N);
     assert_eq!(app.matches.len(), N, "evaluated once, at startup");
+    assert!(
+        app.explained.is_empty(),
+        "startup ranks on the fast path and explains no one"
+    );
 
     // Ordered by best match.
     let verdicts: Vec<Verdict> = app

@@ -5,7 +5,7 @@ mod tui_support;
 
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use trialmatch::missing::missing_facts;
-use trialmatch::rank::{State, Verdict};
+use trialmatch::rank::{State, Verdict, rank};
 use trialmatch::tui::Action;
 use trialmatch::tui::app::{List, Pane, Screen, Show};
 use trialmatch::tui::keymap::Context;
@@ -92,7 +92,8 @@ fn enter_drills_from_patient_to_study_to_criteria_and_esc_comes_back() {
     assert_eq!(app.drill.rank, 1);
     assert_eq!(app.drill.cohort, 0, "starts on the best cohort");
     let m = &app.matches[p][1];
-    assert_eq!(app.drill_rows().len(), m.best().results.len());
+    assert_eq!(app.drill_rows().len(), m.counts.total());
+    assert_eq!(app.drill_match().map(|d| d.trial), Some(m.trial));
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.screen(), Screen::Main);
     assert_eq!(app.focus, Pane::Matches, "back where we were");
@@ -109,7 +110,7 @@ fn open_study_with_failures(app: &mut trialmatch::tui::App) {
     let target = app.visible.iter().enumerate().find_map(|(row, &p)| {
         app.matches[p]
             .iter()
-            .position(|m| m.cohorts.len() > 1 && m.best().counts.fail > 0)
+            .position(|m| app.trials[m.trial].cohorts.len() > 1 && m.counts.fail > 0)
             .map(|r| (row, r))
     });
     let Some((row, rank)) = target else {
@@ -186,7 +187,7 @@ fn missing_data_lists_the_selected_patients_missing_facts_most_decisive_first() 
     assert_eq!(app.screen(), Screen::Missing);
     let p = app.missing_patient;
     assert_eq!(app.rows[p].id, "P13");
-    let expected = missing_facts(&app.trials, &app.matches[p]);
+    let expected = missing_facts(&app.trials, &rank(&app.trials, &app.patients[p], as_of()));
     assert_eq!(app.missing_list(), expected.as_slice());
     assert!(!expected.is_empty());
     let decisive: Vec<usize> = app
@@ -499,4 +500,210 @@ fn the_wheel_scrolls_contacts_three_lines_at_a_time() {
         row: 10,
     });
     assert_eq!(app.cursors.contacts.selected, 0);
+}
+
+#[test]
+fn startup_explains_no_one_and_drilling_in_explains_exactly_the_shown_patient() {
+    let mut app = app();
+    assert!(
+        app.explained.is_empty(),
+        "startup ranks on the fast path only"
+    );
+    for row in 0..app.visible.len() {
+        let p = app.visible[row];
+        // Select the patient, open its best study, then its missing data.
+        press(&mut app, KeyCode::Home);
+        for _ in 0..row {
+            press(&mut app, KeyCode::Down);
+        }
+        press(&mut app, KeyCode::Enter);
+        press(&mut app, KeyCode::Enter);
+        assert_eq!(app.screen(), Screen::Criteria);
+        assert_eq!(app.drill.patient, p);
+        assert_eq!(app.explained.len(), 1);
+        // The lazily explained view is the explained ranking of that patient...
+        let want = rank(&app.trials, &app.patients[p], as_of());
+        let got = app.explained(p).map(|e| &e.matches);
+        assert_eq!(format!("{got:?}"), format!("{:?}", Some(&want)));
+        // ...and agrees with the fast standings the lists show, study by study.
+        assert_eq!(app.matches[p].len(), want.len());
+        for (s, m) in app.matches[p].iter().zip(&want) {
+            assert_eq!(s.trial, m.trial, "{}", app.rows[p].id);
+            assert_eq!(s.counts, m.best().counts, "{}", app.rows[p].id);
+            assert_eq!(app.cohort_id(s), m.best().cohort.as_deref());
+        }
+        press(&mut app, KeyCode::Char('m'));
+        assert_eq!(app.screen(), Screen::Missing);
+        assert_eq!(
+            app.missing_list(),
+            missing_facts(&app.trials, &want).as_slice()
+        );
+        // Back on the list, nothing stays explained.
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Esc);
+        assert_eq!(app.screen(), Screen::Main);
+        assert!(app.explained.is_empty());
+    }
+}
+
+#[test]
+fn two_screens_on_the_stack_keep_two_patients_explained() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter); // criteria of the first patient
+    let first = app.drill.patient;
+    press(&mut app, KeyCode::Char('o'));
+    press(&mut app, KeyCode::Char('G'));
+    press(&mut app, KeyCode::Char('m')); // missing data of the overview's last patient
+    let last = app.missing_patient;
+    assert_ne!(first, last);
+    assert_eq!(app.stack.len(), 4);
+    assert!(app.explained(first).is_some() && app.explained(last).is_some());
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen(), Screen::Criteria);
+    assert_eq!(
+        app.drill_match().map(|m| m.trial),
+        Some(app.matches[first][0].trial)
+    );
+    assert_eq!(app.explained.len(), 1);
+}
+
+/// The patients a filter matches, searched from scratch: id, name, diagnoses, codes and the
+/// studies not ruled out.
+fn brute_force(app: &trialmatch::tui::App, filter: &str) -> Vec<usize> {
+    use fuzzy_matcher::FuzzyMatcher;
+    let m = fuzzy_matcher::skim::SkimMatcherV2::default();
+    let hit = |s: &str| m.fuzzy_match(s, filter).is_some();
+    app.order
+        .iter()
+        .copied()
+        .filter(|&p| {
+            let r = &app.rows[p];
+            hit(&r.id)
+                || hit(&r.name)
+                || r.diagnoses.iter().any(|d| hit(d))
+                || r.codes.iter().any(|c| hit(c))
+                || app.matches[p]
+                    .iter()
+                    .filter(|s| s.verdict() != Verdict::Ineligible)
+                    .any(|s| hit(&app.trials[s.trial].short_name))
+        })
+        .collect()
+}
+
+#[test]
+fn the_incremental_filter_finds_what_a_full_search_finds() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('/'));
+    // Growing (narrowed from the previous result), across a switch to case-sensitive, and
+    // back with Backspace (earlier results reused), then growing on another branch.
+    let mut typed = String::new();
+    for step in [
+        "s", "l", "E", "\x08", "\x08", "j", "ö", "\x08", "\x08", "\x08", "P", "1", "3", "\x08",
+        "\x08", "\x08", "k", "n", " ", "s", "\x08", "\x08", "\x08", "r", "x",
+    ] {
+        if step == "\x08" {
+            press(&mut app, KeyCode::Backspace);
+            typed.pop();
+        } else {
+            type_str(&mut app, step);
+            typed.push_str(step);
+        }
+        assert_eq!(app.filter, typed);
+        assert_eq!(app.visible, brute_force(&app, &typed), "filter /{typed}");
+        assert!(
+            app.cursors.patients.selected < app.visible.len().max(1),
+            "filter /{typed}"
+        );
+    }
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.visible, app.order);
+    press(&mut app, KeyCode::Char('/'));
+    type_str(&mut app, "sle");
+    assert_eq!(app.visible, brute_force(&app, "sle"), "after a clear");
+}
+
+#[test]
+fn the_filter_pattern_agrees_with_the_skim_matcher() {
+    use fuzzy_matcher::FuzzyMatcher;
+    use trialmatch::tui::app::{Pattern, char_mask};
+    let skim = fuzzy_matcher::skim::SkimMatcherV2::default();
+    let app = app();
+    let mut choices: Vec<String> = app
+        .rows
+        .iter()
+        .flat_map(|r| {
+            [r.id.clone(), r.name.clone()]
+                .into_iter()
+                .chain(r.diagnoses.iter().cloned())
+                .chain(r.codes.iter().cloned())
+        })
+        .chain(app.trials.iter().map(|t| t.short_name.clone()))
+        .collect();
+    choices.extend(
+        [
+            "",
+            "ÄÖÜ äöü ß",
+            "Émilie Noël",
+            "aaa",
+            "ABC abc",
+            "x-y_z 1/2",
+            "İstanbul ıi",
+        ]
+        .map(String::from),
+    );
+    let patterns = [
+        "a",
+        "s",
+        "S",
+        "sle",
+        "SLE",
+        "slE",
+        "Sjö",
+        "sjö",
+        "SJÖ",
+        "ö",
+        "Ö",
+        "é",
+        "É",
+        "p1",
+        "P1",
+        "kn5501 sle",
+        "KN5501 SLE",
+        "aa",
+        "aaaa",
+        "  ",
+        " ",
+        "x/2",
+        "-",
+        "ß",
+        "ss",
+        "i",
+        "İ",
+        "ı",
+        "zzz",
+        "rheum",
+        "Rheum",
+        "rhEUm",
+        "1",
+        "0001",
+        "cd19",
+    ];
+    for p in patterns {
+        let pattern = Pattern::new(p);
+        for c in &choices {
+            assert_eq!(
+                pattern.hits(c),
+                skim.fuzzy_match(c, p).is_some(),
+                "/{p} in {c:?}"
+            );
+            // The character-class pre-check never rules out a match.
+            assert!(
+                !pattern.hits(c) || pattern.may_hit(char_mask(c)),
+                "/{p} in {c:?}"
+            );
+        }
+    }
 }

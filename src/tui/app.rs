@@ -1,11 +1,13 @@
 //! All UI state in one `App`, the only function that changes it (`update`), and the event loop
-//! that feeds it. Matches and missing facts are computed once here, at startup.
+//! that feeds it. Every patient is ranked once, at startup, on the fast path (states and
+//! counts only, in parallel); the explained ranking and the missing facts are computed in
+//! `update` only for the patient(s) a screen shows, and kept in a small cache.
 
-use crate::load::Workspace;
+use crate::load::{Progress, Workspace};
 use crate::missing::{MissingFact, missing_facts};
 use crate::patient::{Profile, Sex};
 use crate::problem::Problem;
-use crate::rank::{CriterionResult, State, TrialMatch, Verdict, rank_all};
+use crate::rank::{Counts, CriterionResult, State, TrialMatch, Verdict, rank, rank_with};
 use crate::text::sanitize;
 use crate::trial::Trial;
 use crate::tui::action::Action;
@@ -15,13 +17,12 @@ use crate::tui::view;
 use chrono::NaiveDate;
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
-use ratatui::crossterm::event::{
-    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind, MouseButton, MouseEventKind,
-};
-use ratatui::crossterm::execute;
+use ratatui::crossterm::event::{self, Event, KeyEventKind, MouseButton, MouseEventKind};
 use ratatui::layout::{Position, Rect};
-use ratatui::{DefaultTerminal, Terminal, backend::Backend};
-use std::io::{self, IsTerminal};
+use ratatui::{Terminal, backend::Backend};
+use rayon::prelude::*;
+use std::io;
+use std::sync::atomic::Ordering;
 
 /// Rows the mouse wheel moves.
 pub const WHEEL_STEP: isize = 3;
@@ -165,15 +166,69 @@ pub struct PatientRow {
     pub name: String,
     /// "F 54", "M ?".
     pub sex_age: String,
-    pub diagnosis: String,
-    /// Every diagnosis, for the filter (the list shows the one it matched).
+    /// Every diagnosis (name, else the upper-cased code); the first is the main one.
     pub diagnoses: Vec<String>,
+    /// The diagnosis codes, for the filter.
+    pub codes: Vec<String>,
     /// Best verdict and its trial index.
     pub best: Option<(Verdict, usize)>,
-    /// The best study's short name ("" when there is no study).
-    pub best_study: String,
-    /// Everything the filter searches: id, name, diagnoses, studies not ruled out.
-    pub search: Vec<String>,
+    /// `char_mask` of the id, the name, all diagnoses and all codes, for the filter.
+    masks: [u64; 4],
+}
+
+impl PatientRow {
+    /// The main diagnosis, as the list shows it.
+    pub fn main_diagnosis(&self) -> &str {
+        self.diagnoses
+            .first()
+            .map_or("no diagnosis recorded", String::as_str)
+    }
+}
+
+/// One study's result for one patient without the explanation: the trial, its best cohort
+/// and that cohort's counts. This is all the lists, the match table and the overview need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    /// Index into the trial list.
+    pub trial: usize,
+    /// The best cohort, as an index into the trial's `cohort_ids()`.
+    pub cohort: usize,
+    /// The best cohort's counts.
+    pub counts: Counts,
+}
+
+impl Standing {
+    /// The best cohort's verdict.
+    pub fn verdict(&self) -> Verdict {
+        self.counts.verdict()
+    }
+    /// The best cohort's score (percent of its criteria that pass).
+    pub fn score(&self) -> f64 {
+        self.counts.score()
+    }
+    fn of(trials: &[Trial], m: &TrialMatch) -> Standing {
+        let best = m.cohorts.first();
+        let cohort = match (trials.get(m.trial), best.and_then(|c| c.cohort.as_deref())) {
+            (Some(t), Some(id)) => t.cohorts.iter().position(|c| c.id == id).unwrap_or(0),
+            _ => 0,
+        };
+        Standing {
+            trial: m.trial,
+            cohort,
+            counts: best.map(|c| c.counts).unwrap_or_default(),
+        }
+    }
+}
+
+/// The explained ranking of one patient (reasons, missing facts) and that patient's missing
+/// facts, computed when a screen shows the patient.
+#[derive(Debug, Clone)]
+pub struct Explained {
+    pub patient: usize,
+    /// Ranked as [`App::matches`] ranks the same patient.
+    pub matches: Vec<TrialMatch>,
+    /// Most decisive first.
+    pub missing: Vec<MissingFact>,
 }
 
 /// The queue overview's sort: study column and direction.
@@ -184,17 +239,93 @@ pub struct Sort {
     pub reverse: bool,
 }
 
+/// The filter as the list tests it: whether fuzzy-matcher's skim matcher finds it in a string
+/// at all. `SkimMatcherV2` answers `Some` exactly when its pre-check passes: the pattern's
+/// characters appear in order in the string, ASCII letters compared without case unless the
+/// pattern has an ASCII capital ("smart case"). Only that answer matters for the list (its
+/// score does not), so the list runs that check alone and skips the scoring; the matcher itself
+/// still picks the diagnosis shown and the characters highlighted. A test holds the two equal.
+pub struct Pattern {
+    chars: Vec<char>,
+    case_sensitive: bool,
+    mask: u64,
+}
+
+/// One bit per character class: each ASCII letter (either case), each digit, and the other
+/// characters hashed into the remaining bits. A character matches only characters of its bit.
+fn char_bit(c: char) -> u64 {
+    let bit = match c {
+        'a'..='z' => c as u32 - 'a' as u32,
+        'A'..='Z' => c as u32 - 'A' as u32,
+        '0'..='9' => 26 + (c as u32 - '0' as u32),
+        _ => 36 + c as u32 % 28,
+    };
+    1 << bit
+}
+
+/// The character classes present in `s`: a pattern with a class missing from it cannot match
+/// it, which rules most strings out without scanning them.
+pub fn char_mask(s: &str) -> u64 {
+    s.chars().fold(0, |m, c| m | char_bit(c))
+}
+
+impl Pattern {
+    pub fn new(filter: &str) -> Pattern {
+        Pattern {
+            chars: filter.chars().collect(),
+            case_sensitive: filter.chars().any(|c| c.is_ascii_uppercase()),
+            mask: char_mask(filter),
+        }
+    }
+
+    /// Whether a string with these character classes (`char_mask`) could match.
+    pub fn may_hit(&self, mask: u64) -> bool {
+        mask & self.mask == self.mask
+    }
+
+    /// Whether the skim matcher matches this pattern in `s`.
+    pub fn hits(&self, s: &str) -> bool {
+        let mut want = self.chars.iter();
+        let Some(mut p) = want.next() else {
+            return true;
+        };
+        for c in s.chars() {
+            let same = if self.case_sensitive {
+                c == *p
+            } else {
+                c.eq_ignore_ascii_case(p)
+            };
+            if same {
+                match want.next() {
+                    Some(n) => p = n,
+                    None => return true,
+                }
+            }
+        }
+        false
+    }
+}
+
+/// Filter results kept for Backspace: at most this many of the latest filters.
+const TRAIL: usize = 32;
+
 /// The whole state of the UI.
 pub struct App {
     pub trials: Vec<Trial>,
     pub patients: Vec<Profile>,
     pub problems: Vec<Problem>,
     pub as_of: NaiveDate,
-    /// Ranked matches per patient (index-aligned with `patients`), computed once.
-    pub matches: Vec<Vec<TrialMatch>>,
-    /// Missing facts per patient, most decisive first, computed once.
-    pub missing: Vec<Vec<MissingFact>>,
+    /// Each patient's studies ranked, best first (index-aligned with `patients`), evaluated
+    /// once at startup on the fast path: verdict counts, no explanation.
+    pub matches: Vec<Vec<Standing>>,
+    /// The explained results of the patients the drill-down and the missing-data screen show
+    /// (at most two), refreshed by `update`.
+    pub explained: Vec<Explained>,
     pub rows: Vec<PatientRow>,
+    /// Sanitized study short names, by trial index.
+    pub study_names: Vec<String>,
+    /// Their `char_mask`s.
+    study_masks: Vec<u64>,
     /// Patient indices, best match first.
     pub order: Vec<usize>,
     /// `order` restricted to the filter.
@@ -202,6 +333,9 @@ pub struct App {
     /// The overview's rows: `visible` in the overview's sort.
     pub overview_rows: Vec<usize>,
     pub filter: String,
+    /// The visible patients of the latest filters, each a prefix of the next: a new character
+    /// searches only the previous result, Backspace goes back to the one before.
+    trail: Vec<(String, Vec<usize>)>,
     /// Typing into the filter.
     pub typing: bool,
     /// Open screens; the last is shown. Never empty.
@@ -237,89 +371,99 @@ fn sex_age(p: &Profile, as_of: NaiveDate) -> String {
     format!("{sex} {age}")
 }
 
-fn sort_key(m: &[TrialMatch]) -> (u8, i64, usize, usize) {
+fn sort_key(m: &[Standing]) -> (u8, i64, usize, usize) {
     match m.first() {
-        Some(b) => {
-            let c = b.best().counts;
-            (
-                b.verdict() as u8,
-                -(b.score() * 1000.0).round() as i64,
-                c.unknown,
-                c.fail,
-            )
-        }
+        Some(b) => (
+            b.verdict() as u8,
+            -(b.score() * 1000.0).round() as i64,
+            b.counts.unknown,
+            b.counts.fail,
+        ),
         None => (u8::MAX, 0, 0, 0),
     }
 }
 
+/// Ranks one patient on the fast path and builds its list row.
+fn evaluate(trials: &[Trial], p: &Profile, as_of: NaiveDate) -> (Vec<Standing>, PatientRow) {
+    let m: Vec<Standing> = rank_with(trials, p, as_of, false)
+        .iter()
+        .map(|m| Standing::of(trials, m))
+        .collect();
+    let diagnoses: Vec<String> = p
+        .data
+        .diagnosis
+        .iter()
+        .map(|d| match &d.name {
+            Some(n) => sanitize(n),
+            None => sanitize(&d.code.get_ref().to_uppercase()),
+        })
+        .collect();
+    let codes: Vec<String> = p
+        .data
+        .diagnosis
+        .iter()
+        .map(|d| sanitize(d.code.get_ref()))
+        .collect();
+    let (id, name) = (sanitize(p.id()), sanitize(p.name()));
+    let all = |v: &[String]| v.iter().fold(0, |m, s| m | char_mask(s));
+    let row = PatientRow {
+        masks: [
+            char_mask(&id),
+            char_mask(&name),
+            all(&diagnoses),
+            all(&codes),
+        ],
+        id,
+        name,
+        sex_age: sex_age(p, as_of),
+        diagnoses,
+        codes,
+        best: m.first().map(|b| (b.verdict(), b.trial)),
+    };
+    (m, row)
+}
+
 impl App {
-    /// Evaluates every patient against every study, once, and opens on the patient list.
+    /// Ranks every patient against every study, once, and opens on the patient list.
     pub fn new(ws: Workspace, as_of: NaiveDate) -> App {
+        App::with_progress(ws, as_of, &Progress::default())
+    }
+
+    /// As [`App::new`], counting evaluated patients into `progress` (its `total` is set first)
+    /// so a loading screen can show how far it has got. Patients are ranked in parallel on the
+    /// fast path; explanations wait until a patient is shown.
+    pub fn with_progress(ws: Workspace, as_of: NaiveDate, progress: &Progress) -> App {
         let Workspace {
             trials,
             patients,
             problems,
         } = ws;
-        let matches = rank_all(&trials, &patients, as_of);
-        let missing: Vec<Vec<MissingFact>> =
-            matches.iter().map(|m| missing_facts(&trials, m)).collect();
-        let rows: Vec<PatientRow> = patients
-            .iter()
-            .zip(&matches)
-            .map(|(p, m)| {
-                let best = m.first().map(|b| (b.verdict(), b.trial));
-                let best_study = best
-                    .and_then(|(_, t)| trials.get(t))
-                    .map(|t| sanitize(&t.short_name))
-                    .unwrap_or_default();
-                let diagnoses: Vec<String> = p
-                    .data
-                    .diagnosis
-                    .iter()
-                    .map(|d| {
-                        sanitize(
-                            &d.name
-                                .clone()
-                                .unwrap_or_else(|| d.code.get_ref().to_uppercase()),
-                        )
-                    })
-                    .collect();
-                let mut search = vec![sanitize(p.id()), sanitize(p.name())];
-                search.extend(diagnoses.iter().cloned());
-                search.extend(p.data.diagnosis.iter().map(|d| sanitize(d.code.get_ref())));
-                for x in m.iter().filter(|x| x.verdict() != Verdict::Ineligible) {
-                    if let Some(t) = trials.get(x.trial) {
-                        search.push(sanitize(&t.short_name));
-                    }
-                }
-                PatientRow {
-                    id: sanitize(p.id()),
-                    name: sanitize(p.name()),
-                    sex_age: sex_age(p, as_of),
-                    diagnosis: sanitize(&p.main_diagnosis()),
-                    diagnoses,
-                    best,
-                    best_study,
-                    search,
-                }
+        progress.total.store(patients.len(), Ordering::Relaxed);
+        let (matches, rows): (Vec<Vec<Standing>>, Vec<PatientRow>) = patients
+            .par_iter()
+            .map(|p| {
+                let r = evaluate(&trials, p, as_of);
+                progress.done.fetch_add(1, Ordering::Relaxed);
+                r
             })
-            .collect();
+            .unzip();
         let mut order: Vec<usize> = (0..patients.len()).collect();
-        order.sort_by(|&a, &b| {
+        order.par_sort_by(|&a, &b| {
             sort_key(&matches[a])
                 .cmp(&sort_key(&matches[b]))
                 .then_with(|| rows[a].id.cmp(&rows[b].id))
         });
         let width = |s: &str| ratatui::text::Span::raw(s).width();
         let id_width = rows
-            .iter()
+            .par_iter()
             .map(|r| width(&r.id))
             .max()
             .unwrap_or(2)
             .clamp(2, 12) as u16;
-        let study_width = trials
+        let study_names: Vec<String> = trials.iter().map(|t| sanitize(&t.short_name)).collect();
+        let study_width = study_names
             .iter()
-            .map(|t| width(&sanitize(&t.short_name)))
+            .map(|s| width(s))
             .max()
             .unwrap_or(5)
             .clamp(5, 20) as u16;
@@ -329,12 +473,15 @@ impl App {
             problems,
             as_of,
             matches,
-            missing,
+            explained: Vec::new(),
             rows,
+            study_masks: study_names.iter().map(|s| char_mask(s)).collect(),
+            study_names,
             visible: order.clone(),
             overview_rows: order.clone(),
             order,
             filter: String::new(),
+            trail: Vec::new(),
             typing: false,
             stack: vec![Screen::Main],
             focus: Pane::Patients,
@@ -352,6 +499,7 @@ impl App {
             study_width,
             matcher: SkimMatcherV2::default(),
         };
+        app.explain();
         app.fit();
         app
     }
@@ -399,15 +547,22 @@ impl App {
     }
 
     /// The selected patient's ranked matches (empty without a patient).
-    pub fn selected_matches(&self) -> &[TrialMatch] {
+    pub fn selected_matches(&self) -> &[Standing] {
         self.selected_patient()
             .and_then(|p| self.matches.get(p))
             .map_or(&[], Vec::as_slice)
     }
 
-    /// The match the drill-down shows.
+    /// The explained results of patient `p`, when a screen shows that patient.
+    pub fn explained(&self, p: usize) -> Option<&Explained> {
+        self.explained.iter().find(|e| e.patient == p)
+    }
+
+    /// The match the drill-down shows, explained.
     pub fn drill_match(&self) -> Option<&TrialMatch> {
-        self.matches.get(self.drill.patient)?.get(self.drill.rank)
+        self.explained(self.drill.patient)?
+            .matches
+            .get(self.drill.rank)
     }
 
     /// The criteria rows the drill-down shows (after the failing/unknown filter).
@@ -430,14 +585,27 @@ impl App {
 
     /// The missing facts of the patient the missing-data screen shows.
     pub fn missing_list(&self) -> &[MissingFact] {
-        self.missing
-            .get(self.missing_patient)
-            .map_or(&[], Vec::as_slice)
+        self.explained(self.missing_patient)
+            .map_or(&[], |e| e.missing.as_slice())
     }
 
     /// The match of patient `p` for trial index `t`.
-    pub fn match_for(&self, p: usize, t: usize) -> Option<&TrialMatch> {
+    pub fn match_for(&self, p: usize, t: usize) -> Option<&Standing> {
         self.matches.get(p)?.iter().find(|m| m.trial == t)
+    }
+
+    /// A study's sanitized short name ("" for no study).
+    pub fn study_name(&self, t: usize) -> &str {
+        self.study_names.get(t).map_or("", String::as_str)
+    }
+
+    /// The id of a standing's best cohort (None for a study of one population).
+    pub fn cohort_id(&self, s: &Standing) -> Option<&str> {
+        self.trials
+            .get(s.trial)?
+            .cohorts
+            .get(s.cohort)
+            .map(|c| c.id.as_str())
     }
 
     /// Fuzzy match of the filter in `s`: the matched character indices.
@@ -454,24 +622,38 @@ impl App {
     /// The diagnosis to show for a patient: the main one, or while filtering the one the filter
     /// matches best (so a match in a second diagnosis is visible).
     pub fn shown_diagnosis<'a>(&self, r: &'a PatientRow) -> &'a str {
+        let main = r.main_diagnosis();
         if self.filter.is_empty() {
-            return &r.diagnosis;
+            return main;
         }
-        let main = self.matcher.fuzzy_match(&r.diagnosis, &self.filter);
+        let main_score = self.matcher.fuzzy_match(main, &self.filter);
         r.diagnoses
             .iter()
             .filter_map(|d| self.matcher.fuzzy_match(d, &self.filter).map(|s| (s, d)))
-            .filter(|(s, _)| main.is_none_or(|m| *s > m))
+            .filter(|(s, _)| main_score.is_none_or(|m| *s > m))
             .max_by_key(|(s, _)| *s)
-            .map_or(r.diagnosis.as_str(), |(_, d)| d.as_str())
+            .map_or(main, |(_, d)| d.as_str())
     }
 
-    fn filter_score(&self, i: usize) -> Option<i64> {
-        self.rows[i]
-            .search
-            .iter()
-            .filter_map(|s| self.matcher.fuzzy_match(s, &self.filter))
-            .max()
+    /// Whether `filter` matches patient `i`: its id, name, diagnoses, diagnosis codes or a
+    /// study it is not ruled out of.
+    fn filter_matches(&self, i: usize, filter: &Pattern) -> bool {
+        let (Some(r), Some(m)) = (self.rows.get(i), self.matches.get(i)) else {
+            return false;
+        };
+        let [id, name, diagnoses, codes] = r.masks.map(|m| filter.may_hit(m));
+        (id && filter.hits(&r.id))
+            || (name && filter.hits(&r.name))
+            || (diagnoses && r.diagnoses.iter().any(|d| filter.hits(d)))
+            || (codes && r.codes.iter().any(|c| filter.hits(c)))
+            || m.iter()
+                .filter(|s| s.verdict() != Verdict::Ineligible)
+                .any(|s| {
+                    self.study_masks
+                        .get(s.trial)
+                        .is_some_and(|&k| filter.may_hit(k))
+                        && filter.hits(self.study_name(s.trial))
+                })
     }
 
     /// Number of rows (lines for contacts) in a list.
@@ -615,6 +797,8 @@ impl App {
         self.drill = d;
         self.show = Show::All;
         self.cursors.criteria = Cursor::default();
+        self.push(Screen::Criteria);
+        self.explain();
         if let Some(id) = criterion {
             let trial = self.drill_match().map(|m| m.trial);
             let pos = self.drill_rows().iter().position(|r| {
@@ -625,22 +809,69 @@ impl App {
             });
             self.cursors.criteria.selected = pos.unwrap_or(0);
         }
-        self.push(Screen::Criteria);
+    }
+
+    /// Keeps the explained results of the patients that the open drill-down and missing-data
+    /// screens show, computing those not yet explained and dropping the rest: the only place
+    /// the slow, explaining evaluation runs.
+    fn explain(&mut self) {
+        let mut want: Vec<usize> = Vec::with_capacity(2);
+        if self.stack.contains(&Screen::Criteria) {
+            want.push(self.drill.patient);
+        }
+        if self.stack.contains(&Screen::Missing) && !want.contains(&self.missing_patient) {
+            want.push(self.missing_patient);
+        }
+        want.retain(|&p| p < self.patients.len());
+        self.explained.retain(|e| want.contains(&e.patient));
+        for p in want {
+            if self.explained(p).is_none() {
+                let matches = rank(&self.trials, &self.patients[p], self.as_of);
+                let missing = missing_facts(&self.trials, &matches);
+                self.explained.push(Explained {
+                    patient: p,
+                    matches,
+                    missing,
+                });
+            }
+        }
     }
 
     /// Recomputes the visible patients after the filter changed, keeping the selected patient
-    /// when it still matches.
+    /// when it still matches. Incremental: a filter that extends an earlier one searches only
+    /// that one's result (a fuzzy match of the longer filter is a match of its prefix), and a
+    /// filter seen before (Backspace) reuses its result; otherwise every patient is searched.
     fn refilter(&mut self) {
         let keep = self.selected_patient();
-        self.visible = if self.filter.is_empty() {
-            self.order.clone()
+        if self.filter.is_empty() {
+            self.trail.clear();
+            self.visible = self.order.clone();
         } else {
-            self.order
-                .iter()
-                .copied()
-                .filter(|&i| self.filter_score(i).is_some())
-                .collect()
-        };
+            while self
+                .trail
+                .last()
+                .is_some_and(|(f, _)| !self.filter.starts_with(f.as_str()))
+            {
+                self.trail.pop();
+            }
+            self.visible = match self.trail.last() {
+                Some((f, v)) if *f == self.filter => v.clone(),
+                last => {
+                    let from = last.map_or(&self.order, |(_, v)| v);
+                    let pattern = Pattern::new(&self.filter);
+                    let v: Vec<usize> = from
+                        .par_iter()
+                        .copied()
+                        .filter(|&i| self.filter_matches(i, &pattern))
+                        .collect();
+                    if self.trail.len() >= TRAIL {
+                        self.trail.remove(0);
+                    }
+                    self.trail.push((self.filter.clone(), v.clone()));
+                    v
+                }
+            };
+        }
         self.cursors.patients = Cursor::default();
         if let Some(k) = keep
             && let Some(pos) = self.visible.iter().position(|&i| i == k)
@@ -814,6 +1045,7 @@ impl App {
             Action::ScrollDown { column, row } => self.wheel(column, row, WHEEL_STEP),
             Action::Resize { width, height } => self.area = Rect::new(0, 0, width, height),
         }
+        self.explain();
         self.fit();
     }
 
@@ -887,14 +1119,13 @@ impl App {
                 let Some((t, cohort, cid)) = f.blocks.first().cloned() else {
                     return;
                 };
-                let Some(rank) = self
-                    .matches
-                    .get(p)
-                    .and_then(|m| m.iter().position(|m| m.trial == t))
+                let Some((rank, m)) = self
+                    .explained(p)
+                    .and_then(|e| e.matches.iter().enumerate().find(|(_, m)| m.trial == t))
                 else {
                     return;
                 };
-                let cohort = self.matches[p][rank]
+                let cohort = m
                     .cohorts
                     .iter()
                     .position(|c| c.cohort == cohort)
@@ -984,26 +1215,4 @@ impl App {
         }
         Ok(())
     }
-}
-
-/// Opens the UI on a loaded workspace; the terminal is restored on quit, on error and on panic.
-pub fn run(ws: Workspace, as_of: NaiveDate) -> io::Result<()> {
-    if !io::stdout().is_terminal() {
-        return Err(io::Error::other(
-            "the terminal UI needs a terminal; for plain output try `trialmatch report`",
-        ));
-    }
-    let mut app = App::new(ws, as_of).with_theme(Theme::from_env());
-    // try_init installs a panic hook that restores the terminal; ours also releases the mouse.
-    let mut terminal: DefaultTerminal = ratatui::try_init()?;
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(io::stdout(), DisableMouseCapture);
-        hook(info);
-    }));
-    let result =
-        execute!(io::stdout(), EnableMouseCapture).and_then(|_| app.run_loop(&mut terminal));
-    let _ = execute!(io::stdout(), DisableMouseCapture);
-    ratatui::restore();
-    result
 }

@@ -12,8 +12,12 @@
 //! - [`keymap`] holds the ONE table of keys; the key handler, the footer and the help screen
 //!   all read it, so they cannot drift apart.
 //! - [`action`] is the flat list of things a user can ask for.
-//! - [`app`] owns all state; `update` is the only place it changes. Matches are evaluated once,
-//!   at startup (`rank_all`), never per frame.
+//! - [`app`] owns all state; `update` is the only place it changes. Every patient is ranked
+//!   once, at startup, on the fast path (verdicts and counts, in parallel), never per frame;
+//!   the explained ranking and missing facts are computed in `update` for the patient a
+//!   screen shows. The filter narrows its previous result as it grows.
+//! - [`run`] starts the terminal on the [`loading`] screen at once, loads and evaluates on a
+//!   background thread, then runs the event loop; the terminal is restored on every path.
 //! - [`view`] draws `&App` into a buffer, one file per pane, building rows only for the visible
 //!   window of long lists. Every string from a data file goes through `text::sanitize`.
 //! - [`theme`] has the one `const THEME`; every colour is doubled by a glyph (✔ ? ✖) or a
@@ -22,8 +26,11 @@
 pub mod action;
 pub mod app;
 pub mod keymap;
+pub mod loading;
+pub mod run;
 pub mod theme;
 pub mod view;
 
 pub use action::Action;
-pub use app::{App, run};
+pub use app::App;
+pub use run::{run, run_loading};

@@ -96,9 +96,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let Some(trial) = app.trials.get(m.trial) else {
             continue;
         };
-        let best = m.best();
-        let c = best.counts;
-        let v = best.verdict();
+        let c = m.counts;
+        let v = m.verdict();
         let selected = n == cur.selected;
         let counts = if wide {
             format!("{:>4} {:>4} {:>3}", c.pass, c.fail, c.unknown)
@@ -109,7 +108,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             marker(selected, focused),
             Line::raw((n + 1).to_string()),
             Line::raw(sanitize(&trial.short_name)),
-            Line::raw(sanitize(best.cohort.as_deref().unwrap_or("—"))),
+            Line::raw(sanitize(app.cohort_id(m).unwrap_or("—"))),
             Line::from(Span::styled(
                 format!("{} {}", verdict_glyph(v), v.as_str()),
                 t.verdict(v),

@@ -79,14 +79,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let r = &app.rows[p];
         let y = rows.y + (n - offset) as u16;
         let selected = n == cur.selected;
+        let study = r.best.map_or("", |(_, t)| app.study_name(t));
         let best = match r.best {
             Some((v, _)) => Line::from(vec![
                 Span::styled(format!("{} ", verdict_glyph(v)), t.verdict(v)),
-                Span::raw(r.best_study.clone()),
+                Span::raw(study.to_string()),
             ]),
             None => Line::styled("no study", t.dim),
         };
-        let best = highlight_study(app, best, &r.best_study);
+        let best = highlight_study(app, best, study);
         let cells = [
             marker(selected, focused),
             highlighted(app, &r.id, &app.highlight(&r.id), Style::new()),
