@@ -5,7 +5,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use trialmatch::load::{Source, Workspace, load};
+use trialmatch::load::{PatientStream, Source, Workspace, load, load_trials};
 
 #[derive(Parser)]
 #[command(
@@ -78,21 +78,71 @@ impl Inputs {
         self.as_of
             .unwrap_or_else(|| chrono::Local::now().date_naive())
     }
-    fn load(&self) -> Workspace {
-        let trials = match &self.trials {
+    fn trial_source(&self) -> Source {
+        match &self.trials {
             Some(d) => Source::Paths(vec![d.clone()]),
             None => Source::default_for("trials"),
-        };
-        let patients = if self.patients.is_empty() {
+        }
+    }
+    fn patient_source(&self) -> Source {
+        if self.patients.is_empty() {
             Source::default_for("sample-patients")
         } else {
             Source::Paths(self.patients.clone())
-        };
-        load(&trials, &patients, self.as_of())
+        }
+    }
+    fn load(&self) -> Workspace {
+        load(&self.trial_source(), &self.patient_source(), self.as_of())
     }
 }
 
+/// Patient files parsed per chunk when streaming a report.
+const STREAM_CHUNK: usize = 2048;
+
+/// `report --format json|csv` over any number of files: patients are read, evaluated and
+/// written a chunk at a time, so memory does not grow with the queue.
+fn stream_report(inputs: &Inputs, json: bool, out: &mut impl Write) -> std::io::Result<()> {
+    let as_of = inputs.as_of();
+    let mut ws = load_trials(&inputs.trial_source());
+    let mut problems = std::mem::take(&mut ws.problems);
+    let mut stream = PatientStream::new(&ws.trials, &inputs.patient_source(), as_of, &mut problems);
+    if json {
+        let mut r = trialmatch::report::JsonReport::begin(&ws.trials, as_of, out)?;
+        stream.for_each(STREAM_CHUNK, &mut problems, |ps| r.patients(&ps))?;
+        r.end(&problems)
+    } else {
+        writeln!(out, "{}", trialmatch::report::CSV_HEADER)?;
+        stream.for_each(STREAM_CHUNK, &mut problems, |ps| {
+            trialmatch::report::write_csv_rows(&ws.trials, &ps, as_of, out)
+        })?;
+        // CSV has no place for them: problems go to standard error.
+        for p in &problems {
+            eprintln!("{}", trialmatch::text::sanitize(&p.to_string()));
+        }
+        Ok(())
+    }
+}
+
+/// A panic's message may quote data it was handling; print where it happened, never what.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "trialmatch stopped on an internal error{at}. No patient data is shown here; \
+             please report it with the command you ran."
+        );
+    }));
+}
+
 fn main() -> ExitCode {
+    install_panic_hook();
+    // Lets the test suite check that a panic's message (which may quote data) is not printed.
+    if let Some(payload) = std::env::var_os("TRIALMATCH_PANIC_TEST") {
+        panic!("{}", payload.to_string_lossy());
+    }
     let cli = Cli::parse();
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -112,12 +162,13 @@ fn main() -> ExitCode {
                 .map(|_| ExitCode::SUCCESS)
         }
         Some(Command::Report { format, width }) => {
-            let ws = cli.inputs.load();
-            let as_of = cli.inputs.as_of();
             let r = match format {
-                Format::Json => trialmatch::report::write_json(&ws, as_of, &mut out),
-                Format::Table => trialmatch::report::write_table(&ws, as_of, width, &mut out),
-                Format::Csv => trialmatch::report::write_csv(&ws, as_of, &mut out),
+                Format::Json => stream_report(&cli.inputs, true, &mut out),
+                Format::Csv => stream_report(&cli.inputs, false, &mut out),
+                Format::Table => {
+                    let ws = cli.inputs.load();
+                    trialmatch::report::write_table(&ws, cli.inputs.as_of(), width, &mut out)
+                }
             };
             r.map(|_| ExitCode::SUCCESS)
         }
@@ -146,11 +197,7 @@ fn main() -> ExitCode {
             out: dir,
         }) => {
             let as_of = cli.inputs.as_of();
-            let trials = match &cli.inputs.trials {
-                Some(d) => Source::Paths(vec![d.clone()]),
-                None => Source::default_for("trials"),
-            };
-            let ws = load(&trials, &Source::Paths(vec![]), as_of);
+            let ws = load_trials(&cli.inputs.trial_source());
             trialmatch::generate::write_dir(&dir, count, seed, as_of, &ws.trials).map(|()| {
                 let _ = writeln!(out, "wrote {count} patients to {}", dir.display());
                 ExitCode::SUCCESS
