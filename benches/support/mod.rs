@@ -51,10 +51,10 @@ pub fn queue_dir(n: usize) -> PathBuf {
 }
 
 /// Loads a generated folder with the shipped trials.
-pub fn load_dir(dir: &PathBuf) -> Workspace {
+pub fn load_dir(dir: &std::path::Path) -> Workspace {
     load(
         &Source::Paths(vec![PathBuf::from("trials")]),
-        &Source::Paths(vec![dir.clone()]),
+        &Source::Paths(vec![dir.to_path_buf()]),
         as_of(),
     )
 }
