@@ -121,7 +121,7 @@ fn ui(c: &mut Criterion) {
             g.warm_up_time(Duration::from_millis(1))
                 .measurement_time(Duration::from_secs(40));
         } else if n >= 10_000 {
-            g.measurement_time(Duration::from_secs(5));
+            g.measurement_time(Duration::from_secs(8));
         }
         g.bench_function(BenchmarkId::new("app_new", label), |b| {
             b.iter_custom(|iters| {
