@@ -147,20 +147,17 @@ fn main() -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let result = match cli.command {
-        None => {
-            // The UI loads on a background thread behind its loading screen.
-            let trials = match &cli.inputs.trials {
-                Some(d) => Source::Paths(vec![d.clone()]),
-                None => Source::default_for("trials"),
-            };
-            let patients = if cli.inputs.patients.is_empty() {
-                Source::default_for("sample-patients")
-            } else {
-                Source::Paths(cli.inputs.patients.clone())
-            };
-            trialmatch::tui::run_loading(trials, patients, cli.inputs.as_of())
-                .map(|_| ExitCode::SUCCESS)
-        }
+        // The UI loads on a background thread behind its loading screen.
+        None => trialmatch::tui::run_loading(
+            cli.inputs.trial_source(),
+            cli.inputs.patient_source(),
+            cli.inputs.as_of(),
+        )
+        // Stopped by SIGTERM/SIGHUP: the terminal is restored; exit as the shell expects.
+        .map(|_| match trialmatch::tui::signals::received() {
+            Some(sig) => ExitCode::from(u8::try_from(128 + sig).unwrap_or(1)),
+            None => ExitCode::SUCCESS,
+        }),
         Some(Command::Report { format, width }) => {
             let r = match format {
                 Format::Json => stream_report(&cli.inputs, true, &mut out),
