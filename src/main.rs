@@ -153,7 +153,11 @@ fn main() -> ExitCode {
             cli.inputs.patient_source(),
             cli.inputs.as_of(),
         )
-        .map(|_| ExitCode::SUCCESS),
+        // Stopped by SIGTERM/SIGHUP: the terminal is restored; exit as the shell expects.
+        .map(|_| match trialmatch::tui::signals::received() {
+            Some(sig) => ExitCode::from(u8::try_from(128 + sig).unwrap_or(1)),
+            None => ExitCode::SUCCESS,
+        }),
         Some(Command::Report { format, width }) => {
             let r = match format {
                 Format::Json => stream_report(&cli.inputs, true, &mut out),

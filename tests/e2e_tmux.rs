@@ -297,3 +297,49 @@ fn without_a_terminal_the_ui_explains_instead_of_garbling() {
     assert!(err.contains("needs a terminal"), "{err}");
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    if !tmux_available() {
+        eprintln!("NOTE: tmux is not installed; skipping the signal test");
+        return;
+    }
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bin = env!("CARGO_BIN_EXE_trialmatch");
+    // SIGTERM is 15, SIGHUP (an SSH drop) is 1; the shell reports 128 + the signal.
+    for (signal, status) in [("TERM", 143), ("HUP", 129)] {
+        let t = Tmux::start(repo);
+        t.wait_for(&["$"]);
+        t.type_text(&format!(
+            "S=$(stty -g); '{bin}' --as-of 2026-11-22; echo EXITED-$?; [ \"$S\" = \"$(stty -g)\" ] && echo STTY-RESTORED"
+        ));
+        t.keys(&["Enter"]);
+        t.wait_for(&["best match first", "? help"]);
+        // The UI is the shell's child in the pane.
+        let pane = t.run(&["list-panes", "-t", &t.session, "-F", "#{pane_pid}"]);
+        let shell = String::from_utf8_lossy(&pane.stdout).trim().to_string();
+        let child = Command::new("pgrep")
+            .args(["-P", &shell])
+            .output()
+            .expect("pgrep");
+        let pid = String::from_utf8_lossy(&child.stdout).trim().to_string();
+        assert!(
+            !pid.is_empty(),
+            "the UI runs under the pane's shell {shell}"
+        );
+        let killed = Command::new("kill")
+            .args([&format!("-{signal}"), &pid])
+            .status()
+            .expect("kill");
+        assert!(killed.success());
+        let s = t.wait_for(&[&format!("EXITED-{status}"), "STTY-RESTORED"]);
+        assert!(
+            !s.contains("best match first"),
+            "the alternate screen is gone:\n{s}"
+        );
+        // The shell works normally afterwards.
+        t.type_text("echo SHELL-$((40+2))");
+        t.keys(&["Enter"]);
+        t.wait_for(&["SHELL-42"]);
+    }
+}

@@ -24,6 +24,9 @@ use rayon::prelude::*;
 use std::io;
 use std::sync::atomic::Ordering;
 
+/// How often a waiting event loop checks for SIGTERM or SIGHUP.
+pub const SIGNAL_TICK: std::time::Duration = std::time::Duration::from_millis(100);
+
 /// Rows the mouse wheel moves.
 pub const WHEEL_STEP: isize = 3;
 
@@ -1197,6 +1200,7 @@ impl App {
     }
 
     /// Draws and handles events until the user quits.
+    /// Runs until quit (or a SIGTERM/SIGHUP, noticed within [`SIGNAL_TICK`]).
     pub fn run_loop<B: Backend>(&mut self, terminal: &mut Terminal<B>) -> io::Result<()>
     where
         io::Error: From<B::Error>,
@@ -1208,6 +1212,12 @@ impl App {
         });
         while !self.quit {
             terminal.draw(|f| f.render_widget(&*self, f.area()))?;
+            // Wait for input, checking now and then for SIGTERM/SIGHUP.
+            while !event::poll(SIGNAL_TICK)? {
+                if crate::tui::signals::received().is_some() {
+                    return Ok(());
+                }
+            }
             let ev = event::read()?;
             if let Some(a) = self.action_for(&ev) {
                 self.update(a);

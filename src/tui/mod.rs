@@ -28,6 +28,7 @@ pub mod app;
 pub mod keymap;
 pub mod loading;
 pub mod run;
+pub mod signals;
 pub mod theme;
 pub mod view;
 

@@ -33,6 +33,7 @@ struct Session {
 
 impl Session {
     fn start() -> io::Result<Session> {
+        crate::tui::signals::install()?;
         if !io::stdout().is_terminal() {
             return Err(io::Error::other(
                 "the terminal UI needs a terminal; for plain output try `trialmatch report`",
@@ -142,6 +143,9 @@ pub fn run_loading(trials: Source, patients: Source, as_of: NaiveDate) -> io::Re
     while !worker.is_finished() {
         // Quitting drops the worker unjoined; the process ends with it.
         if event::poll(LOADING_TICK)? && quits(&event::read()?) {
+            return Ok(());
+        }
+        if crate::tui::signals::received().is_some() {
             return Ok(());
         }
         terminal.draw(|f| f.render_widget(&screen, f.area()))?;
