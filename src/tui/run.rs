@@ -96,11 +96,12 @@ impl Drop for Timings {
             ms(self.files),
             ms(self.loaded)
         );
-        if let Ok(mut f) = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-        {
+        let mut open = std::fs::OpenOptions::new();
+        open.create(true).append(true);
+        // Like everything trialmatch writes: readable by its owner only.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+        if let Ok(mut f) = open.open(path) {
             let _ = f.write_all(line.as_bytes());
         }
     }
