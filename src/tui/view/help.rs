@@ -3,10 +3,11 @@
 
 use crate::tui::app::App;
 use crate::tui::keymap::help_rows;
-use crate::tui::view::{columns, draw_row, marker, pane, row_style, table_header, table_rows};
+use crate::tui::view::{
+    columns, draw_header, draw_row, marker, pane, row_style, table_header, table_rows,
+};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::Widget;
 
@@ -29,17 +30,12 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         Constraint::Length(12),
         Constraint::Fill(1),
     ];
-    let head: Vec<Line> = ["", "Where", "Keys", "What it does"]
-        .iter()
-        .map(|h| Line::styled(*h, t.header))
-        .collect();
-    draw_row(
+    draw_header(
         buf,
         header,
-        header.y,
-        &columns(header, &ws),
-        &head,
-        Style::new(),
+        &ws,
+        &["", "Where", "Keys", "What it does"],
+        t.header,
     );
     let cols = columns(rows, &ws);
     let cur = app.cursors.help;

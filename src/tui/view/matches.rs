@@ -4,10 +4,11 @@
 use crate::text::sanitize;
 use crate::tui::app::{App, Pane};
 use crate::tui::theme::{bar, verdict_glyph};
-use crate::tui::view::{columns, draw_row, marker, pane, row_style, table_header, table_rows};
+use crate::tui::view::{
+    columns, draw_header, draw_row, marker, pane, row_style, table_header, table_rows,
+};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
@@ -48,26 +49,21 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let rows = table_rows(area, 0);
     let wide = rows.width >= 120;
     let ws = widths(app, rows.width);
-    let head: Vec<Line> = [
-        "",
-        "#",
-        "Study",
-        "Cohort",
-        "Verdict",
-        if wide { "Pass Fail Unk" } else { "P/F/U" },
-        "Score",
-        "Site",
-    ]
-    .iter()
-    .map(|h| Line::styled(*h, t.header))
-    .collect();
-    draw_row(
+    draw_header(
         buf,
         header,
-        header.y,
-        &columns(header, &ws),
-        &head,
-        Style::new(),
+        &ws,
+        &[
+            "",
+            "#",
+            "Study",
+            "Cohort",
+            "Verdict",
+            if wide { "Pass Fail Unk" } else { "P/F/U" },
+            "Score",
+            "Site",
+        ],
+        t.header,
     );
     let matches = app.selected_matches();
     if matches.is_empty() {

@@ -4,11 +4,10 @@
 use crate::text::sanitize;
 use crate::tui::app::App;
 use crate::tui::view::{
-    columns, draw_row, list_detail, marker, pane, row_style, table_header, table_rows,
+    columns, draw_header, draw_row, list_detail, marker, pane, row_style, table_header, table_rows,
 };
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
@@ -40,17 +39,12 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         Constraint::Fill(2),
         Constraint::Fill(2),
     ];
-    let head: Vec<Line> = ["", "#", "Missing fact", "Could change", "Blocks"]
-        .iter()
-        .map(|h| Line::styled(*h, t.header))
-        .collect();
-    draw_row(
+    draw_header(
         buf,
         header,
-        header.y,
-        &columns(header, &ws),
-        &head,
-        Style::new(),
+        &ws,
+        &["", "#", "Missing fact", "Could change", "Blocks"],
+        t.header,
     );
     if facts.is_empty() {
         let msg = "Nothing is missing: every criterion of every study is decided for this patient.";

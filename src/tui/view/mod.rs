@@ -128,6 +128,25 @@ pub fn pane<'a>(app: &App, title: Line<'a>, focused: bool) -> Block<'a> {
 }
 
 /// Draws one table row: `style` over the whole row, then each cell clipped to its column.
+/// A table's header row: `titles` in `style`, laid out in the table's columns.
+pub fn draw_header(
+    buf: &mut Buffer,
+    area: Rect,
+    widths: &[Constraint],
+    titles: &[&str],
+    style: Style,
+) {
+    let head: Vec<Line> = titles.iter().map(|h| Line::styled(*h, style)).collect();
+    draw_row(
+        buf,
+        area,
+        area.y,
+        &columns(area, widths),
+        &head,
+        Style::new(),
+    );
+}
+
 pub fn draw_row(buf: &mut Buffer, area: Rect, y: u16, cols: &[Rect], cells: &[Line], style: Style) {
     buf.set_style(Rect::new(area.x, y, area.width, 1), style);
     for (c, line) in cols.iter().zip(cells) {

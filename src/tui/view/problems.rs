@@ -4,11 +4,11 @@
 use crate::text::sanitize;
 use crate::tui::app::App;
 use crate::tui::view::{
-    columns, draw_row, list_detail, marker, pane, row_style, table_header, table_rows, wrap,
+    columns, draw_header, draw_row, list_detail, marker, pane, row_style, table_header, table_rows,
+    wrap,
 };
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::Widget;
 
@@ -33,17 +33,12 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         Constraint::Fill(2),
         Constraint::Fill(3),
     ];
-    let head: Vec<Line> = ["", "File:line:column", "Problem"]
-        .iter()
-        .map(|h| Line::styled(*h, t.header))
-        .collect();
-    draw_row(
+    draw_header(
         buf,
         header,
-        header.y,
-        &columns(header, &ws),
-        &head,
-        Style::new(),
+        &ws,
+        &["", "File:line:column", "Problem"],
+        t.header,
     );
     if app.problems.is_empty() {
         let msg = format!(
