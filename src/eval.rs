@@ -159,7 +159,7 @@ fn at_least_truth(n: usize, total: usize, yes: usize, no: usize) -> Truth {
 /// Evaluates a rule, explaining when `cx.explain` is set.
 pub fn eval(rule: &Rule, cx: &Ctx) -> Outcome {
     if !cx.explain {
-        return Outcome::unknown(String::new(), Vec::new()).with_truth(truth(rule, cx));
+        return Outcome::bare(truth(rule, cx));
     }
     match rule {
         Rule::All(parts) => combine(parts, cx, Truth::and, Truth::True),
@@ -239,8 +239,13 @@ fn combine(parts: &[Rule], cx: &Ctx, op: fn(Truth, Truth) -> Truth, unit: Truth)
 }
 
 impl Outcome {
-    fn with_truth(self, truth: Truth) -> Outcome {
-        Outcome { truth, ..self }
+    /// A truth value without explanation (the screening path).
+    fn bare(truth: Truth) -> Outcome {
+        Outcome {
+            truth,
+            reason: String::new(),
+            missing: Vec::new(),
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use crate::patient::Profile;
 use crate::rank::Counts;
 use crate::rank::{TrialMatch, rank};
 use crate::text::{sanitize, truncate};
-use crate::trial::{NOT_STATED, Trial};
+use crate::trial::Trial;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -281,7 +281,6 @@ pub fn write_table(
             writeln!(out, "  {}", truncate(&sanitize(&p.to_string()), w - 2))?;
         }
     }
-    let _ = NOT_STATED;
     Ok(())
 }
 
