@@ -214,6 +214,26 @@ pub const STATUSES: &[&str] = &[
 
 pub const SEVERITIES: &[&str] = &["mild", "moderate", "severe"];
 
+/// Units a treatment's dose may be written in (recorded for display; no rule converts doses).
+pub const DOSE_UNITS: &[&str] = &[
+    "mg",
+    "g",
+    "µg",
+    "ug",
+    "mg/day",
+    "mg/d",
+    "g/day",
+    "mg/kg/day",
+    "mg/kg/d",
+    "mg/kg",
+    "mg/m2",
+    "g/m2",
+    "mg/week",
+    "mg/month",
+    "IU",
+    "mL/kg",
+];
+
 /// Drug names (lower case) and the classes they belong to, used when a treatment entry in a
 /// patient file gives no classes of its own.
 pub const DRUGS: &[(&str, &[&str])] = &[

@@ -355,6 +355,25 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
         {
             t.outcome = None;
         }
+        if let Some(d) = &t.dose {
+            let m = d.get_ref();
+            let known = vocab::DOSE_UNITS
+                .iter()
+                .any(|u| u.eq_ignore_ascii_case(m.unit.trim()));
+            if !known || !m.value.is_finite() || m.value <= 0.0 {
+                let what = if known {
+                    format!("{} {} is impossible", m.value, m.unit)
+                } else {
+                    format!(
+                        "unit '{}' is not recognised (expected one of {})",
+                        m.unit,
+                        vocab::DOSE_UNITS.join(", ")
+                    )
+                };
+                c.at(d, "treatment.dose", what);
+                t.dose = None;
+            }
+        }
         if let (Some(s), Some(e)) = (t.start, t.end)
             && e < s
         {
