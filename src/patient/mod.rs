@@ -407,6 +407,18 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
             .filter_map(|c| vocab::index(vocab::CATEGORIES, c.get_ref()))
             .fold(0u64, |m, i| m | (1 << i))
     });
+    let class_masks: Vec<u32> = p
+        .treatment
+        .iter()
+        .map(|t| vocab::class_mask(&t.classes))
+        .collect();
+    // As with the labs: once held as bitmasks, the word lists are not kept (memory at scale).
+    if let Some(ch) = &mut p.checked {
+        ch.conditions = Vec::new();
+    }
+    for t in &mut p.treatment {
+        t.classes = Vec::new();
+    }
     let profile = Profile {
         file: file.to_string(),
         id_pos: crate::load::key_line(src, "id").map(|at| line_col(src, at)),
@@ -420,11 +432,7 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
             .iter()
             .map(|d| ids(vocab::CATEGORIES, d.category.get_ref()))
             .collect(),
-        class_masks: p
-            .treatment
-            .iter()
-            .map(|t| vocab::class_mask(&t.classes))
-            .collect(),
+        class_masks,
         checked_categories,
         attestation_keys: p
             .attestation

@@ -219,6 +219,7 @@ pub struct Treatment {
     /// Classes from `vocab.rs` (csDMARD, bDMARD, tsDMARD, glucocorticoid, immunosuppressant,
     /// antimalarial, calcineurin_inhibitor, b_cell_targeted, csf, ace_inhibitor, arb, experimental,
     /// parenteral_antimicrobial). When empty, the built-in drug catalogue supplies them.
+    /// `patient::prepare` keeps them as `Profile::class_masks` and empties this list.
     #[serde(default)]
     pub classes: Vec<String>,
     #[serde(default, deserialize_with = "crate::patient::date::opt")]
@@ -320,6 +321,7 @@ pub struct Checked {
     #[serde(default)]
     pub trials: bool,
     /// Condition categories asked about and absent unless listed ("cns_disease", ...).
+    /// `patient::prepare` keeps them as `Profile::checked_categories` and empties this list.
     #[serde(default)]
     pub conditions: Vec<Spanned<String>>,
 }
