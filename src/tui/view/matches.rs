@@ -5,7 +5,7 @@ use crate::text::sanitize;
 use crate::tui::app::{App, Pane};
 use crate::tui::theme::{bar, verdict_glyph};
 use crate::tui::view::{
-    columns, draw_header, draw_row, marker, pane, row_style, table_header, table_rows,
+    columns, draw_header, draw_note, draw_row, marker, pane, row_style, table_header, table_rows,
 };
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
@@ -72,12 +72,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         } else {
             "No patient selected."
         };
-        buf.set_line(
-            rows.x + 2,
-            rows.y,
-            &Line::styled(msg, t.dim),
-            rows.width.saturating_sub(2),
-        );
+        draw_note(buf, rows, msg, t.dim);
         return;
     }
     let cols = columns(rows, &ws);

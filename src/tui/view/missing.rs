@@ -4,7 +4,8 @@
 use crate::text::sanitize;
 use crate::tui::app::App;
 use crate::tui::view::{
-    columns, draw_header, draw_row, list_detail, marker, pane, row_style, table_header, table_rows,
+    columns, draw_header, draw_note, draw_row, list_detail, marker, pane, row_style, table_header,
+    table_rows,
 };
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
@@ -48,12 +49,7 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
     );
     if facts.is_empty() {
         let msg = "Nothing is missing: every criterion of every study is decided for this patient.";
-        buf.set_line(
-            rows.x + 2,
-            rows.y,
-            &Line::styled(msg, t.dim),
-            rows.width.saturating_sub(2),
-        );
+        draw_note(buf, rows, msg, t.dim);
     }
     let cols = columns(rows, &ws);
     let cur = app.cursors.missing;

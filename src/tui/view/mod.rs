@@ -128,6 +128,16 @@ pub fn pane<'a>(app: &App, title: Line<'a>, focused: bool) -> Block<'a> {
 }
 
 /// Draws one table row: `style` over the whole row, then each cell clipped to its column.
+/// A one-line note (an empty list's explanation) at the top of `rows`.
+pub fn draw_note(buf: &mut Buffer, rows: Rect, msg: &str, style: Style) {
+    buf.set_line(
+        rows.x + 2,
+        rows.y,
+        &Line::styled(msg, style),
+        rows.width.saturating_sub(2),
+    );
+}
+
 /// A table's header row: `titles` in `style`, laid out in the table's columns.
 pub fn draw_header(
     buf: &mut Buffer,

@@ -5,7 +5,8 @@ use crate::text::{sanitize, truncate};
 use crate::tui::app::App;
 use crate::tui::theme::verdict_glyph;
 use crate::tui::view::{
-    chrome, columns, draw_row, marker, pane, row_style, table_header, table_rows, too_small,
+    chrome, columns, draw_note, draw_row, marker, pane, row_style, table_header, table_rows,
+    too_small,
 };
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Position, Rect};
@@ -129,12 +130,7 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         } else {
             "No patient matches the filter."
         };
-        buf.set_line(
-            rows.x + 2,
-            rows.y,
-            &Line::styled(msg, t.dim),
-            rows.width.saturating_sub(2),
-        );
+        draw_note(buf, rows, msg, t.dim);
         return;
     }
     let cols = columns(rows, &ws);

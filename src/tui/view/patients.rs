@@ -4,7 +4,7 @@
 use crate::tui::app::{App, Pane};
 use crate::tui::theme::verdict_glyph;
 use crate::tui::view::{
-    columns, draw_row, highlighted, marker, pane, row_style, table_header, table_rows,
+    columns, draw_note, draw_row, highlighted, marker, pane, row_style, table_header, table_rows,
 };
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
@@ -58,12 +58,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         } else {
             "No patient matches the filter. Esc clears it."
         };
-        buf.set_line(
-            rows.x + 2,
-            rows.y,
-            &Line::styled(msg, t.dim),
-            rows.width.saturating_sub(2),
-        );
+        draw_note(buf, rows, msg, t.dim);
         return;
     }
     let cols = columns(rows, &ws);

@@ -4,8 +4,8 @@
 use crate::text::sanitize;
 use crate::tui::app::App;
 use crate::tui::view::{
-    columns, draw_header, draw_row, list_detail, marker, pane, row_style, table_header, table_rows,
-    wrap,
+    columns, draw_header, draw_note, draw_row, list_detail, marker, pane, row_style, table_header,
+    table_rows, wrap,
 };
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
@@ -46,12 +46,7 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
             app.trials.len(),
             app.patients.len()
         );
-        buf.set_line(
-            rows.x + 2,
-            rows.y,
-            &Line::styled(msg, t.dim),
-            rows.width.saturating_sub(2),
-        );
+        draw_note(buf, rows, &msg, t.dim);
     }
     let cols = columns(rows, &ws);
     let cur = app.cursors.problems;
