@@ -17,3 +17,4 @@ pub mod trial;
 pub mod tui;
 pub mod units;
 pub mod vocab;
+pub mod worklist;

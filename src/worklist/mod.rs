@@ -1,0 +1,14 @@
+//! The triage worklist: each patient × study decision (status, note, who, when), kept in an
+//! append-only SQLite history so a coordinator knows tomorrow what was decided today, and why.
+
+mod schema;
+mod status;
+mod store;
+mod who;
+
+pub use status::Status;
+pub use store::{Decision, Store, StoreError, default_path};
+pub use who::os_user;
+
+/// Longest note accepted, in characters: a note says why, it is not a letter.
+pub const NOTE_MAX: usize = 2000;
