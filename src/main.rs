@@ -6,6 +6,7 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use trialmatch::load::{PatientStream, Source, Workspace, load, load_trials};
+use trialmatch::worklist::{self, Store, StoreError};
 
 #[derive(Parser)]
 #[command(
@@ -31,6 +32,9 @@ struct Inputs {
     /// Screening date the rules measure from, YYYY-MM-DD (default today)
     #[arg(long, global = true, value_parser = parse_date)]
     as_of: Option<NaiveDate>,
+    /// Worklist database (default: worklist.sqlite3 in the user's data folder)
+    #[arg(long, global = true)]
+    db: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -90,6 +94,17 @@ impl Inputs {
         } else {
             Source::Paths(self.patients.clone())
         }
+    }
+    /// The worklist database file: `--db`, else the platform data folder.
+    fn db_path(&self) -> Result<PathBuf, StoreError> {
+        match &self.db {
+            Some(p) => Ok(p.clone()),
+            None => worklist::default_path(),
+        }
+    }
+    /// Opens (creating on first use) the worklist database.
+    fn worklist(&self) -> Result<Store, StoreError> {
+        Store::open(&self.db_path()?)
     }
     fn load(&self) -> Workspace {
         load(&self.trial_source(), &self.patient_source(), self.as_of())
