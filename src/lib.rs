@@ -4,6 +4,7 @@
 pub mod criteria_doc;
 pub mod derive;
 pub mod eval;
+pub mod export;
 pub mod fsutil;
 pub mod generate;
 pub mod load;
