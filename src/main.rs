@@ -6,7 +6,8 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use trialmatch::load::{PatientStream, Source, Workspace, load, load_trials};
-use trialmatch::worklist::{self, Store, StoreError};
+use trialmatch::trial::Trial;
+use trialmatch::worklist::{self, Status, Store, StoreError};
 
 #[derive(Parser)]
 #[command(
@@ -44,8 +45,66 @@ enum Format {
     Csv,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum StatusCommand {
+    /// Record a patient's status for one study (appended to the history)
+    Set {
+        /// Patient id, as in the patient file
+        patient: String,
+        /// Study id or short name (e.g. NCT06464679 or its short name)
+        trial: String,
+        /// One of: new, screening, contacted-study, referred, enrolled, declined-by-patient,
+        /// not-eligible, on-hold
+        status: Status,
+        /// Why, in a few words
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Show the current status of every patient × study with a recorded decision
+    List {
+        #[arg(long)]
+        patient: Option<String>,
+        #[arg(long)]
+        status: Option<Status>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+    },
+    /// Show every recorded change for a patient, oldest first
+    History {
+        patient: String,
+        /// Only this study (id or short name)
+        trial: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+    },
+    /// Print where the worklist database is
+    Path,
+}
+
 #[derive(Subcommand)]
 enum Command {
+    /// Record and review triage decisions (the worklist)
+    Status {
+        #[command(subcommand)]
+        command: StatusCommand,
+    },
+    /// Write a Markdown referral summary for one patient and study
+    Export {
+        /// Patient id
+        patient: String,
+        /// Study id or short name
+        trial: String,
+        /// File to write (created owner-only; an existing file is never replaced).
+        /// Default: standard output
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Print every patient's ranked matches
     Report {
         #[arg(long, value_enum, default_value = "table")]
@@ -138,6 +197,164 @@ fn stream_report(inputs: &Inputs, json: bool, out: &mut impl Write) -> std::io::
     }
 }
 
+/// A command that could not be carried out; the message says why and names the file.
+struct Failed(String);
+
+impl From<StoreError> for Failed {
+    fn from(e: StoreError) -> Failed {
+        Failed(e.to_string())
+    }
+}
+
+impl From<std::io::Error> for Failed {
+    fn from(e: std::io::Error) -> Failed {
+        Failed(e.to_string())
+    }
+}
+
+/// The study a command names, by id or short name, ignoring case.
+fn find_trial<'a>(trials: &'a [Trial], name: &str) -> Result<(usize, &'a Trial), Failed> {
+    let hit = trials
+        .iter()
+        .enumerate()
+        .find(|(_, t)| t.id.eq_ignore_ascii_case(name) || t.short_name.eq_ignore_ascii_case(name));
+    hit.ok_or_else(|| {
+        let known: Vec<String> = trials
+            .iter()
+            .map(|t| format!("{} ({})", t.id, t.short_name))
+            .collect();
+        Failed(format!(
+            "no study '{}'; the studies are: {}",
+            trialmatch::text::sanitize(name),
+            known.join(", ")
+        ))
+    })
+}
+
+/// Checks a patient id against the loaded patients, so a typo is not recorded.
+fn find_patient<'a>(
+    ws: &'a Workspace,
+    id: &str,
+) -> Result<&'a trialmatch::patient::Profile, Failed> {
+    ws.patients.iter().find(|p| p.id() == id).ok_or_else(|| {
+        Failed(format!(
+            "no patient '{}' among the {} loaded patients; check the id, or name the \
+             patient files with --patients",
+            trialmatch::text::sanitize(id),
+            ws.patients.len()
+        ))
+    })
+}
+
+fn status_command(
+    inputs: &Inputs,
+    command: StatusCommand,
+    out: &mut impl Write,
+) -> Result<(), Failed> {
+    use trialmatch::worklist::print;
+    match command {
+        StatusCommand::Set {
+            patient,
+            trial,
+            status,
+            note,
+        } => {
+            let ws = inputs.load();
+            let (_, t) = find_trial(&ws.trials, &trial)?;
+            find_patient(&ws, &patient)?;
+            let d = inputs.worklist()?.record(&patient, &t.id, status, &note)?;
+            // Printed only once the change is committed.
+            writeln!(
+                out,
+                "#{} {} × {}: {} (by {} at {})",
+                d.seq,
+                trialmatch::text::sanitize(&d.patient),
+                trialmatch::text::sanitize(&t.short_name),
+                d.status.label(),
+                trialmatch::text::sanitize(&d.who),
+                d.at.with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M:%S")
+            )?;
+        }
+        StatusCommand::List {
+            patient,
+            status,
+            format,
+        } => {
+            let ds = inputs.worklist()?.current(patient.as_deref(), status)?;
+            match format {
+                ListFormat::Table => print::write_table(&ds, "No decisions recorded.", out)?,
+                ListFormat::Json => print::write_json(&ds, out)?,
+            }
+        }
+        StatusCommand::History {
+            patient,
+            trial,
+            format,
+        } => {
+            let trial_id = match &trial {
+                Some(name) => {
+                    let ws = load_trials(&inputs.trial_source());
+                    Some(find_trial(&ws.trials, name)?.1.id.clone())
+                }
+                None => None,
+            };
+            let ds = inputs.worklist()?.history(&patient, trial_id.as_deref())?;
+            match format {
+                ListFormat::Table => {
+                    print::write_table(&ds, "No decisions recorded for this patient.", out)?
+                }
+                ListFormat::Json => print::write_json(&ds, out)?,
+            }
+        }
+        StatusCommand::Path => writeln!(out, "{}", inputs.db_path()?.display())?,
+    }
+    Ok(())
+}
+
+fn export_command(
+    inputs: &Inputs,
+    patient: &str,
+    trial: &str,
+    to: Option<&std::path::Path>,
+    out: &mut impl Write,
+) -> Result<(), Failed> {
+    let as_of = inputs.as_of();
+    let ws = inputs.load();
+    let (index, t) = find_trial(&ws.trials, trial)?;
+    let p = find_patient(&ws, patient)?;
+    let history = inputs.worklist()?.history(patient, Some(&t.id))?;
+    let doc = trialmatch::export::referral_markdown(
+        &ws.trials,
+        index,
+        p,
+        as_of,
+        &history,
+        chrono::Local::now(),
+    )
+    .ok_or_else(|| Failed(format!("study '{trial}' could not be evaluated")))?;
+    match to {
+        None => out.write_all(doc.as_bytes())?,
+        Some(path) => {
+            let mut f = trialmatch::fsutil::create_private_file(path).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    Failed(format!(
+                        "{}: already exists and was not replaced; choose another --out",
+                        path.display()
+                    ))
+                } else {
+                    Failed(format!("{}: {e}", path.display()))
+                }
+            })?;
+            f.write_all(doc.as_bytes())
+                .and_then(|()| f.sync_all())
+                .map_err(|e| Failed(format!("{}: {e}", path.display())))?;
+            writeln!(out, "wrote {}", path.display())?;
+        }
+    }
+    Ok(())
+}
+
 /// A panic's message may quote data it was handling; print where it happened, never what.
 fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
@@ -215,6 +432,26 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             })
         }
+        Some(Command::Status { command }) => match status_command(&cli.inputs, command, &mut out) {
+            Ok(()) => Ok(ExitCode::SUCCESS),
+            Err(Failed(msg)) => {
+                let _ = out.flush();
+                eprintln!("trialmatch: {msg}");
+                Ok(ExitCode::from(1))
+            }
+        },
+        Some(Command::Export {
+            patient,
+            trial,
+            out: to,
+        }) => match export_command(&cli.inputs, &patient, &trial, to.as_deref(), &mut out) {
+            Ok(()) => Ok(ExitCode::SUCCESS),
+            Err(Failed(msg)) => {
+                let _ = out.flush();
+                eprintln!("trialmatch: {msg}");
+                Ok(ExitCode::from(1))
+            }
+        },
         Some(Command::CriteriaDoc) => {
             let ws = cli.inputs.load();
             write!(out, "{}", trialmatch::criteria_doc::render(&ws.trials))

@@ -1,6 +1,7 @@
 //! The triage worklist: each patient × study decision (status, note, who, when), kept in an
 //! append-only SQLite history so a coordinator knows tomorrow what was decided today, and why.
 
+pub mod print;
 mod schema;
 mod status;
 mod store;
