@@ -384,6 +384,7 @@ fn main() -> ExitCode {
             cli.inputs.trial_source(),
             cli.inputs.patient_source(),
             cli.inputs.as_of(),
+            cli.inputs.worklist(),
         )
         // Stopped by SIGTERM/SIGHUP: the terminal is restored; exit as the shell expects.
         .map(|_| match trialmatch::tui::signals::received() {

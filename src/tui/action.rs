@@ -1,6 +1,8 @@
 //! Everything a user can ask the UI to do, as plain values. Keys (through the keymap) and the
 //! mouse become Actions; `App::update` is the only consumer. Nothing here touches the terminal.
 
+use crate::tui::input::Edit;
+
 /// One request from the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -58,6 +60,26 @@ pub enum Action {
     AllCriteria,
     /// Overview: sort by the selected study column (again: reverse).
     Sort,
+    /// Worklist: choose a status for the highlighted study (a picker, then a note).
+    SetStatus,
+    /// Worklist: add a note to the highlighted study, keeping its status.
+    AddNote,
+    /// Worklist: show the decision history of the selected patient.
+    ShowHistory,
+    /// History: all studies, or only the study highlighted when it opened.
+    HistoryScope,
+    /// Worklist: write the referral summary of the highlighted study.
+    Export,
+    /// Worklist: choose a status to filter the patient list and overview by.
+    StatusFilter,
+    /// Picker: choose the entry with this number (1-9; 0 is the tenth).
+    Pick(u8),
+    /// Picker or note: choose the highlighted entry, or save the note.
+    Confirm,
+    /// Picker or note: close without recording anything.
+    Cancel,
+    /// Note: edit the text being typed.
+    Edit(Edit),
     /// Mouse click at a screen cell: select what is there.
     Click { column: u16, row: u16 },
     /// Mouse wheel up over a screen cell.

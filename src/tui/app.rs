@@ -14,6 +14,8 @@ use crate::tui::action::Action;
 use crate::tui::keymap::{self, Context};
 use crate::tui::theme::Theme;
 use crate::tui::view;
+use crate::tui::worklist::{Message, Modal, StatusFilter, Worklist, execute};
+use crate::worklist::Store;
 use chrono::NaiveDate;
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -40,6 +42,7 @@ pub enum Screen {
     Overview,
     Help,
     Problems,
+    History,
 }
 
 /// The two panes of the main screen.
@@ -68,6 +71,7 @@ pub enum List {
     Overview,
     Help,
     Problems,
+    History,
 }
 
 /// Selection and scroll position of one list. For text (contacts), `selected` is the top line.
@@ -123,6 +127,7 @@ pub struct Cursors {
     pub overview: Cursor,
     pub help: Cursor,
     pub problems: Cursor,
+    pub history: Cursor,
 }
 
 impl Cursors {
@@ -136,6 +141,7 @@ impl Cursors {
             List::Overview => self.overview,
             List::Help => self.help,
             List::Problems => self.problems,
+            List::History => self.history,
         }
     }
     fn get_mut(&mut self, l: List) -> &mut Cursor {
@@ -148,6 +154,7 @@ impl Cursors {
             List::Overview => &mut self.overview,
             List::Help => &mut self.help,
             List::Problems => &mut self.problems,
+            List::History => &mut self.history,
         }
     }
 }
@@ -359,6 +366,12 @@ pub struct App {
     pub id_width: u16,
     /// Width of the longest study short name.
     pub study_width: u16,
+    /// The decisions, the status filter, the history screen and the queued database requests.
+    pub worklist: Worklist,
+    /// The status picker or note input, when open: it takes the keys.
+    pub modal: Option<Modal>,
+    /// The status bar's message (what a worklist key did), until the next key.
+    pub message: Option<Message>,
     matcher: SkimMatcherV2,
 }
 
@@ -500,6 +513,9 @@ impl App {
             quit: false,
             id_width,
             study_width,
+            worklist: Worklist::default(),
+            modal: None,
+            message: None,
             matcher: SkimMatcherV2::default(),
         };
         app.explain();
@@ -520,6 +536,11 @@ impl App {
 
     /// Which part of the keymap applies now.
     pub fn context(&self) -> Context {
+        match self.modal {
+            Some(Modal::Picker(_)) => return Context::Picker,
+            Some(Modal::Note(_)) => return Context::Note,
+            None => {}
+        }
         if self.typing {
             return Context::Filter;
         }
@@ -534,6 +555,7 @@ impl App {
             Screen::Overview => Context::Overview,
             Screen::Help => Context::Help,
             Screen::Problems => Context::Problems,
+            Screen::History => Context::History,
         }
     }
 
@@ -670,6 +692,7 @@ impl App {
             List::Overview => self.overview_rows.len(),
             List::Help => keymap::help_rows().len(),
             List::Problems => self.problems.len(),
+            List::History => self.history_rows().len(),
         }
     }
 
@@ -693,6 +716,7 @@ impl App {
             Screen::Overview => List::Overview,
             Screen::Help => List::Help,
             Screen::Problems => List::Problems,
+            Screen::History => List::History,
         }
     }
 
@@ -704,7 +728,7 @@ impl App {
     }
 
     /// Clamps every cursor and scrolls the visible lists so their selection shows.
-    fn fit(&mut self) {
+    pub(crate) fn fit(&mut self) {
         let areas = view::list_areas(self, self.area);
         for l in [
             List::Patients,
@@ -714,6 +738,7 @@ impl App {
             List::Overview,
             List::Help,
             List::Problems,
+            List::History,
         ] {
             let len = self.list_len(l);
             let h = areas
@@ -752,7 +777,7 @@ impl App {
         }
     }
 
-    fn push(&mut self, s: Screen) {
+    pub(crate) fn push(&mut self, s: Screen) {
         match self.stack.iter().position(|x| *x == s) {
             Some(i) => self.stack.truncate(i + 1),
             None => self.stack.push(s),
@@ -760,9 +785,10 @@ impl App {
     }
 
     /// The patient the current screen is about.
-    fn current_patient(&self) -> Option<usize> {
+    pub(crate) fn current_patient(&self) -> Option<usize> {
         match self.screen() {
             Screen::Overview => self.overview_patient(),
+            Screen::History => self.worklist.history.as_ref().map(|h| h.patient),
             Screen::Criteria => Some(self.drill.patient),
             Screen::Missing => Some(self.missing_patient),
             _ => self.selected_patient(),
@@ -791,6 +817,12 @@ impl App {
                 }),
             Screen::Overview => Some(self.overview_column),
             Screen::Contacts => Some(self.contacts_trial),
+            Screen::History => self
+                .worklist
+                .history
+                .as_ref()
+                .and_then(|h| h.study)
+                .or_else(|| self.selected_matches().first().map(|m| m.trial)),
             Screen::Help | Screen::Problems => self.selected_matches().first().map(|m| m.trial),
         }
         .filter(|t| *t < self.trials.len())
@@ -844,7 +876,7 @@ impl App {
     /// when it still matches. Incremental: a filter that extends an earlier one searches only
     /// that one's result (a fuzzy match of the longer filter is a match of its prefix), and a
     /// filter seen before (Backspace) reuses its result; otherwise every patient is searched.
-    fn refilter(&mut self) {
+    pub(crate) fn refilter(&mut self) {
         let keep = self.selected_patient();
         if self.filter.is_empty() {
             self.trail.clear();
@@ -875,6 +907,7 @@ impl App {
                 }
             };
         }
+        self.apply_status_filter();
         self.cursors.patients = Cursor::default();
         if let Some(k) = keep
             && let Some(pos) = self.visible.iter().position(|&i| i == k)
@@ -953,6 +986,13 @@ impl App {
 
     /// Applies one action. The only place state changes.
     pub fn update(&mut self, action: Action) {
+        if !matches!(action, Action::Resize { .. }) {
+            self.message = None;
+        }
+        if self.modal_action(action) {
+            self.fit();
+            return;
+        }
         let list = self.focused_list();
         match action {
             Action::Quit => self.quit = true,
@@ -1047,6 +1087,14 @@ impl App {
             Action::ScrollUp { column, row } => self.wheel(column, row, -WHEEL_STEP),
             Action::ScrollDown { column, row } => self.wheel(column, row, WHEEL_STEP),
             Action::Resize { width, height } => self.area = Rect::new(0, 0, width, height),
+            Action::SetStatus
+            | Action::AddNote
+            | Action::ShowHistory
+            | Action::HistoryScope
+            | Action::Export
+            | Action::StatusFilter => self.worklist_action(action),
+            // Only a picker or the note input acts on these.
+            Action::Pick(_) | Action::Confirm | Action::Cancel | Action::Edit(_) => {}
         }
         self.explain();
         self.fit();
@@ -1079,7 +1127,7 @@ impl App {
                     .clamp(0, n.saturating_sub(1) as isize)
                     as usize;
             }
-            Screen::Missing | Screen::Help | Screen::Problems => {}
+            Screen::Missing | Screen::Help | Screen::Problems | Screen::History => {}
         }
     }
 
@@ -1142,7 +1190,11 @@ impl App {
                     Some(&cid),
                 );
             }
-            Screen::Criteria | Screen::Contacts | Screen::Help | Screen::Problems => {}
+            Screen::Criteria
+            | Screen::Contacts
+            | Screen::Help
+            | Screen::Problems
+            | Screen::History => {}
         }
     }
 
@@ -1154,6 +1206,8 @@ impl App {
         } else if !self.filter.is_empty() {
             self.filter.clear();
             self.refilter();
+        } else if self.worklist.filter != StatusFilter::All {
+            self.set_status_filter(StatusFilter::All);
         }
     }
 
@@ -1199,9 +1253,21 @@ impl App {
         self.step(l, delta);
     }
 
-    /// Draws and handles events until the user quits.
+    /// Runs the queued worklist requests against `store`, feeding each outcome back.
+    pub fn run_requests(&mut self, store: &mut Store) {
+        for r in self.take_requests() {
+            let outcome = execute(store, self, &r);
+            self.receive(outcome);
+        }
+    }
+
+    /// Draws and handles events until the user quits; worklist requests go to `store`.
     /// Runs until quit (or a SIGTERM/SIGHUP, noticed within [`SIGNAL_TICK`]).
-    pub fn run_loop<B: Backend>(&mut self, terminal: &mut Terminal<B>) -> io::Result<()>
+    pub fn run_loop<B: Backend>(
+        &mut self,
+        terminal: &mut Terminal<B>,
+        mut store: Option<&mut Store>,
+    ) -> io::Result<()>
     where
         io::Error: From<B::Error>,
     {
@@ -1211,7 +1277,7 @@ impl App {
             height: size.height,
         });
         while !self.quit {
-            terminal.draw(|f| f.render_widget(&*self, f.area()))?;
+            terminal.draw(|f| view::draw(self, f))?;
             // Wait for input, checking now and then for SIGTERM/SIGHUP.
             while !event::poll(SIGNAL_TICK)? {
                 if crate::tui::signals::received().is_some() {
@@ -1221,6 +1287,11 @@ impl App {
             let ev = event::read()?;
             if let Some(a) = self.action_for(&ev) {
                 self.update(a);
+            }
+            match store.as_deref_mut() {
+                Some(s) => self.run_requests(s),
+                // No database: the worklist keys already said why; nothing to run.
+                None => self.worklist.requests.clear(),
             }
         }
         Ok(())

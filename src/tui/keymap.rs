@@ -2,10 +2,11 @@
 //! help screen (`help_rows`) all read `KEYMAP`, so what the screen says is what the keys do.
 
 use crate::tui::action::Action;
+use crate::tui::input::Edit;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-/// Where a key is pressed. `Global` bindings apply everywhere except while typing a filter;
-/// a context's own bindings win over global ones.
+/// Where a key is pressed. `Global` bindings apply everywhere except while typing (a filter,
+/// a note) or choosing in a picker; a context's own bindings win over global ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Context {
     Global,
@@ -18,10 +19,13 @@ pub enum Context {
     Overview,
     Help,
     Problems,
+    History,
+    Picker,
+    Note,
 }
 
 impl Context {
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 13] = [
         Context::Global,
         Context::Patients,
         Context::Matches,
@@ -32,7 +36,15 @@ impl Context {
         Context::Overview,
         Context::Help,
         Context::Problems,
+        Context::History,
+        Context::Picker,
+        Context::Note,
     ];
+
+    /// Whether the global bindings apply: not while typing or choosing.
+    pub fn takes_globals(self) -> bool {
+        !matches!(self, Context::Filter | Context::Picker | Context::Note)
+    }
 
     pub fn title(self) -> &'static str {
         match self {
@@ -46,6 +58,9 @@ impl Context {
             Context::Overview => "Queue overview",
             Context::Help => "Help",
             Context::Problems => "Problems",
+            Context::History => "Worklist history",
+            Context::Picker => "Choosing a status",
+            Context::Note => "Typing a note",
         }
     }
 }
@@ -57,7 +72,7 @@ pub enum Key {
     Code(KeyCode),
     /// Ctrl plus a letter.
     Ctrl(char),
-    /// Any printable character (typed into the filter).
+    /// Any printable character (typed into the filter or a note).
     AnyChar,
 }
 
@@ -85,6 +100,22 @@ const ENTER: Key = Key::Code(KeyCode::Enter);
 const ESC: Key = Key::Code(KeyCode::Esc);
 const TAB: Key = Key::Code(KeyCode::Tab);
 const BACKTAB: Key = Key::Code(KeyCode::BackTab);
+const HOME: Key = Key::Code(KeyCode::Home);
+const END: Key = Key::Code(KeyCode::End);
+const BACKSPACE: Key = Key::Code(KeyCode::Backspace);
+/// The picker's number keys.
+const DIGITS: &[Key] = &[
+    ch('1'),
+    ch('2'),
+    ch('3'),
+    ch('4'),
+    ch('5'),
+    ch('6'),
+    ch('7'),
+    ch('8'),
+    ch('9'),
+    ch('0'),
+];
 
 const fn b(
     context: Context,
@@ -173,6 +204,13 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b(
         C::Global,
+        &[ch('H')],
+        Action::ShowHistory,
+        "worklist history of the selected patient",
+        "history",
+    ),
+    b(
+        C::Global,
         &[ch('!')],
         Action::ShowProblems,
         "problems found in the data files",
@@ -193,6 +231,20 @@ pub const KEYMAP: &[Binding] = &[
         Action::Open,
         "show the selected patient's studies",
         "studies",
+    ),
+    b(
+        C::Patients,
+        &[ch('s')],
+        Action::SetStatus,
+        "set the worklist status of a study (in the match table)",
+        "status",
+    ),
+    b(
+        C::Patients,
+        &[ch('S')],
+        Action::StatusFilter,
+        "show only patients with a study in a status",
+        "by status",
     ),
     b(
         C::Patients,
@@ -222,6 +274,34 @@ pub const KEYMAP: &[Binding] = &[
         Action::Open,
         "criteria of the selected study",
         "criteria",
+    ),
+    b(
+        C::Matches,
+        &[ch('s')],
+        Action::SetStatus,
+        "set the worklist status of the study (then a note)",
+        "status",
+    ),
+    b(
+        C::Matches,
+        &[ch('n')],
+        Action::AddNote,
+        "add a note to the study, keeping its status",
+        "note",
+    ),
+    b(
+        C::Matches,
+        &[ch('e')],
+        Action::Export,
+        "write the study's referral summary (Markdown)",
+        "export",
+    ),
+    b(
+        C::Matches,
+        &[ch('S')],
+        Action::StatusFilter,
+        "show only patients with a study in a status",
+        "",
     ),
     b(
         C::Matches,
@@ -276,7 +356,7 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b(
         C::Filter,
-        &[Key::Code(KeyCode::Backspace)],
+        &[BACKSPACE],
         Action::FilterBackspace,
         "delete a character",
         "delete",
@@ -330,6 +410,27 @@ pub const KEYMAP: &[Binding] = &[
         Action::Right,
         "next cohort",
         "cohort",
+    ),
+    b(
+        C::Criteria,
+        &[ch('s')],
+        Action::SetStatus,
+        "set the worklist status of this study (then a note)",
+        "status",
+    ),
+    b(
+        C::Criteria,
+        &[ch('n')],
+        Action::AddNote,
+        "add a note to this study, keeping its status",
+        "",
+    ),
+    b(
+        C::Criteria,
+        &[ch('e')],
+        Action::Export,
+        "write this study's referral summary (Markdown)",
+        "export",
     ),
     // Missing data.
     b(
@@ -390,6 +491,136 @@ pub const KEYMAP: &[Binding] = &[
         "filter patients",
         "filter",
     ),
+    b(
+        C::Overview,
+        &[ch('S')],
+        Action::StatusFilter,
+        "show only patients with a study in a status",
+        "by status",
+    ),
+    // Worklist history.
+    b(
+        C::History,
+        &[ch('a')],
+        Action::HistoryScope,
+        "all studies, or only the highlighted one (toggle)",
+        "all/one study",
+    ),
+    // Choosing a status (or the status filter).
+    b(
+        C::Picker,
+        &[UP, ch('k')],
+        Action::Up,
+        "previous entry",
+        "move",
+    ),
+    b(
+        C::Picker,
+        &[DOWN, ch('j')],
+        Action::Down,
+        "next entry",
+        "move",
+    ),
+    b(
+        C::Picker,
+        &[ENTER],
+        Action::Confirm,
+        "choose the highlighted entry",
+        "choose",
+    ),
+    b(
+        C::Picker,
+        DIGITS,
+        Action::Pick(0),
+        "choose the entry with that number",
+        "number",
+    ),
+    b(C::Picker, &[ESC], Action::Cancel, "cancel", "cancel"),
+    b(
+        C::Picker,
+        &[Key::Ctrl('c')],
+        Action::Quit,
+        "quit trialmatch",
+        "",
+    ),
+    // Typing a note.
+    b(
+        C::Note,
+        &[ENTER],
+        Action::Confirm,
+        "record the status with the note",
+        "save",
+    ),
+    b(
+        C::Note,
+        &[ESC],
+        Action::Cancel,
+        "cancel: record nothing",
+        "cancel",
+    ),
+    b(
+        C::Note,
+        &[LEFT],
+        Action::Edit(Edit::Left),
+        "cursor one character left",
+        "move",
+    ),
+    b(
+        C::Note,
+        &[RIGHT],
+        Action::Edit(Edit::Right),
+        "cursor one character right",
+        "move",
+    ),
+    b(
+        C::Note,
+        &[HOME, Key::Ctrl('a')],
+        Action::Edit(Edit::Home),
+        "cursor to the start",
+        "",
+    ),
+    b(
+        C::Note,
+        &[END, Key::Ctrl('e')],
+        Action::Edit(Edit::End),
+        "cursor to the end",
+        "",
+    ),
+    b(
+        C::Note,
+        &[BACKSPACE],
+        Action::Edit(Edit::Backspace),
+        "delete the character before the cursor",
+        "",
+    ),
+    b(
+        C::Note,
+        &[Key::Code(KeyCode::Delete)],
+        Action::Edit(Edit::Delete),
+        "delete the character under the cursor",
+        "",
+    ),
+    b(
+        C::Note,
+        &[Key::Ctrl('u')],
+        Action::Edit(Edit::ClearToStart),
+        "delete everything before the cursor",
+        "clear",
+    ),
+    b(
+        C::Note,
+        &[Key::Ctrl('c')],
+        Action::Quit,
+        "quit trialmatch",
+        "",
+    ),
+    b(
+        C::Note,
+        &[Key::AnyChar],
+        Action::Edit(Edit::Insert(' ')),
+        "type the note",
+        "",
+    ),
 ];
 
 fn matches(k: Key, ev: &KeyEvent) -> bool {
@@ -407,12 +638,12 @@ fn matches(k: Key, ev: &KeyEvent) -> bool {
 }
 
 /// The binding a key press selects in a context: the context's own first, then the global
-/// ones (never while typing a filter).
+/// ones (never while typing or choosing).
 pub fn binding_for(context: Context, ev: &KeyEvent) -> Option<&'static Binding> {
     let own = KEYMAP.iter().filter(|b| b.context == context);
     let global = KEYMAP
         .iter()
-        .filter(move |b| b.context == Context::Global && context != Context::Filter);
+        .filter(move |b| b.context == Context::Global && context.takes_globals());
     own.chain(global)
         .find(|b| b.keys.iter().any(|k| matches(*k, ev)))
 }
@@ -422,6 +653,11 @@ pub fn action_for(context: Context, ev: &KeyEvent) -> Option<Action> {
     let b = binding_for(context, ev)?;
     match (b.action, ev.code) {
         (Action::FilterInput(_), KeyCode::Char(c)) => Some(Action::FilterInput(c)),
+        (Action::Edit(Edit::Insert(_)), KeyCode::Char(c)) => Some(Action::Edit(Edit::Insert(c))),
+        (Action::Pick(_), KeyCode::Char(c)) => c
+            .to_digit(10)
+            .and_then(|d| u8::try_from(d).ok())
+            .map(Action::Pick),
         (a, _) => Some(a),
     }
 }
@@ -465,7 +701,7 @@ pub fn keys_label(keys: &[Key]) -> String {
 pub fn footer(context: Context) -> Vec<(String, &'static str)> {
     let mut out: Vec<(String, &'static str)> = Vec::new();
     let mut last: Option<(Context, &str)> = None;
-    let global = context != Context::Filter;
+    let global = context.takes_globals();
     for b in KEYMAP
         .iter()
         .filter(|b| b.context == context)

@@ -20,17 +20,23 @@
 //!   background thread, then runs the event loop; the terminal is restored on every path.
 //! - [`view`] draws `&App` into a buffer, one file per pane, building rows only for the visible
 //!   window of long lists. Every string from a data file goes through `text::sanitize`.
+//! - [`worklist`] connects the UI to the decision database without making `update` impure:
+//!   `update` queues requests (record a status, read a history, write a referral summary),
+//!   the event loop runs them against the store and feeds each outcome back to
+//!   `App::receive`. [`input`] is the note's text input.
 //! - [`theme`] has the one `const THEME`; every colour is doubled by a glyph (✔ ? ✖) or a
 //!   modifier, so NO_COLOR loses nothing.
 
 pub mod action;
 pub mod app;
+pub mod input;
 pub mod keymap;
 pub mod loading;
 pub mod run;
 pub mod signals;
 pub mod theme;
 pub mod view;
+pub mod worklist;
 
 pub use action::Action;
 pub use app::App;

@@ -13,6 +13,7 @@ use crate::load::{Progress, Source, Workspace, load_with};
 use crate::tui::app::App;
 use crate::tui::loading::{Loading, quits};
 use crate::tui::theme::Theme;
+use crate::worklist::{Store, StoreError};
 use chrono::NaiveDate;
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
@@ -107,16 +108,25 @@ impl Drop for Timings {
     }
 }
 
-/// Opens the UI on a loaded workspace; the terminal is restored on quit, on error and on panic.
+/// Opens the UI on a loaded workspace, without a worklist database (the worklist keys say
+/// so); the terminal is restored on quit, on error and on panic.
 pub fn run(ws: Workspace, as_of: NaiveDate) -> io::Result<()> {
     let mut session = Session::start()?;
     let mut app = App::new(ws, as_of).with_theme(Theme::from_env());
-    app.run_loop(&mut session.terminal)
+    app.worklist_unavailable("this view was opened without a worklist database");
+    app.run_loop(&mut session.terminal, None)
 }
 
 /// Opens the UI at once on a loading screen, loads `trials` and `patients` and evaluates them
-/// on a background thread, then shows the queue. q or Ctrl-C quit at any time.
-pub fn run_loading(trials: Source, patients: Source, as_of: NaiveDate) -> io::Result<()> {
+/// on a background thread, then shows the queue with the worklist's current decisions. q or
+/// Ctrl-C quit at any time. When the worklist could not be opened (`worklist` is an error),
+/// matching works as usual and the worklist keys show the error instead.
+pub fn run_loading(
+    trials: Source,
+    patients: Source,
+    as_of: NaiveDate,
+    worklist: Result<Store, StoreError>,
+) -> io::Result<()> {
     let mut timings = Timings::start();
     let theme = Theme::from_env();
     let mut session = Session::start()?;
@@ -155,6 +165,22 @@ pub fn run_loading(trials: Source, patients: Source, as_of: NaiveDate) -> io::Re
         .join()
         .map_err(|_| io::Error::other("loading the files failed"))?;
     let mut app = app.with_theme(theme);
+    let mut store = match worklist {
+        Ok(store) => match store.current(None, None) {
+            Ok(decisions) => {
+                app.load_decisions(decisions);
+                Some(store)
+            }
+            Err(e) => {
+                app.worklist_unavailable(&e.to_string());
+                None
+            }
+        },
+        Err(e) => {
+            app.worklist_unavailable(&e.to_string());
+            None
+        }
+    };
     timings.patients = app.patients.len();
     timings.files = Some(read.saturating_duration_since(timings.start));
     let size = terminal.size()?;
@@ -162,7 +188,7 @@ pub fn run_loading(trials: Source, patients: Source, as_of: NaiveDate) -> io::Re
         width: size.width,
         height: size.height,
     });
-    terminal.draw(|f| f.render_widget(&app, f.area()))?;
+    terminal.draw(|f| crate::tui::view::draw(&app, f))?;
     timings.loaded = Some(timings.start.elapsed());
-    app.run_loop(terminal)
+    app.run_loop(terminal, store.as_mut())
 }

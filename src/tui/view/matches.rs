@@ -1,5 +1,6 @@
 //! The match table: the selected patient's studies ranked, one row each — verdict glyph and
-//! colour, pass/fail/unknown counts, a score bar, the site — so the best fit is read at a glance.
+//! colour, pass/fail/unknown counts, a score bar, the worklist status, the site — so the best
+//! fit, and what has been done about it, is read at a glance.
 
 use crate::text::sanitize;
 use crate::tui::app::{App, Pane};
@@ -7,19 +8,26 @@ use crate::tui::theme::{bar, verdict_glyph};
 use crate::tui::view::{
     columns, draw_header, draw_note, draw_row, marker, pane, row_style, table_header, table_rows,
 };
+use crate::tui::worklist::short_label;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-/// Width of the score bar for a table this wide.
+/// Width of the score bar for a table this wide (none in a narrow one: the worklist status
+/// needs the room more).
 fn bar_width(w: u16) -> usize {
-    if w >= 120 { 10 } else { 5 }
+    match w {
+        120.. => 10,
+        100.. => 5,
+        _ => 0,
+    }
 }
 
-/// Column widths: marker, rank, study, cohort, verdict, counts, score, site.
-pub fn widths(app: &App, w: u16) -> [Constraint; 8] {
+/// Column widths: marker, rank, study, cohort, verdict, counts, score, worklist, site.
+pub fn widths(app: &App, w: u16) -> [Constraint; 9] {
     let wide = w >= 120;
+    let bar = bar_width(w) as u16;
     [
         Constraint::Length(1),
         Constraint::Length(1),
@@ -27,7 +35,8 @@ pub fn widths(app: &App, w: u16) -> [Constraint; 8] {
         Constraint::Length(8),
         Constraint::Length(12),
         Constraint::Length(if wide { 14 } else { 8 }),
-        Constraint::Length(bar_width(w) as u16 + 5),
+        Constraint::Length(if bar == 0 { 5 } else { bar + 5 }),
+        Constraint::Length(12),
         Constraint::Fill(1),
     ]
 }
@@ -61,6 +70,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             "Verdict",
             if wide { "Pass Fail Unk" } else { "P/F/U" },
             "Score",
+            "Worklist",
             "Site",
         ],
         t.header,
@@ -77,6 +87,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
     let cols = columns(rows, &ws);
     let cur = app.cursors.matches;
+    let patient = app.selected_patient();
     let offset = cur.window(matches.len(), rows.height as usize);
     for (n, m) in matches
         .iter()
@@ -109,6 +120,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 Span::styled(bar(m.score(), bar_width(rows.width)), t.verdict(v)),
                 Span::raw(format!("{:>4.0}%", m.score())),
             ]),
+            match patient.and_then(|p| app.status_of(p, m.trial)) {
+                Some(s) => Line::styled(short_label(s), t.label),
+                None => Line::styled("—", t.dim),
+            },
             Line::raw(sanitize(&trial.site_line())),
         ];
         let y = rows.y + (n - offset) as u16;

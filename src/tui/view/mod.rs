@@ -4,14 +4,17 @@
 pub mod contacts;
 pub mod criteria;
 pub mod help;
+pub mod history;
 pub mod matches;
 pub mod missing;
 pub mod overview;
 pub mod patients;
+pub mod picker;
 pub mod problems;
 
 use crate::tui::app::{App, List, Pane, Screen};
 use crate::tui::keymap;
+use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
@@ -58,7 +61,25 @@ pub fn list_areas(app: &App, area: Rect) -> Vec<(List, Rect)> {
         Screen::Overview => vec![(List::Overview, table_rows(body, 0))],
         Screen::Help => vec![(List::Help, table_rows(body, 0))],
         Screen::Problems => vec![(List::Problems, table_rows(list_detail(body)[0], 0))],
+        Screen::History => vec![(List::History, table_rows(list_detail(body)[0], 0))],
     }
+}
+
+/// Draws a frame: the app, and the terminal cursor where text is being typed (a note).
+pub fn draw(app: &App, f: &mut Frame) {
+    f.render_widget(app, f.area());
+    if let Some(p) = cursor_position(app, f.area()) {
+        f.set_cursor_position(p);
+    }
+}
+
+/// Where the terminal cursor belongs in a screen `area`: in the note input while it is open.
+pub fn cursor_position(app: &App, area: Rect) -> Option<Position> {
+    if too_small(area) {
+        return None;
+    }
+    let [_, body, _] = chrome(area);
+    picker::cursor(app, body)
 }
 
 /// The main screen: the patient list above, the match table (one row per study) below.
@@ -298,6 +319,24 @@ pub fn labelled(
 
 fn status_bar(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
+    if let Some(m) = &app.message {
+        let style = if m.error {
+            t.status.patch(t.warn)
+        } else {
+            t.status.patch(t.title)
+        };
+        buf.set_style(area, t.status);
+        buf.set_line(
+            area.x,
+            area.y,
+            &Line::from(vec![
+                Span::styled(" trialmatch ", t.status.patch(t.title)),
+                Span::styled(format!("│ {} ", m.text), style),
+            ]),
+            area.width,
+        );
+        return;
+    }
     let n = app.problems.len();
     let mut spans = vec![
         Span::styled(" trialmatch ", t.status.patch(t.title)),
@@ -413,7 +452,9 @@ impl Widget for &App {
             Screen::Overview => overview::render(self, body, buf),
             Screen::Help => help::render(self, body, buf),
             Screen::Problems => problems::render(self, body, buf),
+            Screen::History => history::render(self, body, buf),
         }
+        picker::render(self, body, buf);
         footer(self, foot, buf);
     }
 }

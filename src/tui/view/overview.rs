@@ -1,5 +1,6 @@
-//! The queue overview: every (filtered) patient × every study as a matrix of verdict glyphs,
-//! sortable by any study column — "who in my queue may go to study X".
+//! The queue overview: every (filtered) patient × every study as a matrix of verdict glyphs
+//! with the worklist status beside each, sortable by any study column — "who in my queue may
+//! go to study X, and where do they stand".
 
 use crate::text::{sanitize, truncate};
 use crate::tui::app::App;
@@ -8,6 +9,7 @@ use crate::tui::view::{
     chrome, columns, draw_note, draw_row, marker, pane, row_style, table_header, table_rows,
     too_small,
 };
+use crate::tui::worklist::{StatusFilter, short_label};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Position, Rect};
 use ratatui::style::Style;
@@ -69,8 +71,12 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         ),
         None => "in list order ".to_string(),
     };
+    let status = match app.worklist.filter {
+        StatusFilter::All => String::new(),
+        f => format!("status: {} · ", f.label()),
+    };
     let title = format!(
-        " Queue overview · {} patients × {} studies · {sorted}",
+        " Queue overview · {} patients × {} studies · {status}{sorted}",
         app.overview_rows.len(),
         app.trials.len()
     );
@@ -151,15 +157,24 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
             Line::raw(r.name.clone()),
         ];
         for j in 0..app.trials.len() {
+            let status = app.status_of(p, j).map(short_label);
             cells.push(match app.match_for(p, j) {
                 Some(m) => {
                     let v = m.verdict();
-                    Line::from(Span::styled(
-                        format!("{} {:>3.0}%", verdict_glyph(v), m.score()),
-                        t.verdict(v),
-                    ))
+                    let score = format!(" {:>3.0}%", m.score());
+                    let mut spans = vec![Span::styled(verdict_glyph(v), t.verdict(v))];
+                    // The score gives way to the status when both do not fit.
+                    match status {
+                        Some(s) if cw >= 2 + score.len() + s.len() => {
+                            spans.push(Span::styled(score, t.verdict(v)));
+                            spans.push(Span::styled(format!(" {s}"), t.label));
+                        }
+                        Some(s) => spans.push(Span::styled(format!(" {s}"), t.label)),
+                        None => spans.push(Span::styled(score, t.verdict(v))),
+                    }
+                    Line::from(spans)
                 }
-                None => Line::raw("—"),
+                None => Line::raw(status.unwrap_or("—")),
             });
         }
         let y = rows.y + (n - offset) as u16;

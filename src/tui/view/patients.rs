@@ -1,19 +1,22 @@
 //! The patient list: the referral queue, best match first, with the fuzzy filter's matched
-//! characters highlighted. Only the visible window of rows is built.
+//! characters highlighted and each patient's worklist status (the latest change, or the one the
+//! status filter asks for, "+n" for more studies with a status). Only the visible window of
+//! rows is built.
 
 use crate::tui::app::{App, Pane};
 use crate::tui::theme::verdict_glyph;
 use crate::tui::view::{
     columns, draw_note, draw_row, highlighted, marker, pane, row_style, table_header, table_rows,
 };
+use crate::tui::worklist::{StatusFilter, short_label};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-/// Column widths: marker, id, name, sex/age, main diagnosis, best match.
-pub fn widths(app: &App) -> [Constraint; 6] {
+/// Column widths: marker, id, name, sex/age, main diagnosis, best match, worklist.
+pub fn widths(app: &App) -> [Constraint; 7] {
     [
         Constraint::Length(1),
         Constraint::Length(app.id_width),
@@ -21,23 +24,38 @@ pub fn widths(app: &App) -> [Constraint; 6] {
         Constraint::Length(5),
         Constraint::Fill(3),
         Constraint::Length(app.study_width + 2),
+        Constraint::Length(12),
     ]
+}
+
+/// The list's title: how many, and the filters in force.
+fn title(app: &App) -> String {
+    let status = match app.worklist.filter {
+        StatusFilter::All => String::new(),
+        f => format!(" · status: {}", f.label()),
+    };
+    if app.filter.is_empty() && status.is_empty() {
+        format!(" Patients ({}) · best match first ", app.visible.len())
+    } else if app.filter.is_empty() {
+        format!(
+            " Patients: {} of {}{status} ",
+            app.visible.len(),
+            app.patients.len()
+        )
+    } else {
+        format!(
+            " Patients: {} of {} match /{}{status} ",
+            app.visible.len(),
+            app.patients.len(),
+            app.filter
+        )
+    }
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let focused = app.focus == Pane::Patients || app.typing;
-    let title = if app.filter.is_empty() {
-        format!(" Patients ({}) · best match first ", app.visible.len())
-    } else {
-        format!(
-            " Patients: {} of {} match /{} ",
-            app.visible.len(),
-            app.patients.len(),
-            app.filter
-        )
-    };
-    pane(app, Line::styled(title, t.title), focused).render(area, buf);
+    pane(app, Line::styled(title(app), t.title), focused).render(area, buf);
     let header = table_header(area, 0);
     let rows = table_rows(area, 0);
     let ws = widths(app);
@@ -47,7 +65,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     } else {
         "Diagnosis (best match to filter)"
     };
-    let head: Vec<Line> = ["", "ID", "Name", "Sex", diagnosis, "Best match"]
+    let head: Vec<Line> = ["", "ID", "Name", "Sex", diagnosis, "Best match", "Worklist"]
         .iter()
         .map(|h| Line::styled(*h, t.header))
         .collect();
@@ -55,6 +73,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if app.visible.is_empty() {
         let msg = if app.patients.is_empty() {
             "No patients loaded. Put patient files in ./sample-patients or pass --patients."
+        } else if app.worklist.filter != StatusFilter::All {
+            "No patient matches the status filter. S changes it, Esc clears filters."
         } else {
             "No patient matches the filter. Esc clears it."
         };
@@ -93,6 +113,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 highlighted(app, d, &app.highlight(d), Style::new())
             },
             best,
+            match app.list_status(p) {
+                Some((s, 0)) => Line::styled(short_label(s), t.label),
+                Some((s, more)) => Line::from(vec![
+                    Span::styled(short_label(s), t.label),
+                    Span::styled(format!(" +{more}"), t.dim),
+                ]),
+                None => Line::styled("—", t.dim),
+            },
         ];
         draw_row(
             buf,

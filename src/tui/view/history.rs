@@ -1,0 +1,145 @@
+//! The worklist history of one patient: every recorded status change, oldest first (the newest
+//! last, selected when it opens), with who made it and why; the selected entry's whole note
+//! below. Times are shown in the local zone.
+
+use crate::text::sanitize;
+use crate::tui::app::App;
+use crate::tui::view::{
+    columns, draw_header, draw_note, draw_row, list_detail, marker, pane, row_style, table_header,
+    table_rows, wrap,
+};
+use crate::tui::worklist::short_label;
+use crate::worklist::Decision;
+use chrono::{DateTime, Local, Utc};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::Widget;
+
+/// "2026-11-22 09:30" in the app's zone (the local one unless a test fixed it).
+pub fn when(app: &App, at: DateTime<Utc>) -> String {
+    const FORMAT: &str = "%Y-%m-%d %H:%M";
+    match app.worklist.zone {
+        Some(z) => at.with_timezone(&z).format(FORMAT).to_string(),
+        None => at.with_timezone(&Local).format(FORMAT).to_string(),
+    }
+}
+
+/// A study id as the screen names it: its short name when loaded.
+fn study(app: &App, trial_id: &str) -> String {
+    match app.trials.iter().position(|t| t.id == trial_id) {
+        Some(t) => app.study_name(t).to_string(),
+        None => sanitize(trial_id),
+    }
+}
+
+pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let [list, detail] = list_detail(body);
+    let Some(h) = &app.worklist.history else {
+        return;
+    };
+    let who = app
+        .rows
+        .get(h.patient)
+        .map_or(String::new(), |r| format!("{} {}", r.id, r.name));
+    let scope = match h.study {
+        Some(s) if h.only_study => format!("{} only (a: all studies)", app.study_name(s)),
+        Some(s) => format!("all studies (a: {} only)", app.study_name(s)),
+        None => "all studies".to_string(),
+    };
+    let rows_data = app.history_rows();
+    let title = format!(" Worklist history · {who} · {scope} · oldest first ");
+    pane(app, Line::styled(title, t.title), true).render(list, buf);
+    let header = table_header(list, 0);
+    let rows = table_rows(list, 0);
+    let wide = rows.width >= 120;
+    let ws = [
+        Constraint::Length(1),
+        Constraint::Length(5),
+        Constraint::Length(16),
+        Constraint::Length(app.study_width),
+        Constraint::Length(if wide { 19 } else { 12 }),
+        Constraint::Length(if wide { 16 } else { 8 }),
+        Constraint::Fill(1),
+    ];
+    draw_header(
+        buf,
+        header,
+        &ws,
+        &["", "#", "When", "Study", "Status", "Who", "Note"],
+        t.header,
+    );
+    match &h.entries {
+        None => draw_note(buf, rows, "Reading the worklist…", t.dim),
+        Some(Err(e)) => draw_note(buf, rows, e, t.warn),
+        Some(Ok(_)) if rows_data.is_empty() => {
+            let msg = if h.only_study {
+                "No decisions recorded for this study yet."
+            } else {
+                "No decisions recorded for this patient yet."
+            };
+            draw_note(buf, rows, msg, t.dim);
+        }
+        Some(Ok(_)) => {}
+    }
+    let cols = columns(rows, &ws);
+    let cur = app.cursors.history;
+    let offset = cur.window(rows_data.len(), rows.height as usize);
+    for (n, d) in rows_data
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(rows.height as usize)
+    {
+        let selected = n == cur.selected;
+        let status = if wide {
+            d.status.label()
+        } else {
+            short_label(d.status)
+        };
+        let cells = [
+            marker(selected, true),
+            Line::raw(d.seq.to_string()),
+            Line::raw(when(app, d.at)),
+            Line::raw(study(app, &d.trial)),
+            Line::styled(status, t.label),
+            Line::raw(sanitize(&d.who)),
+            Line::raw(sanitize(&d.note)),
+        ];
+        let y = rows.y + (n - offset) as u16;
+        draw_row(buf, rows, y, &cols, &cells, row_style(app, selected, true));
+    }
+    let block = pane(app, Line::styled(" Selected change ", t.title), false);
+    let inner = block.inner(detail);
+    block.render(detail, buf);
+    if let Some(d) = rows_data.get(cur.selected) {
+        for (i, l) in detail_lines(app, d, inner.width as usize)
+            .into_iter()
+            .take(inner.height as usize)
+            .enumerate()
+        {
+            buf.set_line(inner.x, inner.y + i as u16, &l, inner.width);
+        }
+    }
+}
+
+/// The selected change in full: what, when, who, then the note wrapped.
+fn detail_lines(app: &App, d: &Decision, w: usize) -> Vec<Line<'static>> {
+    let mut out = vec![Line::styled(
+        format!(
+            "{} → {} · {} · by {}",
+            study(app, &d.trial),
+            d.status.label(),
+            when(app, d.at),
+            sanitize(&d.who)
+        ),
+        app.theme.label,
+    )];
+    if d.note.is_empty() {
+        out.push(Line::styled("(no note)", app.theme.dim));
+    } else {
+        out.extend(wrap(&sanitize(&d.note), w).into_iter().map(Line::raw));
+    }
+    out
+}
