@@ -202,15 +202,23 @@ impl Store {
         read().map_err(|e| sql(&self.path, e))
     }
 
-    /// Applies the missing migrations in one immediate transaction. Another trialmatch may
-    /// have migrated meanwhile, so the version is read again inside it.
-    fn migrate(&mut self) -> Result<(), StoreError> {
+    /// Starts a write transaction, taking the write lock at once (waiting up to the busy
+    /// timeout for another writer) so it never fails half-way on a lock. Returns the path
+    /// too, for error messages while the transaction borrows the connection.
+    fn begin(&mut self) -> Result<(rusqlite::Transaction<'_>, PathBuf), StoreError> {
         let path = self.path.clone();
-        let err = |e| sql(&path, e);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(err)?;
+            .map_err(|e| sql(&path, e))?;
+        Ok((tx, path))
+    }
+
+    /// Applies the missing migrations in one immediate transaction. Another trialmatch may
+    /// have migrated meanwhile, so the version is read again inside it.
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let (tx, path) = self.begin()?;
+        let err = |e| sql(&path, e);
         let version: i64 = tx
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(err)?;
@@ -273,12 +281,8 @@ impl Store {
             )));
         }
         let note = note.trim();
-        let path = self.path.clone();
+        let (tx, path) = self.begin()?;
         let err = |e| sql(&path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(err)?;
         tx.execute(
             "INSERT INTO decision (patient_id, trial_id, status, note, who, at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
