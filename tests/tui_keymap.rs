@@ -3,6 +3,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use trialmatch::tui::Action;
+use trialmatch::tui::input::Edit;
 use trialmatch::tui::keymap::{Context, KEYMAP, action_for, footer, help_rows};
 
 fn key(code: KeyCode) -> KeyEvent {
@@ -237,6 +238,21 @@ fn every_keyboard_action_has_a_key_and_a_description() {
         Action::OnlyUnknown,
         Action::AllCriteria,
         Action::Sort,
+        Action::SetStatus,
+        Action::AddNote,
+        Action::ShowHistory,
+        Action::HistoryScope,
+        Action::Export,
+        Action::StatusFilter,
+        Action::Confirm,
+        Action::Cancel,
+        Action::Edit(Edit::Left),
+        Action::Edit(Edit::Right),
+        Action::Edit(Edit::Home),
+        Action::Edit(Edit::End),
+        Action::Edit(Edit::Backspace),
+        Action::Edit(Edit::Delete),
+        Action::Edit(Edit::ClearToStart),
     ];
     for a in wanted {
         assert!(KEYMAP.iter().any(|b| b.action == a), "{a:?} has no key");
@@ -304,4 +320,162 @@ fn footer_shows_the_context_keys_first_then_global_ones() {
         "no global keys while typing"
     );
     assert!(typing.iter().any(|(k, l)| k == "Esc" && *l == "clear"));
+}
+
+#[test]
+fn worklist_keys_in_the_list_match_table_drill_down_and_overview() {
+    let (p, m, cr, o) = (
+        Context::Patients,
+        Context::Matches,
+        Context::Criteria,
+        Context::Overview,
+    );
+    assert_eq!(act(m, KeyCode::Char('s')), Some(Action::SetStatus));
+    assert_eq!(act(m, KeyCode::Char('n')), Some(Action::AddNote));
+    assert_eq!(act(m, KeyCode::Char('e')), Some(Action::Export));
+    assert_eq!(act(m, KeyCode::Char('S')), Some(Action::StatusFilter));
+    assert_eq!(act(cr, KeyCode::Char('s')), Some(Action::SetStatus));
+    assert_eq!(act(cr, KeyCode::Char('n')), Some(Action::AddNote));
+    assert_eq!(act(cr, KeyCode::Char('e')), Some(Action::Export));
+    assert_eq!(act(p, KeyCode::Char('s')), Some(Action::SetStatus));
+    assert_eq!(act(p, KeyCode::Char('S')), Some(Action::StatusFilter));
+    assert_eq!(act(p, KeyCode::Char('n')), None, "a note needs a study");
+    assert_eq!(act(o, KeyCode::Char('S')), Some(Action::StatusFilter));
+    assert_eq!(
+        act(o, KeyCode::Char('s')),
+        Some(Action::Sort),
+        "s still sorts"
+    );
+    for ctx in [
+        p,
+        m,
+        cr,
+        o,
+        Context::Missing,
+        Context::Contacts,
+        Context::Help,
+    ] {
+        assert_eq!(
+            act(ctx, KeyCode::Char('H')),
+            Some(Action::ShowHistory),
+            "{ctx:?}"
+        );
+    }
+    assert_eq!(
+        act(Context::History, KeyCode::Char('a')),
+        Some(Action::HistoryScope)
+    );
+    assert_eq!(act(Context::History, KeyCode::Esc), Some(Action::Back));
+    assert_eq!(act(Context::History, KeyCode::Down), Some(Action::Down));
+}
+
+#[test]
+fn the_picker_takes_arrows_numbers_enter_and_esc_and_nothing_global() {
+    let c = Context::Picker;
+    assert_eq!(act(c, KeyCode::Down), Some(Action::Down));
+    assert_eq!(act(c, KeyCode::Char('j')), Some(Action::Down));
+    assert_eq!(act(c, KeyCode::Up), Some(Action::Up));
+    assert_eq!(act(c, KeyCode::Char('k')), Some(Action::Up));
+    assert_eq!(act(c, KeyCode::Enter), Some(Action::Confirm));
+    assert_eq!(act(c, KeyCode::Esc), Some(Action::Cancel));
+    for (ch, n) in [('1', 1), ('4', 4), ('8', 8), ('9', 9), ('0', 0)] {
+        assert_eq!(act(c, KeyCode::Char(ch)), Some(Action::Pick(n)), "{ch}");
+    }
+    for ch in ['q', 'o', 'm', '?', 'H'] {
+        assert_eq!(act(c, KeyCode::Char(ch)), None, "{ch} is not global here");
+    }
+    assert_eq!(action_for(c, &ctrl('c')), Some(Action::Quit));
+}
+
+#[test]
+fn the_note_types_every_character_and_edits_with_readline_keys() {
+    let c = Context::Note;
+    for ch in ['q', 's', 'j', 'H', '?', '!', '/', ' ', '1', 'é', '中'] {
+        assert_eq!(
+            act(c, KeyCode::Char(ch)),
+            Some(Action::Edit(Edit::Insert(ch))),
+            "{ch:?}"
+        );
+    }
+    assert_eq!(act(c, KeyCode::Left), Some(Action::Edit(Edit::Left)));
+    assert_eq!(act(c, KeyCode::Right), Some(Action::Edit(Edit::Right)));
+    assert_eq!(act(c, KeyCode::Home), Some(Action::Edit(Edit::Home)));
+    assert_eq!(act(c, KeyCode::End), Some(Action::Edit(Edit::End)));
+    assert_eq!(action_for(c, &ctrl('a')), Some(Action::Edit(Edit::Home)));
+    assert_eq!(action_for(c, &ctrl('e')), Some(Action::Edit(Edit::End)));
+    assert_eq!(
+        action_for(c, &ctrl('u')),
+        Some(Action::Edit(Edit::ClearToStart))
+    );
+    assert_eq!(
+        act(c, KeyCode::Backspace),
+        Some(Action::Edit(Edit::Backspace))
+    );
+    assert_eq!(act(c, KeyCode::Delete), Some(Action::Edit(Edit::Delete)));
+    assert_eq!(act(c, KeyCode::Enter), Some(Action::Confirm));
+    assert_eq!(act(c, KeyCode::Esc), Some(Action::Cancel));
+    assert_eq!(
+        act(c, KeyCode::PageDown),
+        None,
+        "no global keys while typing"
+    );
+    assert_eq!(action_for(c, &ctrl('c')), Some(Action::Quit));
+    assert_eq!(
+        action_for(c, &KeyEvent::new(KeyCode::Char('x'), KeyModifiers::ALT)),
+        None
+    );
+}
+
+#[test]
+fn the_main_screen_footer_shows_the_status_key_and_help_lists_the_worklist() {
+    let p = footer(Context::Patients);
+    assert_eq!(p[1], ("s".to_string(), "status"), "{p:?}");
+    assert!(p.iter().any(|(k, l)| k == "S" && *l == "by status"));
+    let m = footer(Context::Matches);
+    let first: Vec<(&str, &str)> = m.iter().take(4).map(|(k, l)| (k.as_str(), *l)).collect();
+    assert_eq!(
+        first,
+        vec![
+            ("Enter", "criteria"),
+            ("s", "status"),
+            ("n", "note"),
+            ("e", "export")
+        ]
+    );
+    let note = footer(Context::Note);
+    let note: Vec<(&str, &str)> = note.iter().map(|(k, l)| (k.as_str(), *l)).collect();
+    assert_eq!(
+        note,
+        vec![
+            ("Enter", "save"),
+            ("Esc", "cancel"),
+            ("←→", "move"),
+            ("Ctrl-U", "clear")
+        ]
+    );
+    let rows = help_rows();
+    for (ctx, keys, desc) in [
+        (
+            Context::Matches,
+            "s",
+            "set the worklist status of the study (then a note)",
+        ),
+        (
+            Context::Global,
+            "H",
+            "worklist history of the selected patient",
+        ),
+        (
+            Context::Picker,
+            "1 2 3 4 5 6 7 8 9 0",
+            "choose the entry with that number",
+        ),
+        (Context::Note, "Home Ctrl-A", "cursor to the start"),
+    ] {
+        assert!(
+            rows.iter()
+                .any(|(c, k, d)| *c == ctx && k == keys && *d == desc),
+            "{ctx:?} {keys}"
+        );
+    }
 }

@@ -89,3 +89,67 @@ pub fn type_str(app: &mut App, s: &str) {
 pub fn selected_id(app: &App) -> Option<String> {
     app.selected_patient().map(|p| app.rows[p].id.clone())
 }
+
+/// A recorded decision for the fixtures: patient id × trial id, at 2026-11-22 09:00 UTC plus
+/// `seq` minutes, by "coordinator".
+pub fn decision(
+    seq: i64,
+    patient: &str,
+    trial: &str,
+    status: trialmatch::worklist::Status,
+    note: &str,
+) -> trialmatch::worklist::Decision {
+    use chrono::TimeZone;
+    let at = chrono::Utc
+        .with_ymd_and_hms(2026, 11, 22, 9, 0, 0)
+        .single()
+        .unwrap_or_default()
+        + chrono::Duration::minutes(seq);
+    trialmatch::worklist::Decision {
+        seq,
+        patient: patient.into(),
+        trial: trial.into(),
+        status,
+        note: note.into(),
+        who: "coordinator".into(),
+        at,
+    }
+}
+
+/// The id of the study with this short name.
+pub fn trial_id(app: &App, short: &str) -> String {
+    app.trials
+        .iter()
+        .find(|t| t.short_name == short)
+        .map(|t| t.id.clone())
+        .unwrap_or_else(|| panic!("no study {short}"))
+}
+
+/// The index of the patient with this id.
+pub fn patient_index(app: &App, id: &str) -> usize {
+    app.rows
+        .iter()
+        .position(|r| r.id == id)
+        .unwrap_or_else(|| panic!("no patient {id}"))
+}
+
+/// Moves the list selection to patient `id`.
+pub fn select(app: &mut App, id: &str) {
+    press(app, KeyCode::Home);
+    while selected_id(app).as_deref() != Some(id) {
+        let before = app.cursors.patients.selected;
+        press(app, KeyCode::Down);
+        assert_ne!(
+            before, app.cursors.patients.selected,
+            "{id} not in the list"
+        );
+    }
+}
+
+/// Presses Ctrl plus a letter.
+pub fn press_ctrl(app: &mut App, c: char) {
+    let ev = Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    if let Some(a) = app.action_for(&ev) {
+        app.update(a);
+    }
+}
