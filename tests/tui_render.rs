@@ -336,3 +336,150 @@ fn the_loading_screen_shows_how_far_loading_has_got() {
     let s = loading_screen((5, 10), (0, 0), 40, 5);
     assert!(s.contains("Loading patients 5 / 10…"), "{s}");
 }
+
+/// The shipped files with a few worklist decisions, history times in UTC.
+fn worklist_app(w: u16, h: u16) -> App {
+    use trialmatch::worklist::Status;
+    let base = app_sized(w, h);
+    let (sle, chec, paed) = (
+        trial_id(&base, "KN5501 SLE"),
+        trial_id(&base, "CHEC CAR-NK AID"),
+        trial_id(&base, "Paed CD19/BCMA"),
+    );
+    base.with_zone(chrono::FixedOffset::east_opt(0).unwrap_or_else(|| panic!("UTC")))
+        .with_decisions(vec![
+            decision(1, "P03", &sle, Status::Referred, "sent to Dr Li"),
+            decision(2, "P03", &paed, Status::NotEligible, "adult"),
+            decision(3, "P01", &chec, Status::Screening, ""),
+            decision(4, "P08", &sle, Status::Referred, ""),
+            decision(5, "P02", &chec, Status::DeclinedByPatient, "travel"),
+        ])
+}
+
+/// Snapshots the worklist app at both sizes after `drive`.
+fn snap_worklist(name: &str, drive: impl Fn(&mut App)) {
+    for (w, h) in SIZES {
+        let mut app = worklist_app(w, h);
+        drive(&mut app);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), draw(&app, w, h).backend());
+    }
+}
+
+/// P03's match table with the second study (Paed CD19/BCMA) highlighted.
+fn to_p03_second_study(app: &mut App) {
+    select(app, "P03");
+    press(app, KeyCode::Enter);
+    press(app, KeyCode::Down);
+}
+
+#[test]
+fn worklist_statuses_in_the_match_table_and_list() {
+    snap_worklist("worklist_matches", to_p03_second_study);
+    let mut app = worklist_app(80, 24);
+    to_p03_second_study(&mut app);
+    let lines = screen(&app);
+    let p03 = lines.iter().find(|l| l.contains("P03 Test")).cloned();
+    assert!(
+        p03.as_deref().is_some_and(|l| l.contains("not elig. +1")),
+        "{p03:?}"
+    );
+    let paed = lines.iter().find(|l| l.contains("2 Paed CD19/BCMA"));
+    assert!(paed.is_some_and(|l| l.contains("not eligible")), "{paed:?}");
+}
+
+#[test]
+fn worklist_status_picker() {
+    snap_worklist("worklist_picker", |app| {
+        to_p03_second_study(app);
+        press(app, KeyCode::Char('s'));
+        press(app, KeyCode::Down);
+    });
+    let mut app = worklist_app(80, 24);
+    to_p03_second_study(&mut app);
+    press(&mut app, KeyCode::Char('s'));
+    let text = screen_text(&app);
+    assert!(text.contains("Status · P03 · Paed CD19/BCMA"), "{text}");
+    assert!(text.contains("7 not eligible  ● current"), "{text}");
+}
+
+#[test]
+fn worklist_note_input() {
+    snap_worklist("worklist_note", |app| {
+        to_p03_second_study(app);
+        press(app, KeyCode::Char('s'));
+        press(app, KeyCode::Char('4'));
+        type_str(app, "sent to Dr Li — réponse 中");
+        press(app, KeyCode::Left);
+    });
+}
+
+#[test]
+fn worklist_history_screen() {
+    use trialmatch::tui::worklist::Outcome;
+    use trialmatch::worklist::Status;
+    snap_worklist("worklist_history", |app| {
+        to_p03_second_study(app);
+        press(app, KeyCode::Char('H'));
+        let p = patient_index(app, "P03");
+        let (sle, paed) = (trial_id(app, "KN5501 SLE"), trial_id(app, "Paed CD19/BCMA"));
+        app.receive(Outcome::History {
+            patient: p,
+            result: Ok(vec![
+                decision(1, "P03", &sle, Status::Screening, "labs requested"),
+                decision(
+                    2,
+                    "P03",
+                    &paed,
+                    Status::NotEligible,
+                    "adult: the study is for children",
+                ),
+                decision(
+                    3,
+                    "P03",
+                    &sle,
+                    Status::Referred,
+                    "sent to Dr Li with the latest labs; she will call the patient \
+                     about a screening visit in the first week of December",
+                ),
+            ]),
+        });
+        press(app, KeyCode::Up);
+    });
+    let mut app = worklist_app(80, 24);
+    to_p03_second_study(&mut app);
+    press(&mut app, KeyCode::Char('H'));
+    let p = patient_index(&app, "P03");
+    app.receive(Outcome::History {
+        patient: p,
+        result: Ok(vec![decision(
+            90,
+            "P03",
+            &trial_id(&app, "KN5501 SLE"),
+            Status::Referred,
+            "x",
+        )]),
+    });
+    let text = screen_text(&app);
+    assert!(
+        text.contains("2026-11-22 10:30"),
+        "local (here UTC) time:\n{text}"
+    );
+    assert!(text.contains("KN5501 SLE"));
+}
+
+#[test]
+fn worklist_overview_and_status_filter() {
+    snap_worklist("worklist_overview", |app| press(app, KeyCode::Char('o')));
+    snap_worklist("worklist_filter_picker", |app| {
+        press(app, KeyCode::Char('S'));
+    });
+    snap_worklist("worklist_status_filter", |app| {
+        press(app, KeyCode::Char('S'));
+        press(app, KeyCode::Char('4'));
+    });
+    snap_worklist("worklist_status_filter_overview", |app| {
+        press(app, KeyCode::Char('S'));
+        press(app, KeyCode::Char('4'));
+        press(app, KeyCode::Char('o'));
+    });
+}

@@ -533,7 +533,7 @@ pub const KEYMAP: &[Binding] = &[
         DIGITS,
         Action::Pick(0),
         "choose the entry with that number",
-        "number",
+        "",
     ),
     b(C::Picker, &[ESC], Action::Cancel, "cancel", "cancel"),
     b(

@@ -145,6 +145,14 @@ pub fn short_label(s: Status) -> &'static str {
     }
 }
 
+/// A status in at most 9 characters, for the patient list's narrow column ("referred +1").
+pub fn tiny_label(s: Status) -> &'static str {
+    match s {
+        Status::NotEligible => "not elig.",
+        s => short_label(s),
+    }
+}
+
 /// What a picker chooses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PickFor {

@@ -43,14 +43,22 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         .rows
         .get(h.patient)
         .map_or(String::new(), |r| format!("{} {}", r.id, r.name));
-    let scope = match h.study {
-        Some(s) if h.only_study => format!("{} only (a: all studies)", app.study_name(s)),
-        Some(s) => format!("all studies (a: {} only)", app.study_name(s)),
-        None => "all studies".to_string(),
+    let (scope, other) = match h.study {
+        Some(s) if h.only_study => (
+            format!("{} only", app.study_name(s)),
+            " · a: all studies".to_string(),
+        ),
+        Some(s) => (
+            "all studies".to_string(),
+            format!(" · a: only {}", app.study_name(s)),
+        ),
+        None => ("all studies".to_string(), String::new()),
     };
     let rows_data = app.history_rows();
-    let title = format!(" Worklist history · {who} · {scope} · oldest first ");
-    pane(app, Line::styled(title, t.title), true).render(list, buf);
+    let title = format!(" History · {who} · {scope} ");
+    pane(app, Line::styled(title, t.title), true)
+        .title_bottom(Line::styled(format!(" oldest first{other} "), t.dim))
+        .render(list, buf);
     let header = table_header(list, 0);
     let rows = table_rows(list, 0);
     let wide = rows.width >= 120;

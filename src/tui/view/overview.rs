@@ -9,7 +9,7 @@ use crate::tui::view::{
     chrome, columns, draw_note, draw_row, marker, pane, row_style, table_header, table_rows,
     too_small,
 };
-use crate::tui::worklist::{StatusFilter, short_label};
+use crate::tui::worklist::{StatusFilter, short_label, tiny_label};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Position, Rect};
 use ratatui::style::Style;
@@ -157,7 +157,14 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
             Line::raw(r.name.clone()),
         ];
         for j in 0..app.trials.len() {
-            let status = app.status_of(p, j).map(short_label);
+            let status = app.status_of(p, j).map(|s| {
+                let short = short_label(s);
+                if 2 + short.len() <= cw {
+                    short
+                } else {
+                    tiny_label(s)
+                }
+            });
             cells.push(match app.match_for(p, j) {
                 Some(m) => {
                     let v = m.verdict();

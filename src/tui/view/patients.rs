@@ -8,7 +8,7 @@ use crate::tui::theme::verdict_glyph;
 use crate::tui::view::{
     columns, draw_note, draw_row, highlighted, marker, pane, row_style, table_header, table_rows,
 };
-use crate::tui::worklist::{StatusFilter, short_label};
+use crate::tui::worklist::{StatusFilter, tiny_label};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
@@ -114,9 +114,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             },
             best,
             match app.list_status(p) {
-                Some((s, 0)) => Line::styled(short_label(s), t.label),
+                Some((s, 0)) => Line::styled(tiny_label(s), t.label),
                 Some((s, more)) => Line::from(vec![
-                    Span::styled(short_label(s), t.label),
+                    Span::styled(tiny_label(s), t.label),
                     Span::styled(format!(" +{more}"), t.dim),
                 ]),
                 None => Line::styled("—", t.dim),

@@ -51,9 +51,13 @@ fn render_picker(app: &App, p: &Picker, body: Rect, buf: &mut Buffer) {
         ),
         PickFor::Filter => " Show patients with a study in status ".to_string(),
     };
+    let hint = match p.purpose {
+        PickFor::Status { .. } => " 1-8 or Enter chooses · Esc cancels ",
+        PickFor::Filter => " 0-9 or Enter chooses · Esc cancels ",
+    };
     let area = centred(body, 46, entries.len() as u16 + 2);
     Clear.render(area, buf);
-    let block = popup(app, title, " Enter chooses · Esc cancels ");
+    let block = popup(app, title, hint);
     let inner = block.inner(area);
     block.render(area, buf);
     for (i, (label, current)) in entries.iter().enumerate() {
