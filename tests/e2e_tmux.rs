@@ -143,10 +143,14 @@ fn the_real_binary_in_a_real_terminal() {
         .unwrap_or_default()
         .to_string();
 
+    // A worklist of its own, never the user's.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let db = dir.path().join("w.sqlite3");
     let t = Tmux::start(repo);
     t.wait_for(&["$"]); // the prompt (capture-pane trims the trailing space)
     t.type_text(&format!(
-        "S=$(stty -g); '{bin}' --as-of 2026-11-22; echo EXITED-$?; [ \"$S\" = \"$(stty -g)\" ] && echo STTY-RESTORED"
+        "S=$(stty -g); '{bin}' --as-of 2026-11-22 --db '{}'; echo EXITED-$?; [ \"$S\" = \"$(stty -g)\" ] && echo STTY-RESTORED",
+        db.display()
     ));
     t.keys(&["Enter"]);
 
@@ -260,8 +264,9 @@ fn a_large_queue_opens_on_a_loading_screen_and_q_quits_cleanly_at_any_stage() {
     let t = Tmux::start(repo);
     t.wait_for(&["$"]);
     let run = format!(
-        "S=$(stty -g); '{bin}' --as-of 2026-11-22 --patients '{}'; echo EXITED-$?; [ \"$S\" = \"$(stty -g)\" ] && echo STTY-RESTORED",
-        queue.display()
+        "S=$(stty -g); '{bin}' --as-of 2026-11-22 --patients '{}' --db '{}'; echo EXITED-$?; [ \"$S\" = \"$(stty -g)\" ] && echo STTY-RESTORED",
+        queue.display(),
+        dir.path().join("w.sqlite3").display()
     );
     // Once to the end: the loading screen (unless loading beat the first poll), then the queue.
     t.type_text(&run);
@@ -287,9 +292,11 @@ fn a_large_queue_opens_on_a_loading_screen_and_q_quits_cleanly_at_any_stage() {
 
 #[test]
 fn without_a_terminal_the_ui_explains_instead_of_garbling() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
     let out = Command::new(env!("CARGO_BIN_EXE_trialmatch"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["--as-of", "2026-11-22"])
+        .args(["--as-of", "2026-11-22", "--db"])
+        .arg(dir.path().join("w.sqlite3"))
         .output()
         .unwrap_or_else(|e| panic!("run: {e}"));
     assert!(!out.status.success());
@@ -307,11 +314,14 @@ fn sigterm_and_sighup_restore_the_terminal() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let bin = env!("CARGO_BIN_EXE_trialmatch");
     // SIGTERM is 15, SIGHUP (an SSH drop) is 1; the shell reports 128 + the signal.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let db = dir.path().join("w.sqlite3");
     for (signal, status) in [("TERM", 143), ("HUP", 129)] {
         let t = Tmux::start(repo);
         t.wait_for(&["$"]);
         t.type_text(&format!(
-            "S=$(stty -g); '{bin}' --as-of 2026-11-22; echo EXITED-$?; [ \"$S\" = \"$(stty -g)\" ] && echo STTY-RESTORED"
+            "S=$(stty -g); '{bin}' --as-of 2026-11-22 --db '{}'; echo EXITED-$?; [ \"$S\" = \"$(stty -g)\" ] && echo STTY-RESTORED",
+            db.display()
         ));
         t.keys(&["Enter"]);
         t.wait_for(&["best match first", "? help"]);
@@ -342,4 +352,133 @@ fn sigterm_and_sighup_restore_the_terminal() {
         t.keys(&["Enter"]);
         t.wait_for(&["SHELL-42"]);
     }
+}
+
+#[test]
+fn the_worklist_in_a_real_terminal_status_note_history_and_referral_summary() {
+    if !tmux_available() {
+        eprintln!("NOTE: tmux is not installed; skipping the worklist terminal test");
+        return;
+    }
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bin = env!("CARGO_BIN_EXE_trialmatch");
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap_or_default();
+    let app = App::new(
+        load(
+            &Source::Paths(vec![repo.join("trials")]),
+            &Source::Paths(vec![repo.join("sample-patients")]),
+            as_of,
+        ),
+        as_of,
+    );
+    // The third patient in the list and its best study (the match table's first row).
+    let third = app.visible[2];
+    let id = app.rows[third].id.clone();
+    let trial = &app.trials[app.matches[third][0].trial];
+    let (study, trial_id) = (trial.short_name.clone(), trial.id.clone());
+    let note = "called Dr Li, visit on 3 Dec";
+
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let db = dir.path().join("w.sqlite3");
+    let t = Tmux::start(repo);
+    t.wait_for(&["$"]);
+    t.type_text(&format!(
+        "'{bin}' --as-of 2026-11-22 --db '{}'; echo EXITED-$?",
+        db.display()
+    ));
+    t.keys(&["Enter"]);
+    t.wait_for(&["best match first", "s status"]);
+    t.keys(&["j", "Down"]);
+    t.wait_for(&[&format!("Studies for {id}")]);
+    // Into the match table, then the status picker for the highlighted (best) study.
+    t.keys(&["Enter"]);
+    t.wait_for(&["n note", "e export"]);
+    t.keys(&["s"]);
+    t.wait_for(&[&format!("Status · {id} · {study}"), "4 referred"]);
+    t.keys(&["4"]);
+    t.wait_for(&["New status: referred", "Enter save"]);
+    t.type_text(note);
+    t.wait_for(&[&format!("> {note}")]);
+    t.keys(&["Enter"]);
+    t.wait_for(&[&format!("Recorded {id} · {study}: referred (with note)")]);
+    // The history shows it.
+    t.keys(&["H"]);
+    t.wait_for(&[&format!("History · {id}"), note, "referred"]);
+    t.keys(&["Escape"]);
+    t.wait_for(&["Enter criteria"]);
+    // The referral summary: the status bar says where, and the file is owner-only.
+    t.keys(&["e"]);
+    let screen = t.wait_for(&["Referral summary written to"]);
+    let written: Vec<std::path::PathBuf> = std::fs::read_dir(dir.path().join("referrals"))
+        .unwrap_or_else(|e| panic!("referrals folder: {e}"))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    assert_eq!(written.len(), 1, "{written:?}");
+    let name = written[0]
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    assert!(screen.contains(&name), "{name} on screen:\n{screen}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&written[0])
+            .map(|m| m.permissions().mode() & 0o777)
+            .unwrap_or(0);
+        assert_eq!(mode, 0o600, "{}", written[0].display());
+    }
+    let text = std::fs::read_to_string(&written[0]).unwrap_or_default();
+    assert!(text.contains(note), "the summary has the history:\n{text}");
+    t.keys(&["q"]);
+    t.wait_for(&["EXITED-0"]);
+
+    // The database holds exactly what was chosen and typed.
+    let conn =
+        rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap_or_else(|e| panic!("open {}: {e}", db.display()));
+    let mut stmt = conn
+        .prepare("SELECT patient_id, trial_id, status, note FROM decision ORDER BY id")
+        .unwrap_or_else(|e| panic!("prepare: {e}"));
+    let rows: Vec<(String, String, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .and_then(|rows| rows.collect())
+        .unwrap_or_else(|e| panic!("query: {e}"));
+    assert_eq!(
+        rows,
+        vec![(id, trial_id, "referred".to_string(), note.to_string())]
+    );
+}
+
+#[test]
+fn a_worklist_that_cannot_open_leaves_matching_working_and_says_why() {
+    if !tmux_available() {
+        eprintln!("NOTE: tmux is not installed; skipping the worklist terminal test");
+        return;
+    }
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bin = env!("CARGO_BIN_EXE_trialmatch");
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "not a database, just notes\n").unwrap_or_else(|e| panic!("{e}"));
+    let t = Tmux::start(repo);
+    t.wait_for(&["$"]);
+    t.type_text(&format!(
+        "'{bin}' --as-of 2026-11-22 --db '{}'; echo EXITED-$?",
+        notes.display()
+    ));
+    t.keys(&["Enter"]);
+    t.wait_for(&["Worklist unavailable", "best match first"]);
+    // Matching works; a worklist key says why it does nothing.
+    t.keys(&["Enter"]);
+    t.keys(&["s"]);
+    t.wait_for(&["Worklist unavailable: ", "notes.txt"]);
+    t.keys(&["!"]);
+    t.wait_for(&["worklist database", "not a trialmatch worklist"]);
+    t.keys(&["q"]);
+    t.wait_for(&["EXITED-0"]);
+    assert_eq!(
+        std::fs::read_to_string(&notes).unwrap_or_default(),
+        "not a database, just notes\n",
+        "left unchanged"
+    );
 }
