@@ -175,3 +175,56 @@ fn ten_thousand_patients() {
     assert_eq!(app.screen(), Screen::Main);
     assert_eq!(selected_id(&app), Some(bottom));
 }
+
+#[test]
+fn ten_thousand_patients_with_a_worklist() {
+    use trialmatch::tui::worklist::StatusFilter;
+    use trialmatch::worklist::Status;
+    let app = big_app();
+    let trial = app.trials[0].id.clone();
+    // Every seventh patient referred to the first study, every eleventh screening.
+    let decisions: Vec<_> = (0..N)
+        .filter_map(|i| {
+            let status = if i % 7 == 0 {
+                Status::Referred
+            } else if i % 11 == 0 {
+                Status::Screening
+            } else {
+                return None;
+            };
+            Some(decision(i as i64, &format!("Q{i:05}"), &trial, status, ""))
+        })
+        .collect();
+    let mut app = app.with_decisions(decisions);
+    app.set_status_filter(StatusFilter::Is(Status::Referred));
+    let referred = (0..N).filter(|i| i % 7 == 0).count();
+    assert_eq!(app.visible.len(), referred);
+    assert_eq!(app.overview_rows.len(), referred);
+    assert!(screen_text(&app).contains("status: referred"));
+    // With the text filter: exactly the referred among the text filter's own result.
+    app.set_status_filter(StatusFilter::All);
+    press(&mut app, KeyCode::Char('/'));
+    type_str(&mut app, "#0777");
+    let text_only = app.visible.clone();
+    assert!(text_only.len() > 1);
+    app.set_status_filter(StatusFilter::Is(Status::Referred));
+    let both: Vec<usize> = text_only
+        .into_iter()
+        .filter(|&p| {
+            app.rows[p].id[1..]
+                .parse::<usize>()
+                .is_ok_and(|i| i % 7 == 0)
+        })
+        .collect();
+    assert!(!both.is_empty());
+    assert_eq!(app.visible, both);
+    press(&mut app, KeyCode::Esc);
+    app.set_status_filter(StatusFilter::Undecided);
+    let undecided = (0..N).filter(|i| i % 7 != 0 && i % 11 != 0).count();
+    assert_eq!(app.visible.len(), undecided);
+    // The list rows show the statuses of the patients drawn.
+    app.set_status_filter(StatusFilter::Is(Status::Screening));
+    let first = app.visible[0];
+    assert_eq!(app.list_status(first), Some((Status::Screening, 0)));
+    assert!(screen(&app)[3].contains("screening"), "{}", screen(&app)[3]);
+}

@@ -427,7 +427,11 @@ impl App {
     pub(crate) fn worklist_action(&mut self, action: Action) {
         match action {
             Action::SetStatus => {
-                if self.screen() == Screen::Main && self.focus == Pane::Patients {
+                // From the list: the match table's highlighted study (the best at first).
+                if self.screen() == Screen::Main
+                    && self.focus == Pane::Patients
+                    && self.selected_patient().is_some()
+                {
                     self.focus = Pane::Matches;
                 }
                 if !self.worklist_ready() {
@@ -498,7 +502,11 @@ impl App {
                 let Some(patient) = self.current_patient() else {
                     return;
                 };
-                let study = self.worklist_target().map(|(_, t)| t);
+                let study = match self.screen() {
+                    Screen::Overview => Some(self.overview_column),
+                    _ => self.worklist_target().map(|(_, t)| t),
+                }
+                .filter(|t| *t < self.trials.len());
                 let same = self
                     .worklist
                     .history
