@@ -1,256 +1,16 @@
-//! The worklist in the UI, kept out of the pure `App::update`: `update` never touches the
-//! database; it queues a [`Request`] (record a status, read a history, write a referral
-//! summary). The event loop runs each request against the [`Store`] with [`execute`] and hands
-//! the [`Outcome`] back to `App::receive`. Tests build an App with decisions and no database,
-//! press keys, and read the queued requests.
-//!
-//! Also here: the modal state (status picker, note input), the status filter and the history
-//! screen's state, and the `impl App` for the worklist actions.
+//! The worklist keys and outcomes as `impl App`: loading decisions, the status filter, what
+//! s, n, e, H and S do, and taking in what the database said.
 
 use crate::problem::Problem;
 use crate::text::sanitize;
 use crate::tui::action::Action;
 use crate::tui::app::{App, Cursor, Pane, Screen};
-use crate::tui::input::TextInput;
-use crate::worklist::{Decision, NOTE_MAX, Status, Store};
+use crate::tui::worklist::{
+    HistoryView, Message, Modal, Outcome, PickFor, Picker, Request, StatusFilter,
+};
+use crate::worklist::{Decision, Status};
 use chrono::FixedOffset;
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
-
-/// Something `update` wants done with the database.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Request {
-    /// Record `status` (with `note`) for patient × study (indices into patients and trials).
-    Record {
-        patient: usize,
-        trial: usize,
-        status: Status,
-        note: String,
-    },
-    /// Read every decision of a patient.
-    History { patient: usize },
-    /// Write the referral summary of patient × study.
-    Export { patient: usize, trial: usize },
-}
-
-/// What a request came to; errors as display text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    Recorded {
-        patient: usize,
-        trial: usize,
-        result: Result<Decision, String>,
-    },
-    History {
-        patient: usize,
-        result: Result<Vec<Decision>, String>,
-    },
-    Exported {
-        result: Result<PathBuf, String>,
-    },
-}
-
-/// Runs one request against the database. `app` supplies the ids, profiles and studies.
-pub fn execute(store: &mut Store, app: &App, r: &Request) -> Outcome {
-    let pid = |p: usize| app.patients.get(p).map(|p| p.id().to_string());
-    let tid = |t: usize| app.trials.get(t).map(|t| t.id.clone());
-    let gone = || "that patient or study is no longer loaded".to_string();
-    match r {
-        Request::Record {
-            patient,
-            trial,
-            status,
-            note,
-        } => Outcome::Recorded {
-            patient: *patient,
-            trial: *trial,
-            result: match (pid(*patient), tid(*trial)) {
-                (Some(p), Some(t)) => store
-                    .record(&p, &t, *status, note)
-                    .map_err(|e| e.to_string()),
-                _ => Err(gone()),
-            },
-        },
-        Request::History { patient } => Outcome::History {
-            patient: *patient,
-            result: match pid(*patient) {
-                Some(p) => store.history(&p, None).map_err(|e| e.to_string()),
-                None => Err(gone()),
-            },
-        },
-        Request::Export { patient, trial } => Outcome::Exported {
-            result: match (app.patients.get(*patient), tid(*trial)) {
-                (Some(p), Some(t)) => store
-                    .history(p.id(), Some(&t))
-                    .map_err(|e| e.to_string())
-                    .and_then(|history| {
-                        crate::export::write_referral(
-                            &crate::export::referrals_dir(store.path()),
-                            &app.trials,
-                            *trial,
-                            p,
-                            app.as_of,
-                            &history,
-                        )
-                        .map_err(|e| e.to_string())
-                    }),
-                _ => Err(gone()),
-            },
-        },
-    }
-}
-
-/// Which patients the list and the overview show, by worklist status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum StatusFilter {
-    /// Everyone.
-    #[default]
-    All,
-    /// Patients with at least one study now in this status.
-    Is(Status),
-    /// Patients with no decision for any study.
-    Undecided,
-}
-
-impl StatusFilter {
-    /// The filter picker's entries, numbered 1-9 then 0.
-    pub const CHOICES: [StatusFilter; 10] = [
-        StatusFilter::Is(Status::New),
-        StatusFilter::Is(Status::Screening),
-        StatusFilter::Is(Status::ContactedStudy),
-        StatusFilter::Is(Status::Referred),
-        StatusFilter::Is(Status::Enrolled),
-        StatusFilter::Is(Status::DeclinedByPatient),
-        StatusFilter::Is(Status::NotEligible),
-        StatusFilter::Is(Status::OnHold),
-        StatusFilter::Undecided,
-        StatusFilter::All,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            StatusFilter::All => "all patients",
-            StatusFilter::Is(s) => s.label(),
-            StatusFilter::Undecided => "no decision yet",
-        }
-    }
-}
-
-/// A status as table cells show it (at most 12 characters).
-pub fn short_label(s: Status) -> &'static str {
-    match s {
-        Status::ContactedStudy => "contacted",
-        Status::DeclinedByPatient => "declined",
-        s => s.label(),
-    }
-}
-
-/// A status in at most 9 characters, for the patient list's narrow column ("referred +1").
-pub fn tiny_label(s: Status) -> &'static str {
-    match s {
-        Status::NotEligible => "not elig.",
-        s => short_label(s),
-    }
-}
-
-/// What a picker chooses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PickFor {
-    /// The status of patient × study (indices), then a note.
-    Status {
-        patient: usize,
-        trial: usize,
-        current: Option<Status>,
-    },
-    /// The status filter of the list and the overview.
-    Filter,
-}
-
-/// A small list to choose from, drawn over the screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Picker {
-    pub purpose: PickFor,
-    pub selected: usize,
-}
-
-impl Picker {
-    /// The entries' labels and whether each is the current choice.
-    pub fn entries(&self, app: &App) -> Vec<(&'static str, bool)> {
-        match self.purpose {
-            PickFor::Status { current, .. } => Status::ALL
-                .iter()
-                .map(|s| (s.label(), Some(*s) == current))
-                .collect(),
-            PickFor::Filter => StatusFilter::CHOICES
-                .iter()
-                .map(|f| (f.label(), *f == app.worklist.filter))
-                .collect(),
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        match self.purpose {
-            PickFor::Status { .. } => Status::ALL.len(),
-            PickFor::Filter => StatusFilter::CHOICES.len(),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-/// The note being typed for a status about to be recorded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NoteForm {
-    pub patient: usize,
-    pub trial: usize,
-    pub status: Status,
-    /// Only adding a note: the status stays what it was, and an empty note records nothing.
-    pub note_only: bool,
-    pub input: TextInput,
-}
-
-/// A small window over the screen that takes the keys until it closes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Modal {
-    Picker(Picker),
-    Note(NoteForm),
-}
-
-/// What the history screen shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HistoryView {
-    pub patient: usize,
-    /// The study highlighted when the screen opened (a trial index), if any.
-    pub study: Option<usize>,
-    /// Only that study's decisions.
-    pub only_study: bool,
-    /// None while the database is read.
-    pub entries: Option<Result<Vec<Decision>, String>>,
-}
-
-/// A line for the status bar.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Message {
-    pub text: String,
-    pub error: bool,
-}
-
-/// The worklist's part of the UI state.
-#[derive(Debug, Clone, Default)]
-pub struct Worklist {
-    /// The latest decision of each (patient index, trial index) pair.
-    pub current: HashMap<(usize, usize), Decision>,
-    /// Why the database cannot be used (sanitized); worklist keys then only say so.
-    pub error: Option<String>,
-    /// Requests for the event loop, oldest first.
-    pub requests: Vec<Request>,
-    pub filter: StatusFilter,
-    pub history: Option<HistoryView>,
-    /// The zone history times are shown in: None for the local zone.
-    pub zone: Option<FixedOffset>,
-}
 
 impl App {
     /// The same app with these current decisions (the latest per pair, as
@@ -402,7 +162,7 @@ impl App {
         }
     }
 
-    fn say(&mut self, text: String, error: bool) {
+    pub(super) fn say(&mut self, text: String, error: bool) {
         self.message = Some(Message { text, error });
     }
 
@@ -550,87 +310,11 @@ impl App {
         }
     }
 
-    fn open_note(&mut self, patient: usize, trial: usize, status: Status, note_only: bool) {
-        self.modal = Some(Modal::Note(NoteForm {
-            patient,
-            trial,
-            status,
-            note_only,
-            input: TextInput::new(NOTE_MAX),
-        }));
-    }
-
     /// Sets the status filter, keeping the selection when it still shows.
     pub fn set_status_filter(&mut self, f: StatusFilter) {
         if self.worklist.filter != f {
             self.worklist.filter = f;
             self.refilter();
-        }
-    }
-
-    /// An action while a picker or the note input is open: they take every key. Returns
-    /// false for the actions that still apply as usual (quit, resize).
-    pub(crate) fn modal_action(&mut self, action: Action) -> bool {
-        let Some(modal) = self.modal.as_mut() else {
-            return false;
-        };
-        match (modal, action) {
-            (_, Action::Quit | Action::Resize { .. }) => return false,
-            (_, Action::Cancel | Action::Back) => self.modal = None,
-            (Modal::Picker(p), Action::Up) => p.selected = p.selected.saturating_sub(1),
-            (Modal::Picker(p), Action::Down) => {
-                p.selected = (p.selected + 1).min(p.len().saturating_sub(1))
-            }
-            (Modal::Picker(p), Action::Top) => p.selected = 0,
-            (Modal::Picker(p), Action::Bottom) => p.selected = p.len().saturating_sub(1),
-            (Modal::Picker(p), Action::Pick(n)) => {
-                // 1-9 are the first nine entries, 0 the tenth.
-                let i = if n == 0 { 9 } else { n as usize - 1 };
-                if i < p.len() {
-                    p.selected = i;
-                    let p = *p;
-                    self.choose(p);
-                }
-            }
-            (Modal::Picker(p), Action::Confirm | Action::Open) => {
-                let p = *p;
-                self.choose(p);
-            }
-            (Modal::Note(n), Action::Edit(e)) => n.input.apply(e),
-            (Modal::Note(n), Action::Confirm | Action::Open) => {
-                let n = n.clone();
-                self.modal = None;
-                let note = n.input.text().trim().to_string();
-                if n.note_only && note.is_empty() {
-                    self.say("Empty note: nothing recorded.".into(), false);
-                } else {
-                    self.worklist.requests.push(Request::Record {
-                        patient: n.patient,
-                        trial: n.trial,
-                        status: n.status,
-                        note,
-                    });
-                }
-            }
-            _ => {}
-        }
-        true
-    }
-
-    /// A picker's entry is chosen.
-    fn choose(&mut self, p: Picker) {
-        self.modal = None;
-        match p.purpose {
-            PickFor::Status { patient, trial, .. } => {
-                if let Some(s) = Status::ALL.get(p.selected) {
-                    self.open_note(patient, trial, *s, false);
-                }
-            }
-            PickFor::Filter => {
-                if let Some(f) = StatusFilter::CHOICES.get(p.selected) {
-                    self.set_status_filter(*f);
-                }
-            }
         }
     }
 
