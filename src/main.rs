@@ -384,7 +384,11 @@ fn main() -> ExitCode {
             cli.inputs.trial_source(),
             cli.inputs.patient_source(),
             cli.inputs.as_of(),
-            cli.inputs.worklist(),
+            {
+                // Opened once the terminal is known to work, beside the loading.
+                let inputs = cli.inputs.clone();
+                move || inputs.worklist()
+            },
         )
         // Stopped by SIGTERM/SIGHUP: the terminal is restored; exit as the shell expects.
         .map(|_| match trialmatch::tui::signals::received() {

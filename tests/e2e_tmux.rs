@@ -303,6 +303,10 @@ fn without_a_terminal_the_ui_explains_instead_of_garbling() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("needs a terminal"), "{err}");
     assert!(out.stdout.is_empty());
+    assert!(
+        !dir.path().join("w.sqlite3").exists(),
+        "no worklist database is created when the UI cannot start"
+    );
 }
 
 #[test]

@@ -119,13 +119,14 @@ pub fn run(ws: Workspace, as_of: NaiveDate) -> io::Result<()> {
 
 /// Opens the UI at once on a loading screen, loads `trials` and `patients` and evaluates them
 /// on a background thread, then shows the queue with the worklist's current decisions. q or
-/// Ctrl-C quit at any time. When the worklist could not be opened (`worklist` is an error),
-/// matching works as usual and the worklist keys show the error instead.
+/// Ctrl-C quit at any time. `open_worklist` runs on the loading thread once the terminal has
+/// started (so a run without a terminal creates no database). When the worklist cannot be
+/// opened, matching works as usual and the worklist keys show the error instead.
 pub fn run_loading(
     trials: Source,
     patients: Source,
     as_of: NaiveDate,
-    worklist: Result<Store, StoreError>,
+    open_worklist: impl FnOnce() -> Result<Store, StoreError> + Send + 'static,
 ) -> io::Result<()> {
     let mut timings = Timings::start();
     let theme = Theme::from_env();
@@ -148,7 +149,8 @@ pub fn run_loading(
             .spawn(move || {
                 let ws = load_with(&trials, &patients, as_of, &files);
                 let read = Instant::now();
-                (App::with_progress(ws, as_of, &evaluated), read)
+                let app = App::with_progress(ws, as_of, &evaluated);
+                (app, read, open_worklist())
             })?
     };
     while !worker.is_finished() {
@@ -161,7 +163,7 @@ pub fn run_loading(
         }
         terminal.draw(|f| f.render_widget(&screen, f.area()))?;
     }
-    let (app, read) = worker
+    let (app, read, worklist) = worker
         .join()
         .map_err(|_| io::Error::other("loading the files failed"))?;
     let mut app = app.with_theme(theme);
