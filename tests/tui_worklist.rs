@@ -621,3 +621,22 @@ fn requests_run_against_a_real_database() {
     );
     assert_eq!(app.status_of(p, t), Some(Status::ContactedStudy));
 }
+
+#[test]
+fn decisions_recorded_elsewhere_reach_the_open_ui() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let db = dir.path().join("w.sqlite3");
+    let mut mine = Store::open(&db).unwrap_or_else(|e| panic!("open: {e}"));
+    let (mut app, p, t) = on_p03_second_study(app());
+    assert!(!app.refresh_from(&mut mine), "nothing changed yet");
+    assert_eq!(app.status_of(p, t), None);
+    // Another trialmatch (or `status set`) records a decision through its own connection.
+    let mut other = Store::open(&db).unwrap_or_else(|e| panic!("open: {e}"));
+    let trial_id = app.trials[t].id.clone();
+    other
+        .record("P03", &trial_id, Status::OnHold, "waiting for echo")
+        .unwrap_or_else(|e| panic!("record: {e}"));
+    assert!(app.refresh_from(&mut mine));
+    assert_eq!(app.status_of(p, t), Some(Status::OnHold));
+    assert!(!app.refresh_from(&mut mine), "reloaded once per change");
+}

@@ -383,3 +383,23 @@ fn a_missing_folder_is_created_and_a_folder_path_is_refused() {
     Store::open(&deep).unwrap();
     assert!(deep.is_file());
 }
+
+#[test]
+fn a_store_notices_changes_made_through_another_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(&dir);
+    let mut a = Store::open(&path).unwrap();
+    let mut b = Store::open(&path).unwrap();
+    assert!(!a.others_changed().unwrap(), "nothing new since opening");
+    a.record_as("P01", "KN5501-SLE", Status::New, "", "ana", at(0))
+        .unwrap();
+    assert!(
+        !a.others_changed().unwrap(),
+        "its own change does not count"
+    );
+    b.record_as("P01", "KN5501-SLE", Status::Referred, "", "ben", at(1))
+        .unwrap();
+    assert!(a.others_changed().unwrap());
+    assert!(!a.others_changed().unwrap(), "answered once per change");
+    assert!(b.others_changed().unwrap(), "b sees a's change");
+}

@@ -1261,6 +1261,28 @@ impl App {
         }
     }
 
+    /// Reloads the current decisions when another connection has changed the database;
+    /// returns whether it did. A failed read is shown in the status bar.
+    pub fn refresh_from(&mut self, store: &mut Store) -> bool {
+        match store.others_changed() {
+            Ok(false) => false,
+            Ok(true) => match store.current(None, None) {
+                Ok(ds) => {
+                    self.load_decisions(ds);
+                    true
+                }
+                Err(e) => {
+                    self.message = Some(crate::tui::worklist::Message {
+                        text: sanitize(&e.to_string()),
+                        error: true,
+                    });
+                    true
+                }
+            },
+            Err(_) => false,
+        }
+    }
+
     /// Draws and handles events until the user quits; worklist requests go to `store`.
     /// Runs until quit (or a SIGTERM/SIGHUP, noticed within [`SIGNAL_TICK`]).
     pub fn run_loop<B: Backend>(
@@ -1278,10 +1300,16 @@ impl App {
         });
         while !self.quit {
             terminal.draw(|f| view::draw(self, f))?;
-            // Wait for input, checking now and then for SIGTERM/SIGHUP.
+            // Wait for input, checking now and then for SIGTERM/SIGHUP and for decisions
+            // another trialmatch or `status set` has recorded meanwhile.
             while !event::poll(SIGNAL_TICK)? {
                 if crate::tui::signals::received().is_some() {
                     return Ok(());
+                }
+                if let Some(s) = store.as_deref_mut()
+                    && self.refresh_from(s)
+                {
+                    terminal.draw(|f| view::draw(self, f))?;
                 }
             }
             let ev = event::read()?;

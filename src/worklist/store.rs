@@ -85,6 +85,8 @@ pub fn default_path() -> Result<PathBuf, StoreError> {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// `PRAGMA data_version` when last asked: it changes when another connection commits.
+    seen_version: i64,
 }
 
 impl std::fmt::Debug for Store {
@@ -127,8 +129,13 @@ impl Store {
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(&path, flags).map_err(|e| sql(&path, e))?;
-        let mut store = Store { conn, path };
+        let mut store = Store {
+            conn,
+            path,
+            seen_version: 0,
+        };
         store.prepare()?;
+        store.others_changed()?;
         Ok(store)
     }
 
@@ -239,6 +246,18 @@ impl Store {
         ))
         .map_err(err)?;
         tx.commit().map_err(err)
+    }
+
+    /// Whether another connection (another trialmatch, a `status set`) has committed a change
+    /// since the store was opened or last asked. Cheap enough to ask every tick.
+    pub fn others_changed(&mut self) -> Result<bool, StoreError> {
+        let v: i64 = self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .map_err(|e| sql(&self.path, e))?;
+        let changed = v != self.seen_version;
+        self.seen_version = v;
+        Ok(changed)
     }
 
     /// The schema version of the open database.
