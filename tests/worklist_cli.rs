@@ -329,30 +329,16 @@ fn the_ui_export_names_a_fresh_file_each_time() {
 fn status_set_survives_sigkill() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("w.sqlite3");
-    // How long one uninterrupted command takes here, to spread the kills across it.
-    let t0 = std::time::Instant::now();
-    let (code, _, err) = run(&db, &["status", "set", "P01", "KN5501-SLE", "new"]);
-    assert_eq!(code, 0, "{err}");
-    let span = t0.elapsed().as_micros().max(1_000) as u64;
-
-    let mut succeeded: Vec<String> = vec![];
-    let mut killed = 0;
-    let rounds = 40;
-    for round in 0..rounds {
+    // Two `status set` at once; SIGKILL both after `kill_after` (None: let them finish).
+    // Returns each note with whether its command reported success.
+    let pair = |round: usize, kill_after: Option<std::time::Duration>| {
         let children: Vec<(String, std::process::Child)> = (0..2)
             .map(|k| {
                 let note = format!("round {round} writer {k}");
                 let status = Status::ALL[(round + k) % 8].key();
                 let child = bin(&db)
-                    .args([
-                        "status",
-                        "set",
-                        "P01",
-                        "KN5501-SLE",
-                        status,
-                        "--note",
-                        &note,
-                    ])
+                    .args(["status", "set", "P01", "KN5501-SLE", status])
+                    .args(["--note", &note])
                     .stdout(Stdio::piped())
                     .stderr(Stdio::null())
                     .spawn()
@@ -360,13 +346,36 @@ fn status_set_survives_sigkill() {
                 (note, child)
             })
             .collect();
-        // From at once to a little past a whole command: 0, 1/32, ... 40/32 of a run.
-        let wait = span * (round as u64 % 41) / 32;
-        std::thread::sleep(std::time::Duration::from_micros(wait));
-        for (note, mut child) in children {
-            let _ = child.kill(); // SIGKILL; harmless if it has already exited
-            let status = child.wait().expect("waits");
-            if status.success() {
+        if let Some(d) = kill_after {
+            std::thread::sleep(d);
+        }
+        children
+            .into_iter()
+            .map(|(note, mut child)| {
+                if kill_after.is_some() {
+                    let _ = child.kill(); // SIGKILL; harmless if it has already exited
+                }
+                (note, child.wait().expect("waits").success())
+            })
+            .collect::<Vec<_>>()
+    };
+    // How long an uninterrupted pair takes here, to spread the kills across it.
+    let t0 = std::time::Instant::now();
+    let first = pair(0, None);
+    assert!(
+        first.iter().all(|(_, ok)| *ok),
+        "uninterrupted commands succeed"
+    );
+    let span = t0.elapsed();
+
+    let mut succeeded: Vec<String> = first.into_iter().map(|(n, _)| n).collect();
+    let mut killed = 0;
+    let rounds = 48;
+    for round in 1..=rounds {
+        // From at once to twice a whole pair: 0, 1/24, ... 48/24 of it.
+        let wait = span * (round as u32 - 1) / 24;
+        for (note, ok) in pair(round, Some(wait)) {
+            if ok {
                 succeeded.push(note);
             } else {
                 killed += 1;
@@ -374,6 +383,10 @@ fn status_set_survives_sigkill() {
         }
     }
     assert!(killed > 0, "some commands were killed");
+    assert!(
+        succeeded.len() > 2,
+        "some commands finished before their kill"
+    );
     let store = Store::open(&db).expect("the database opens after the kills");
     let notes: Vec<String> = store
         .history("P01", Some("KN5501-SLE"))
@@ -393,7 +406,7 @@ fn status_set_survives_sigkill() {
     eprintln!(
         "{} of {} commands succeeded, {killed} killed, {} rows",
         succeeded.len(),
-        2 * rounds,
+        2 * rounds + 2,
         notes.len()
     );
 }
