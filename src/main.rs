@@ -85,6 +85,11 @@ enum StatusCommand {
     },
     /// Print where the worklist database is
     Path,
+    /// Write a consistent copy of the worklist database to a new file (safe while in use)
+    Backup {
+        /// The copy to create (owner-only; an existing file is never replaced)
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -308,6 +313,16 @@ fn status_command(
             }
         }
         StatusCommand::Path => writeln!(out, "{}", inputs.db_path()?.display())?,
+        StatusCommand::Backup { file } => {
+            let store = inputs.worklist()?;
+            store.backup_to(&file)?;
+            writeln!(
+                out,
+                "backed up {} to {}",
+                store.path().display(),
+                file.display()
+            )?;
+        }
     }
     Ok(())
 }

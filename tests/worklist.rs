@@ -403,3 +403,34 @@ fn a_store_notices_changes_made_through_another_connection() {
     assert!(!a.others_changed().unwrap(), "answered once per change");
     assert!(b.others_changed().unwrap(), "b sees a's change");
 }
+
+#[test]
+fn a_backup_is_a_private_consistent_copy_and_never_replaces_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(&dir);
+    let mut s = Store::open(&path).unwrap();
+    for (i, st) in [Status::Screening, Status::Referred]
+        .into_iter()
+        .enumerate()
+    {
+        s.record_as("P07", "CHEC2024-181", st, "n", "ana", at(i as u32))
+            .unwrap();
+    }
+    let copy = dir.path().join("copy.sqlite3");
+    // Taken while the store (and its write-ahead log) is still open.
+    s.backup_to(&copy).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let b = Store::open(&copy).unwrap();
+    assert_eq!(
+        b.history("P07", None).unwrap(),
+        s.history("P07", None).unwrap()
+    );
+    assert_eq!(b.schema_version().unwrap(), 2);
+    drop(b);
+    let before = bytes(&copy);
+    let e = s.backup_to(&copy).unwrap_err();
+    assert!(e.to_string().contains("not replaced"), "{e}");
+    assert_eq!(bytes(&copy), before);
+}

@@ -113,6 +113,12 @@ fn status_set_list_and_history_round_trip() {
     assert_eq!(out.trim(), "No decisions recorded for this patient.");
     let (_, out, _) = run(&db, &["status", "path"]);
     assert_eq!(out.trim(), db.display().to_string());
+    let copy = db.with_file_name("copy.sqlite3");
+    let (code, _, err) = run(&db, &["status", "backup", copy.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let (_, from_copy, _) = run(&copy, &["status", "history", "P01", "--format", "json"]);
+    let (_, original, _) = run(&db, &["status", "history", "P01", "--format", "json"]);
+    assert_eq!(from_copy, original);
 }
 
 #[test]

@@ -260,6 +260,39 @@ impl Store {
         Ok(changed)
     }
 
+    /// Writes a consistent copy of the whole database to `dest`, a new file created
+    /// owner-only (an existing file is never replaced). Safe while others are writing.
+    pub fn backup_to(&self, dest: &Path) -> Result<(), StoreError> {
+        let io = |source| StoreError::Io {
+            path: dest.to_path_buf(),
+            source,
+        };
+        match crate::fsutil::create_private_file(dest) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(StoreError::Invalid(format!(
+                    "{}: already exists and was not replaced; choose a new file name",
+                    dest.display()
+                )));
+            }
+            Err(e) => return Err(io(e)),
+        }
+        let Some(to) = dest.to_str() else {
+            let _ = std::fs::remove_file(dest);
+            return Err(StoreError::Invalid(format!(
+                "{}: the backup path must be valid UTF-8",
+                dest.display()
+            )));
+        };
+        // VACUUM INTO fills the empty file just created with a compacted copy.
+        let copied = self.conn.execute("VACUUM INTO ?1", [to]);
+        if let Err(e) = copied {
+            let _ = std::fs::remove_file(dest);
+            return Err(sql(dest, e));
+        }
+        Ok(())
+    }
+
     /// The schema version of the open database.
     pub fn schema_version(&self) -> Result<i64, StoreError> {
         self.conn
