@@ -75,9 +75,10 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         StatusFilter::All => String::new(),
         f => format!("status: {} · ", f.label()),
     };
+    let n = app.overview_rows.len();
     let title = format!(
-        " Queue overview · {} patients × {} studies · {status}{sorted}",
-        app.overview_rows.len(),
+        " Queue overview · {n} patient{} × {} studies · {status}{sorted}",
+        if n == 1 { "" } else { "s" },
         app.trials.len()
     );
     let column = app
