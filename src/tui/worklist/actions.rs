@@ -183,6 +183,22 @@ impl App {
         format!("{id} · {}", self.study_name(trial))
     }
 
+    /// The pair a worklist key acts on, when the worklist is usable and a study is
+    /// highlighted; otherwise says why and gives None.
+    fn ready_target(&mut self) -> Option<(usize, usize)> {
+        if !self.worklist_ready() {
+            return None;
+        }
+        let target = self.worklist_target();
+        if target.is_none() {
+            self.say(
+                "No study highlighted: choose one in the match table.".into(),
+                true,
+            );
+        }
+        target
+    }
+
     /// The worklist actions outside a picker or note.
     pub(crate) fn worklist_action(&mut self, action: Action) {
         match action {
@@ -194,14 +210,7 @@ impl App {
                 {
                     self.focus = Pane::Matches;
                 }
-                if !self.worklist_ready() {
-                    return;
-                }
-                let Some((patient, trial)) = self.worklist_target() else {
-                    self.say(
-                        "No study highlighted: choose one in the match table.".into(),
-                        true,
-                    );
+                let Some((patient, trial)) = self.ready_target() else {
                     return;
                 };
                 let current = self.status_of(patient, trial);
@@ -218,14 +227,7 @@ impl App {
                 }));
             }
             Action::AddNote => {
-                if !self.worklist_ready() {
-                    return;
-                }
-                let Some((patient, trial)) = self.worklist_target() else {
-                    self.say(
-                        "No study highlighted: choose one in the match table.".into(),
-                        true,
-                    );
+                let Some((patient, trial)) = self.ready_target() else {
                     return;
                 };
                 match self.status_of(patient, trial) {
@@ -240,19 +242,10 @@ impl App {
                 }
             }
             Action::Export => {
-                if !self.worklist_ready() {
-                    return;
-                }
-                match self.worklist_target() {
-                    Some((patient, trial)) => {
-                        self.worklist
-                            .requests
-                            .push(Request::Export { patient, trial });
-                    }
-                    None => self.say(
-                        "No study highlighted: choose one in the match table.".into(),
-                        true,
-                    ),
+                if let Some((patient, trial)) = self.ready_target() {
+                    self.worklist
+                        .requests
+                        .push(Request::Export { patient, trial });
                 }
             }
             Action::ShowHistory => {
