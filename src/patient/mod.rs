@@ -67,9 +67,10 @@ pub struct Profile {
     pub attestation_keys: Vec<u64>,
     /// Condition categories checked absent, as a bitmask over `vocab::CATEGORIES`.
     pub checked_categories: u64,
-    /// Index into `labs` / `data.score` of the latest result, by lab / score id.
-    latest_labs: Vec<Option<usize>>,
-    latest_scores: Vec<Option<usize>>,
+    /// Index into `labs` / `data.score` of the latest result, by lab / score id (`NONE` when
+    /// there is none; a file of at most 1 MB holds far fewer than `u32::MAX` items).
+    latest_labs: Box<[u32]>,
+    latest_scores: Box<[u32]>,
 }
 
 impl Profile {
@@ -88,14 +89,14 @@ impl Profile {
 
     /// As [`Profile::latest_lab`], by id in `vocab::LABS`.
     pub fn latest_lab_id(&self, id: u8) -> Option<&LabFact> {
-        let i = (*self.latest_labs.get(usize::from(id))?)?;
-        self.labs.get(i)
+        let i = *self.latest_labs.get(usize::from(id))?;
+        self.labs.get(usize::try_from(i).ok()?)
     }
 
     /// The latest score with this id in `vocab::SCORES`.
     pub fn latest_score_id(&self, id: u8) -> Option<&Score> {
-        let i = (*self.latest_scores.get(usize::from(id))?)?;
-        self.data.score.get(i)
+        let i = *self.latest_scores.get(usize::from(id))?;
+        self.data.score.get(usize::try_from(i).ok()?)
     }
 
     pub fn checked(&self) -> Option<&Checked> {
@@ -390,7 +391,8 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
             c.word(cat, "checked.conditions", vocab::CATEGORIES);
         }
     }
-    let labs: Vec<LabFact> = p.lab.iter().filter_map(|l| lab_fact(&mut c, l)).collect();
+    let mut labs: Vec<LabFact> = p.lab.iter().filter_map(|l| lab_fact(&mut c, l)).collect();
+    labs.shrink_to_fit();
     // The checked, converted facts replace the raw entries (a large queue's memory matters).
     p.lab = Vec::new();
     let ids = |list: &[&str], name: &str| vocab::index(list, name).unwrap_or(u8::MAX);
@@ -419,6 +421,7 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
     for t in &mut p.treatment {
         t.classes = Vec::new();
     }
+    shrink(&mut p);
     let profile = Profile {
         file: file.to_string(),
         id_pos: crate::load::key_line(src, "id").map(|at| line_col(src, at)),
@@ -449,12 +452,31 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
     (profile, c.problems)
 }
 
+/// Drops the spare capacity the parser's growing lists leave (a fifth to a half of each list;
+/// at 100,000 patients in memory it adds up to hundreds of megabytes).
+fn shrink(p: &mut Patient) {
+    p.diagnosis.shrink_to_fit();
+    for d in &mut p.diagnosis {
+        d.criteria.shrink_to_fit();
+        d.tags.shrink_to_fit();
+    }
+    p.score.shrink_to_fit();
+    p.treatment.shrink_to_fit();
+    p.condition.shrink_to_fit();
+    for c in &mut p.condition {
+        c.tags.shrink_to_fit();
+    }
+    p.allergy.shrink_to_fit();
+    p.trial_participation.shrink_to_fit();
+    p.attestation.shrink_to_fit();
+}
+
+/// No item: the `latest_*` index of an id without one.
+const NONE: u32 = u32::MAX;
+
 /// For each id below `n`, the position of its latest item (later dates win; undated items
 /// count as oldest; among equal dates the later item in the file wins).
-fn latest_by_id(
-    n: usize,
-    items: impl Iterator<Item = (u8, Option<NaiveDate>)>,
-) -> Vec<Option<usize>> {
+fn latest_by_id(n: usize, items: impl Iterator<Item = (u8, Option<NaiveDate>)>) -> Box<[u32]> {
     let mut best: Vec<Option<(usize, Option<NaiveDate>)>> = vec![None; n];
     for (i, (id, date)) in items.enumerate() {
         if let Some(slot) = best.get_mut(usize::from(id))
@@ -463,7 +485,9 @@ fn latest_by_id(
             *slot = Some((i, date));
         }
     }
-    best.into_iter().map(|b| b.map(|(i, _)| i)).collect()
+    best.into_iter()
+        .map(|b| b.map_or(NONE, |(i, _)| u32::try_from(i).unwrap_or(NONE)))
+        .collect()
 }
 
 fn lab_fact(c: &mut Checker, spanned: &Spanned<Lab>) -> Option<LabFact> {
