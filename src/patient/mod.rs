@@ -3,13 +3,16 @@
 
 pub mod date;
 pub mod model;
+pub mod shared;
 
 pub use model::*;
+pub use shared::Shared;
 
 use crate::problem::Problem;
 use crate::units::Dimension;
 use crate::vocab;
 use chrono::NaiveDate;
+use std::fmt;
 use toml::Spanned;
 
 /// A qualitative lab reading.
@@ -26,18 +29,51 @@ pub struct LabFact {
     pub id: u8,
     /// Canonical value, or why it cannot be used (e.g. unrecognised unit).
     pub value: Option<Result<f64, String>>,
-    /// As written, for evidence: "0.9 mg/dL".
-    pub written: String,
+    /// As written, for evidence: "0.9 mg/dL" (see [`LabFact::written`]).
+    pub as_written: Written,
     /// ULN in the canonical unit.
     pub uln: Option<f64>,
     pub qual: Option<Qual>,
     pub titre: Option<f64>,
     /// Method, e.g. "IIF" for ANA.
-    pub method: Option<String>,
+    pub method: Option<Shared>,
     pub date: Option<NaiveDate>,
 }
 
+/// A lab result as written in its file, kept in parts (the unit, result word or titre shared
+/// across the queue) and put into words when evidence quotes it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Written {
+    /// A value with its unit as written: "0.9 mg/dL".
+    Measure(f64, Shared),
+    /// A titre as written, after "titre ": "1:160".
+    Titre(Shared),
+    /// A value written without a unit.
+    Number(f64),
+    /// A qualitative result as written: "negative".
+    Result(Shared),
+    /// Nothing readable: "no value".
+    Nothing,
+}
+
+impl fmt::Display for Written {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Written::Measure(v, u) => write!(f, "{v} {u}"),
+            Written::Titre(t) => write!(f, "titre {t}"),
+            Written::Number(v) => write!(f, "{v}"),
+            Written::Result(r) => f.write_str(r),
+            Written::Nothing => f.write_str("no value"),
+        }
+    }
+}
+
 impl LabFact {
+    /// The result as written, for evidence: "0.9 mg/dL", "titre 1:160", "negative".
+    pub fn written(&self) -> String {
+        self.as_written.to_string()
+    }
+
     pub fn name(&self) -> &'static str {
         vocab::LABS
             .get(usize::from(self.id))
@@ -593,18 +629,18 @@ fn lab_fact(c: &mut Checker, spanned: &Spanned<Lab>) -> Option<LabFact> {
             parsed
         }
     };
-    let written = match (&l.value, &l.unit, &l.result, &l.titre) {
-        (Some(v), Some(u), _, _) => format!("{v} {}", u.get_ref()),
-        (_, _, _, Some(t)) => format!("titre {t}"),
-        (Some(v), None, _, _) => format!("{v}"),
-        (None, _, Some(r), _) => r.clone(),
-        _ => "no value".into(),
+    let as_written = match (&l.value, &l.unit, &l.result, &l.titre) {
+        (Some(v), Some(u), _, _) => Written::Measure(*v, Shared::new(u.get_ref())),
+        (_, _, _, Some(t)) => Written::Titre(Shared::new(t)),
+        (Some(v), None, _, _) => Written::Number(*v),
+        (None, _, Some(r), _) => Written::Result(Shared::new(r)),
+        _ => Written::Nothing,
     };
     Some(LabFact {
         id: vocab::index(vocab::LABS, &l.name).unwrap_or(u8::MAX),
-        method: l.method.clone(),
+        method: l.method.as_deref().map(Shared::new),
         value,
-        written,
+        as_written,
         uln,
         qual,
         titre,
