@@ -117,7 +117,7 @@ fn creatinine_mg_dl(p: &Profile) -> Result<(f64, String), String> {
         Some(Ok(umol)) if *umol > 0.0 => {
             let mg = umol / CREATININE_UMOL_PER_MGDL;
             let date = lab.date.map(|d| format!(" on {d}")).unwrap_or_default();
-            Ok((mg, format!("creatinine {}{date}", lab.written)))
+            Ok((mg, format!("creatinine {}{date}", lab.written())))
         }
         Some(Err(e)) => Err(format!("usable serum creatinine ({e})")),
         _ => Err("serum creatinine value".to_string()),
@@ -254,7 +254,7 @@ pub fn xuln(p: &Profile, lab_id: u8) -> Derived {
                 evidence: format!(
                     "{} {}{date} = {} × ULN ({} {unit})",
                     lab.to_uppercase(),
-                    l.written,
+                    l.written(),
                     fmt_num((x * 100.0).round() / 100.0),
                     fmt_num(u)
                 ),

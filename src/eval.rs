@@ -1029,7 +1029,7 @@ fn lab_result(lab: &Key, positive: bool, within: Option<Span>, cx: &Ctx) -> Outc
             why!(
                 cx,
                 "{lab} {}{}: not readable as positive/negative",
-                l.written,
+                l.written(),
                 date()
             ),
             miss!(cx, format!("{lab} qualitative result")),
@@ -1167,13 +1167,13 @@ fn evidence(num: &Num, cx: &Ctx) -> (String, Vec<String>) {
             return match p.latest_lab_id(lab.id) {
                 Some(l) => match &l.value {
                     Some(Ok(v)) => {
-                        let converted = if l.written.ends_with(dim.canonical()) {
+                        let converted = if l.written().ends_with(dim.canonical()) {
                             String::new()
                         } else {
                             format!(" (= {} {})", fmt_num(*v), dim.canonical())
                         };
                         (
-                            format!("{lab} {}{}{converted}", l.written, on(l.date)),
+                            format!("{lab} {}{}{converted}", l.written(), on(l.date)),
                             vec![],
                         )
                     }

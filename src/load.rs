@@ -282,7 +282,12 @@ pub fn load_with(
     stream.progress = Some(progress);
     stream
         .for_each(usize::MAX, &mut problems, |chunk| {
-            patients.extend(chunk);
+            // One chunk holds every patient: take it rather than copy 100,000 profiles.
+            if patients.is_empty() {
+                patients = chunk;
+            } else {
+                patients.extend(chunk);
+            }
             Ok(())
         })
         .unwrap_or_default();
@@ -381,13 +386,16 @@ impl<'a> PatientStream<'a> {
         for files in list.chunks(chunk.max(1)) {
             let parsed: Vec<Result<(Profile, Vec<Problem>), Problem>> =
                 files.par_iter().map(|input| self.parse(input)).collect();
-            let mut patients = Vec::with_capacity(parsed.len());
-            for r in parsed {
-                match r {
+            // Collected in place, reusing `parsed`'s buffer: a second array of whole profiles
+            // beside the first would be a fifth of a large queue's memory, if only briefly.
+            let ids = &mut self.ids;
+            let patients: Vec<Profile> = parsed
+                .into_iter()
+                .filter_map(|r| match r {
                     Ok((p, probs)) => {
                         problems.extend(probs);
-                        if self.ids.insert(p.id().to_string()) {
-                            patients.push(p);
+                        if ids.insert(p.id().to_string()) {
+                            Some(p)
                         } else {
                             let msg = format!(
                                 "id: patient id '{}' is already used by another file; this one is skipped",
@@ -397,11 +405,15 @@ impl<'a> PatientStream<'a> {
                                 Some((l, c)) => Problem::at(&p.file, l, c, msg),
                                 None => Problem::file(&p.file, msg),
                             });
+                            None
                         }
                     }
-                    Err(e) => problems.push(e),
-                }
-            }
+                    Err(e) => {
+                        problems.push(e);
+                        None
+                    }
+                })
+                .collect();
             each(patients)?;
         }
         Ok(())

@@ -3,13 +3,16 @@
 
 pub mod date;
 pub mod model;
+pub mod shared;
 
 pub use model::*;
+pub use shared::Shared;
 
 use crate::problem::Problem;
 use crate::units::Dimension;
 use crate::vocab;
 use chrono::NaiveDate;
+use std::fmt;
 use toml::Spanned;
 
 /// A qualitative lab reading.
@@ -26,18 +29,51 @@ pub struct LabFact {
     pub id: u8,
     /// Canonical value, or why it cannot be used (e.g. unrecognised unit).
     pub value: Option<Result<f64, String>>,
-    /// As written, for evidence: "0.9 mg/dL".
-    pub written: String,
+    /// As written, for evidence: "0.9 mg/dL" (see [`LabFact::written`]).
+    pub as_written: Written,
     /// ULN in the canonical unit.
     pub uln: Option<f64>,
     pub qual: Option<Qual>,
     pub titre: Option<f64>,
     /// Method, e.g. "IIF" for ANA.
-    pub method: Option<String>,
+    pub method: Option<Shared>,
     pub date: Option<NaiveDate>,
 }
 
+/// A lab result as written in its file, kept in parts (the unit, result word or titre shared
+/// across the queue) and put into words when evidence quotes it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Written {
+    /// A value with its unit as written: "0.9 mg/dL".
+    Measure(f64, Shared),
+    /// A titre as written, after "titre ": "1:160".
+    Titre(Shared),
+    /// A value written without a unit.
+    Number(f64),
+    /// A qualitative result as written: "negative".
+    Result(Shared),
+    /// Nothing readable: "no value".
+    Nothing,
+}
+
+impl fmt::Display for Written {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Written::Measure(v, u) => write!(f, "{v} {u}"),
+            Written::Titre(t) => write!(f, "titre {t}"),
+            Written::Number(v) => write!(f, "{v}"),
+            Written::Result(r) => f.write_str(r),
+            Written::Nothing => f.write_str("no value"),
+        }
+    }
+}
+
 impl LabFact {
+    /// The result as written, for evidence: "0.9 mg/dL", "titre 1:160", "negative".
+    pub fn written(&self) -> String {
+        self.as_written.to_string()
+    }
+
     pub fn name(&self) -> &'static str {
         vocab::LABS
             .get(usize::from(self.id))
@@ -67,9 +103,10 @@ pub struct Profile {
     pub attestation_keys: Vec<u64>,
     /// Condition categories checked absent, as a bitmask over `vocab::CATEGORIES`.
     pub checked_categories: u64,
-    /// Index into `labs` / `data.score` of the latest result, by lab / score id.
-    latest_labs: Vec<Option<usize>>,
-    latest_scores: Vec<Option<usize>>,
+    /// Index into `labs` / `data.score` of the latest result, by lab / score id (`NONE` when
+    /// there is none; a file of at most 1 MB holds far fewer than `u32::MAX` items).
+    latest_labs: Box<[u32]>,
+    latest_scores: Box<[u32]>,
 }
 
 impl Profile {
@@ -88,14 +125,14 @@ impl Profile {
 
     /// As [`Profile::latest_lab`], by id in `vocab::LABS`.
     pub fn latest_lab_id(&self, id: u8) -> Option<&LabFact> {
-        let i = (*self.latest_labs.get(usize::from(id))?)?;
-        self.labs.get(i)
+        let i = *self.latest_labs.get(usize::from(id))?;
+        self.labs.get(usize::try_from(i).ok()?)
     }
 
     /// The latest score with this id in `vocab::SCORES`.
     pub fn latest_score_id(&self, id: u8) -> Option<&Score> {
-        let i = (*self.latest_scores.get(usize::from(id))?)?;
-        self.data.score.get(i)
+        let i = *self.latest_scores.get(usize::from(id))?;
+        self.data.score.get(usize::try_from(i).ok()?)
     }
 
     pub fn checked(&self) -> Option<&Checked> {
@@ -390,7 +427,8 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
             c.word(cat, "checked.conditions", vocab::CATEGORIES);
         }
     }
-    let labs: Vec<LabFact> = p.lab.iter().filter_map(|l| lab_fact(&mut c, l)).collect();
+    let mut labs: Vec<LabFact> = p.lab.iter().filter_map(|l| lab_fact(&mut c, l)).collect();
+    labs.shrink_to_fit();
     // The checked, converted facts replace the raw entries (a large queue's memory matters).
     p.lab = Vec::new();
     let ids = |list: &[&str], name: &str| vocab::index(list, name).unwrap_or(u8::MAX);
@@ -419,6 +457,7 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
     for t in &mut p.treatment {
         t.classes = Vec::new();
     }
+    shrink(&mut p);
     let profile = Profile {
         file: file.to_string(),
         id_pos: crate::load::key_line(src, "id").map(|at| line_col(src, at)),
@@ -449,12 +488,31 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
     (profile, c.problems)
 }
 
+/// Drops the spare capacity the parser's growing lists leave (a fifth to a half of each list;
+/// at 100,000 patients in memory it adds up to hundreds of megabytes).
+fn shrink(p: &mut Patient) {
+    p.diagnosis.shrink_to_fit();
+    for d in &mut p.diagnosis {
+        d.criteria.shrink_to_fit();
+        d.tags.shrink_to_fit();
+    }
+    p.score.shrink_to_fit();
+    p.treatment.shrink_to_fit();
+    p.condition.shrink_to_fit();
+    for c in &mut p.condition {
+        c.tags.shrink_to_fit();
+    }
+    p.allergy.shrink_to_fit();
+    p.trial_participation.shrink_to_fit();
+    p.attestation.shrink_to_fit();
+}
+
+/// No item: the `latest_*` index of an id without one.
+const NONE: u32 = u32::MAX;
+
 /// For each id below `n`, the position of its latest item (later dates win; undated items
 /// count as oldest; among equal dates the later item in the file wins).
-fn latest_by_id(
-    n: usize,
-    items: impl Iterator<Item = (u8, Option<NaiveDate>)>,
-) -> Vec<Option<usize>> {
+fn latest_by_id(n: usize, items: impl Iterator<Item = (u8, Option<NaiveDate>)>) -> Box<[u32]> {
     let mut best: Vec<Option<(usize, Option<NaiveDate>)>> = vec![None; n];
     for (i, (id, date)) in items.enumerate() {
         if let Some(slot) = best.get_mut(usize::from(id))
@@ -463,7 +521,9 @@ fn latest_by_id(
             *slot = Some((i, date));
         }
     }
-    best.into_iter().map(|b| b.map(|(i, _)| i)).collect()
+    best.into_iter()
+        .map(|b| b.map_or(NONE, |(i, _)| u32::try_from(i).unwrap_or(NONE)))
+        .collect()
 }
 
 fn lab_fact(c: &mut Checker, spanned: &Spanned<Lab>) -> Option<LabFact> {
@@ -569,18 +629,18 @@ fn lab_fact(c: &mut Checker, spanned: &Spanned<Lab>) -> Option<LabFact> {
             parsed
         }
     };
-    let written = match (&l.value, &l.unit, &l.result, &l.titre) {
-        (Some(v), Some(u), _, _) => format!("{v} {}", u.get_ref()),
-        (_, _, _, Some(t)) => format!("titre {t}"),
-        (Some(v), None, _, _) => format!("{v}"),
-        (None, _, Some(r), _) => r.clone(),
-        _ => "no value".into(),
+    let as_written = match (&l.value, &l.unit, &l.result, &l.titre) {
+        (Some(v), Some(u), _, _) => Written::Measure(*v, Shared::new(u.get_ref())),
+        (_, _, _, Some(t)) => Written::Titre(Shared::new(t)),
+        (Some(v), None, _, _) => Written::Number(*v),
+        (None, _, Some(r), _) => Written::Result(Shared::new(r)),
+        _ => Written::Nothing,
     };
     Some(LabFact {
         id: vocab::index(vocab::LABS, &l.name).unwrap_or(u8::MAX),
-        method: l.method.clone(),
+        method: l.method.as_deref().map(Shared::new),
         value,
-        written,
+        as_written,
         uln,
         qual,
         titre,

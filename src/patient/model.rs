@@ -2,6 +2,7 @@
 //! "not recorded" (absent) can always be told apart from "checked: none" (see [`Checked`]).
 
 use crate::patient::date::Date;
+use crate::patient::shared::Shared;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use toml::Spanned;
@@ -290,11 +291,11 @@ pub struct TrialParticipation {
 #[serde(deny_unknown_fields)]
 pub struct Attestation {
     /// Criterion id from the inventory, e.g. "A-I6".
-    pub criterion: Spanned<String>,
+    pub criterion: Spanned<Shared>,
     /// Whether the criterion's condition holds, as the source words it (for an exclusion,
     /// `true` means the excluding condition is present).
     pub met: bool,
-    pub by: String,
+    pub by: Shared,
     #[serde(deserialize_with = "crate::patient::date::req")]
     pub date: NaiveDate,
     #[serde(default)]
