@@ -31,6 +31,6 @@ tmux send-keys -t "$session" q
 while [ ! -s "$out" ] || ! grep -q 'Exit status' "$out"; do sleep 0.2; done
 tmux kill-session -t "$session" 2>/dev/null || true
 rm -rf "$db"
-echo "fully loaded after $(echo "$loaded - $start" | bc) s (polled every 0.2 s)"
+echo "fully loaded after $(awk "BEGIN { printf \"%.1f\", $loaded - $start }") s (polled every 0.2 s)"
 grep -E 'Maximum resident|Elapsed' "$out"
 rm -f "$out"
