@@ -189,3 +189,67 @@ proptest! {
         }
     }
 }
+
+/// One edit of the note input, for the model test below.
+fn edit() -> impl Strategy<Value = trialmatch::tui::input::Edit> {
+    use trialmatch::tui::input::Edit;
+    prop_oneof![
+        4 => prop::sample::select(vec!['a', 'é', '中', '😀', ' ', '|', '\u{7}'])
+            .prop_map(Edit::Insert),
+        1 => Just(Edit::Left),
+        1 => Just(Edit::Right),
+        1 => Just(Edit::Home),
+        1 => Just(Edit::End),
+        1 => Just(Edit::Backspace),
+        1 => Just(Edit::Delete),
+        1 => Just(Edit::ClearToStart),
+    ]
+}
+
+proptest! {
+    /// The note input edits exactly as a list of characters with a cursor would: no edit
+    /// splits a multi-byte character, loses text, or moves the cursor out of the text;
+    /// control characters and characters past the limit are refused.
+    #[test]
+    fn the_note_input_behaves_like_a_list_of_characters(
+        edits in prop::collection::vec(edit(), 0..80),
+    ) {
+        use trialmatch::tui::input::{Edit, TextInput};
+        let max = 12;
+        let mut input = TextInput::new(max);
+        let (mut chars, mut cursor): (Vec<char>, usize) = (Vec::new(), 0);
+        for e in edits {
+            input.apply(e);
+            match e {
+                Edit::Insert(c) if !c.is_control() && chars.len() < max => {
+                    chars.insert(cursor, c);
+                    cursor += 1;
+                }
+                Edit::Insert(_) => {}
+                Edit::Left => cursor = cursor.saturating_sub(1),
+                Edit::Right => cursor = (cursor + 1).min(chars.len()),
+                Edit::Home => cursor = 0,
+                Edit::End => cursor = chars.len(),
+                Edit::Backspace if cursor > 0 => {
+                    cursor -= 1;
+                    chars.remove(cursor);
+                }
+                Edit::Backspace => {}
+                Edit::Delete if cursor < chars.len() => {
+                    chars.remove(cursor);
+                }
+                Edit::Delete => {}
+                Edit::ClearToStart => {
+                    chars.drain(..cursor);
+                    cursor = 0;
+                }
+            }
+            prop_assert_eq!(input.text(), chars.iter().collect::<String>());
+            prop_assert_eq!(input.cursor(), cursor);
+            prop_assert_eq!(
+                input.before_cursor(),
+                chars[..cursor].iter().collect::<String>()
+            );
+        }
+    }
+}
