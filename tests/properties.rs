@@ -1,6 +1,7 @@
 //! Property tests: arbitrary bytes never make a loader or the engine panic; a valid profile
 //! always yields four matches; and removing a fact never turns a known answer into the other
-//! known answer — pass or fail can only become unknown.
+//! known answer — pass or fail can only become unknown; and the worklist's note input edits
+//! like a list of characters.
 
 use chrono::NaiveDate;
 use proptest::prelude::*;
