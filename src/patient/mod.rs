@@ -2,9 +2,11 @@
 //! engine evaluates (`Profile`), built by `prepare` which also reports every invalid value.
 
 pub mod date;
+pub mod facts;
 pub mod model;
 pub mod shared;
 
+pub use facts::Facts;
 pub use model::*;
 pub use shared::Shared;
 
@@ -101,12 +103,18 @@ pub struct Profile {
     pub class_masks: Vec<u32>,
     /// `vocab::key` of each attestation's criterion id, index-aligned with `data.attestation`.
     pub attestation_keys: Vec<u64>,
+    /// For each criterion with an attestation and a short id (held whole in its `vocab::key`),
+    /// the key and what its latest attestation says (see [`facts::latest_attestations`]).
+    attested: Box<[(u64, bool)]>,
     /// Condition categories checked absent, as a bitmask over `vocab::CATEGORIES`.
     pub checked_categories: u64,
     /// Index into `labs` / `data.score` of the latest result, by lab / score id (`NONE` when
     /// there is none; a file of at most 1 MB holds far fewer than `u32::MAX` items).
     latest_labs: Box<[u32]>,
     latest_scores: Box<[u32]>,
+    /// Age, CrCl and eGFR at the as-of date `prepare` was given (read through
+    /// [`Profile::facts`], which falls back to computing them for any other date).
+    facts: Facts,
 }
 
 impl Profile {
@@ -127,6 +135,24 @@ impl Profile {
     pub fn latest_lab_id(&self, id: u8) -> Option<&LabFact> {
         let i = *self.latest_labs.get(usize::from(id))?;
         self.labs.get(usize::try_from(i).ok()?)
+    }
+
+    /// Age, CrCl and eGFR at `as_of`: as computed by `prepare` when it is the same date,
+    /// computed now otherwise.
+    pub fn facts(&self, as_of: NaiveDate) -> Facts {
+        match self.facts.at(as_of) {
+            Some(f) => *f,
+            None => Facts::new(self, as_of),
+        }
+    }
+
+    /// What the latest attestation for the criterion with this `vocab::key` says, for short
+    /// ids (`vocab::key_is_exact`); `None` when there is none.
+    pub fn attested(&self, key: u64) -> Option<bool> {
+        self.attested
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, met)| *met)
     }
 
     /// The latest score with this id in `vocab::SCORES`.
@@ -392,6 +418,11 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
         {
             t.outcome = None;
         }
+        t.outcome_bit = t
+            .outcome
+            .as_ref()
+            .and_then(|o| vocab::index(vocab::OUTCOMES, o.get_ref()))
+            .map_or(0, |i| 1 << i);
         if let Some(d) = &t.dose {
             let m = d.get_ref();
             let known = vocab::DOSE_UNITS
@@ -458,7 +489,12 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
         t.classes = Vec::new();
     }
     shrink(&mut p);
-    let profile = Profile {
+    let attestation_keys: Vec<u64> = p
+        .attestation
+        .iter()
+        .map(|a| vocab::key(a.criterion.get_ref()))
+        .collect();
+    let mut profile = Profile {
         file: file.to_string(),
         id_pos: crate::load::key_line(src, "id").map(|at| line_col(src, at)),
         diagnosis_ids: p
@@ -473,18 +509,17 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
             .collect(),
         class_masks,
         checked_categories,
-        attestation_keys: p
-            .attestation
-            .iter()
-            .map(|a| vocab::key(a.criterion.get_ref()))
-            .collect(),
+        attested: facts::latest_attestations(&p.attestation, &attestation_keys),
+        attestation_keys,
         latest_labs,
         latest_scores,
         data: p,
         weight_kg,
         height_cm,
         labs,
+        facts: Facts::default(),
     };
+    profile.facts = Facts::new(&profile, as_of);
     (profile, c.problems)
 }
 
