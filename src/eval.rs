@@ -132,7 +132,7 @@ pub fn truth(rule: &Rule, cx: &Ctx) -> Truth {
             }
             at_least_truth(*n, parts.len(), yes, no)
         }
-        leaf => leaf_eval::<false>(leaf, cx).truth,
+        leaf => leaf_truth(leaf, cx),
     }
 }
 
@@ -142,8 +142,15 @@ pub fn truth(rule: &Rule, cx: &Ctx) -> Truth {
 fn part(rule: &Rule, cx: &Ctx) -> Truth {
     match rule {
         Rule::All(_) | Rule::Any(_) | Rule::Not(_) | Rule::AtLeast(..) => truth(rule, cx),
-        leaf => leaf_eval::<false>(leaf, cx).truth,
+        leaf => leaf_truth(leaf, cx),
     }
+}
+
+/// A leaf's truth alone: [`leaf_eval`] without explanation, returning only the truth value so
+/// that no outcome is built and dropped.
+#[inline(never)]
+fn leaf_truth(rule: &Rule, cx: &Ctx) -> Truth {
+    leaf_eval::<false>(rule, cx).truth
 }
 
 fn at_least_truth(n: usize, total: usize, yes: usize, no: usize) -> Truth {

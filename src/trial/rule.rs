@@ -180,8 +180,9 @@ pub struct AllergyFilter {
     pub severity: Vec<String>,
 }
 
-/// A numeric fact a comparison reads.
+/// A numeric fact a comparison reads (tagged explicitly, as [`Rule`]).
 #[derive(Debug, Clone, PartialEq)]
+#[repr(u8)]
 pub enum Num {
     Age,
     Lab(Key, Dimension),
@@ -199,8 +200,10 @@ pub enum Num {
     Titre(Key),
 }
 
-/// A compiled rule.
+/// A compiled rule. An explicit tag byte (rather than a niche in a field) keeps dispatch on
+/// the kind of node to one load.
 #[derive(Debug, Clone, PartialEq)]
+#[repr(u8)]
 pub enum Rule {
     All(Vec<Rule>),
     Any(Vec<Rule>),
