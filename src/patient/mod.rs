@@ -110,8 +110,9 @@ pub struct Profile {
     pub checked_categories: u64,
     /// Index into `labs` / `data.score` of the latest result, by lab / score id (`NONE` when
     /// there is none; a file of at most 1 MB holds far fewer than `u32::MAX` items).
-    latest_labs: Box<[u32]>,
-    latest_scores: Box<[u32]>,
+    /// Held in the profile itself, not behind pointers: most rules read them.
+    latest_labs: [u32; vocab::LABS.len()],
+    latest_scores: [u32; vocab::SCORES.len()],
     /// Age, CrCl and eGFR at the as-of date `prepare` was given (read through
     /// [`Profile::facts`], which falls back to computing them for any other date).
     facts: Facts,
@@ -463,9 +464,8 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
     // The checked, converted facts replace the raw entries (a large queue's memory matters).
     p.lab = Vec::new();
     let ids = |list: &[&str], name: &str| vocab::index(list, name).unwrap_or(u8::MAX);
-    let latest_labs = latest_by_id(vocab::LABS.len(), labs.iter().map(|l| (l.id, l.date)));
+    let latest_labs = latest_by_id(labs.iter().map(|l| (l.id, l.date)));
     let latest_scores = latest_by_id(
-        vocab::SCORES.len(),
         p.score
             .iter()
             .map(|s| (ids(vocab::SCORES, s.name.get_ref()), s.date)),
@@ -547,8 +547,8 @@ const NONE: u32 = u32::MAX;
 
 /// For each id below `n`, the position of its latest item (later dates win; undated items
 /// count as oldest; among equal dates the later item in the file wins).
-fn latest_by_id(n: usize, items: impl Iterator<Item = (u8, Option<NaiveDate>)>) -> Box<[u32]> {
-    let mut best: Vec<Option<(usize, Option<NaiveDate>)>> = vec![None; n];
+fn latest_by_id<const N: usize>(items: impl Iterator<Item = (u8, Option<NaiveDate>)>) -> [u32; N] {
+    let mut best: [Option<(usize, Option<NaiveDate>)>; N] = [None; N];
     for (i, (id, date)) in items.enumerate() {
         if let Some(slot) = best.get_mut(usize::from(id))
             && slot.is_none_or(|(_, d)| d <= date)
@@ -556,9 +556,7 @@ fn latest_by_id(n: usize, items: impl Iterator<Item = (u8, Option<NaiveDate>)>) 
             *slot = Some((i, date));
         }
     }
-    best.into_iter()
-        .map(|b| b.map_or(NONE, |(i, _)| u32::try_from(i).unwrap_or(NONE)))
-        .collect()
+    best.map(|b| b.map_or(NONE, |(i, _)| u32::try_from(i).unwrap_or(NONE)))
 }
 
 fn lab_fact(c: &mut Checker, spanned: &Spanned<Lab>) -> Option<LabFact> {
