@@ -666,6 +666,7 @@ struct Scan<'a> {
     missing: Vec<String>,
 }
 
+#[inline(always)]
 fn scan_treatments<'a, const X: bool>(
     f: &TreatFilter,
     cx: &Ctx<'a>,
@@ -1184,6 +1185,7 @@ fn recorded(num: &Num, p: &Profile) -> Option<f64> {
 }
 
 /// The bounds of a numeric fact, without evidence (the fast path).
+#[inline(always)]
 fn value(num: &Num, cx: &Ctx) -> Option<(f64, f64)> {
     let p = cx.patient;
     let exact = |v: Option<f64>| v.map(|x| (x, x));
