@@ -19,6 +19,7 @@ fn evaluation(c: &mut Criterion) {
         let patients = profiles(&trials, n);
         g.throughput(Throughput::Elements((patients.len() * per_patient) as u64));
         // Evaluation alone, one core: every criterion of every study for every patient.
+        let day = as_of();
         g.bench_with_input(BenchmarkId::new("criteria", n), &patients, |b, ps| {
             b.iter(|| {
                 let mut pass = 0usize;
@@ -27,7 +28,7 @@ fn evaluation(c: &mut Criterion) {
                         for c in &t.criteria {
                             let cx = Ctx {
                                 patient: p,
-                                as_of: as_of(),
+                                as_of: day,
                                 criterion: &c.id,
                                 explain: false,
                             };

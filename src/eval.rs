@@ -84,15 +84,15 @@ pub struct Ctx<'a> {
 
 /// Text built only when explaining.
 macro_rules! why {
-    ($cx:expr, $($arg:tt)*) => {
-        if $cx.explain { format!($($arg)*) } else { String::new() }
+    ($x:expr, $($arg:tt)*) => {
+        if $x { format!($($arg)*) } else { String::new() }
     };
 }
 
 /// A missing-fact list built only when explaining.
 macro_rules! miss {
-    ($cx:expr, $($item:expr),+ $(,)?) => {
-        if $cx.explain { vec![$($item),+] } else { Vec::new() }
+    ($x:expr, $($item:expr),+ $(,)?) => {
+        if $x { vec![$($item),+] } else { Vec::new() }
     };
 }
 
@@ -103,7 +103,7 @@ pub fn truth(rule: &Rule, cx: &Ctx) -> Truth {
         Rule::All(parts) => {
             let mut t = Truth::True;
             for p in parts {
-                t = t.and(truth(p, cx));
+                t = t.and(part(p, cx));
                 if t == Truth::False {
                     break;
                 }
@@ -113,18 +113,18 @@ pub fn truth(rule: &Rule, cx: &Ctx) -> Truth {
         Rule::Any(parts) => {
             let mut t = Truth::False;
             for p in parts {
-                t = t.or(truth(p, cx));
+                t = t.or(part(p, cx));
                 if t == Truth::True {
                     break;
                 }
             }
             t
         }
-        Rule::Not(inner) => truth(inner, cx).negate(),
+        Rule::Not(inner) => part(inner, cx).negate(),
         Rule::AtLeast(n, parts) => {
             let (mut yes, mut no) = (0, 0);
             for p in parts {
-                match truth(p, cx) {
+                match part(p, cx) {
                     Truth::True => yes += 1,
                     Truth::False => no += 1,
                     Truth::Unknown => {}
@@ -132,18 +132,25 @@ pub fn truth(rule: &Rule, cx: &Ctx) -> Truth {
             }
             at_least_truth(*n, parts.len(), yes, no)
         }
-        leaf if cx.explain => {
-            leaf_eval(
-                leaf,
-                &Ctx {
-                    explain: false,
-                    ..*cx
-                },
-            )
-            .truth
-        }
-        leaf => leaf_eval(leaf, cx).truth,
+        leaf => leaf_truth(leaf, cx),
     }
+}
+
+/// A part of a composite: leaves are decided here, without another call through [`truth`]
+/// (most parts are leaves, and the call is a good share of a leaf's cost).
+#[inline(always)]
+fn part(rule: &Rule, cx: &Ctx) -> Truth {
+    match rule {
+        Rule::All(_) | Rule::Any(_) | Rule::Not(_) | Rule::AtLeast(..) => truth(rule, cx),
+        leaf => leaf_truth(leaf, cx),
+    }
+}
+
+/// A leaf's truth alone: [`leaf_eval`] without explanation, returning only the truth value so
+/// that no outcome is built and dropped.
+#[inline(never)]
+fn leaf_truth(rule: &Rule, cx: &Ctx) -> Truth {
+    leaf_eval::<false>(rule, cx).truth
 }
 
 fn at_least_truth(n: usize, total: usize, yes: usize, no: usize) -> Truth {
@@ -173,33 +180,35 @@ pub fn eval(rule: &Rule, cx: &Ctx) -> Outcome {
             }
         }
         Rule::AtLeast(n, parts) => at_least(*n, parts, cx),
-        leaf => leaf_eval(leaf, cx),
+        leaf => leaf_eval::<true>(leaf, cx),
     }
 }
 
-/// A leaf rule; composites go back through [`eval`].
-fn leaf_eval(rule: &Rule, cx: &Ctx) -> Outcome {
+/// A leaf rule, explained when `X` is set (the screening path compiles it with `X` false, so
+/// no text is built and the decision is all that is left); composites go back through [`eval`].
+#[inline]
+fn leaf_eval<const X: bool>(rule: &Rule, cx: &Ctx) -> Outcome {
     match rule {
         Rule::All(_) | Rule::Any(_) | Rule::Not(_) | Rule::AtLeast(..) => eval(rule, cx),
-        Rule::Attested => attested(cx),
-        Rule::Female | Rule::Male => sex(matches!(rule, Rule::Female), cx),
-        Rule::Flag(f) => flag(*f, cx),
-        Rule::Diagnosis(f) => diagnosis(f, cx),
-        Rule::Treated(f) => treated(f, cx),
-        Rule::Has(f) => has(f, cx),
-        Rule::Allergic(f) => allergic(f, cx),
+        Rule::Attested => attested::<X>(cx),
+        Rule::Female | Rule::Male => sex::<X>(matches!(rule, Rule::Female), cx),
+        Rule::Flag(f) => flag::<X>(*f, cx),
+        Rule::Diagnosis(f) => diagnosis::<X>(f, cx),
+        Rule::Treated(f) => treated::<X>(f, cx),
+        Rule::Has(f) => has::<X>(f, cx),
+        Rule::Allergic(f) => allergic::<X>(f, cx),
         Rule::LabResult {
             lab,
             positive,
             within,
-        } => lab_result(lab, *positive, *within, cx),
-        Rule::TrialTreatment(within) => trial_treatment(*within, cx),
+        } => lab_result::<X>(lab, *positive, *within, cx),
+        Rule::TrialTreatment(within) => trial_treatment::<X>(*within, cx),
         Rule::Compare {
             num,
             op,
             threshold,
             shown,
-        } => compare(num, *op, *threshold, shown, cx),
+        } => compare::<X>(num, *op, *threshold, shown, cx),
     }
 }
 
@@ -275,22 +284,30 @@ fn at_least(n: usize, parts: &[Rule], cx: &Ctx) -> Outcome {
     }
 }
 
-fn attested(cx: &Ctx) -> Outcome {
+fn attested<const X: bool>(cx: &Ctx) -> Outcome {
     let key = crate::vocab::key(cx.criterion);
+    // Short ids are held whole in the key: the text need not be compared.
+    let exact = crate::vocab::key_is_exact(key);
     let p = cx.patient;
+    if !X && exact {
+        return match p.attested(key) {
+            Some(met) => Outcome::bare(Truth::from_bool(met)),
+            None => Outcome::bare(Truth::Unknown),
+        };
+    }
     let found = p
         .data
         .attestation
         .iter()
         .zip(&p.attestation_keys)
-        .filter(|(a, k)| **k == key && a.criterion.get_ref() == cx.criterion)
+        .filter(|(a, k)| **k == key && (exact || a.criterion.get_ref() == cx.criterion))
         .map(|(a, _)| a)
         .max_by_key(|a| a.date);
     match found {
         Some(a) => Outcome::known(
             a.met,
             why!(
-                cx,
+                X,
                 "clinician attestation by {} on {} says {}{}",
                 a.by,
                 a.date,
@@ -302,27 +319,27 @@ fn attested(cx: &Ctx) -> Outcome {
             ),
         ),
         None => Outcome::unknown(
-            why!(cx, "needs a clinician attestation for {}", cx.criterion),
-            miss!(cx, format!("clinician attestation for {}", cx.criterion)),
+            why!(X, "needs a clinician attestation for {}", cx.criterion),
+            miss!(X, format!("clinician attestation for {}", cx.criterion)),
         ),
     }
 }
 
-fn sex(female: bool, cx: &Ctx) -> Outcome {
+fn sex<const X: bool>(female: bool, cx: &Ctx) -> Outcome {
     let want = if female { Sex::Female } else { Sex::Male };
     match &cx.patient.data.sex {
         Some(s) => {
             let is_female = *s.get_ref() == Sex::Female;
             Outcome::known(
                 *s.get_ref() == want,
-                why!(cx, "sex {}", if is_female { "female" } else { "male" }),
+                why!(X, "sex {}", if is_female { "female" } else { "male" }),
             )
         }
-        None => Outcome::unknown(why!(cx, "sex not recorded"), miss!(cx, "sex".into())),
+        None => Outcome::unknown(why!(X, "sex not recorded"), miss!(X, "sex".into())),
     }
 }
 
-fn flag(f: Flag, cx: &Ctx) -> Outcome {
+fn flag<const X: bool>(f: Flag, cx: &Ctx) -> Outcome {
     let d = &cx.patient.data;
     let r = d.reproductive.as_ref();
     let c = d.cardiac.as_ref();
@@ -343,8 +360,8 @@ fn flag(f: Flag, cx: &Ctx) -> Outcome {
     };
     let name = || f.name().replace('_', " ");
     match v {
-        Some(b) => Outcome::known(b, why!(cx, "{}: {}", name(), if b { "yes" } else { "no" })),
-        None => Outcome::unknown(why!(cx, "{} not recorded", name()), miss!(cx, name())),
+        Some(b) => Outcome::known(b, why!(X, "{}: {}", name(), if b { "yes" } else { "no" })),
+        None => Outcome::unknown(why!(X, "{} not recorded", name()), miss!(X, name())),
     }
 }
 
@@ -367,14 +384,14 @@ fn since(date: NaiveDate, cx: &Ctx) -> String {
 }
 
 /// Whether one diagnosis entry meets the filter; explains into `why`/`missing` when asked.
-fn diagnosis_entry(
+fn diagnosis_entry<const X: bool>(
     d: &crate::patient::Diagnosis,
     f: &DiagnosisFilter,
     cx: &Ctx,
     why: &mut Vec<String>,
     missing: &mut Vec<String>,
 ) -> Truth {
-    let x = cx.explain;
+    let x = X;
     let label = &f.code;
     let mut t = Truth::True;
     if !f.criteria.is_empty() {
@@ -446,7 +463,7 @@ fn diagnosis_entry(
     t
 }
 
-fn diagnosis(f: &DiagnosisFilter, cx: &Ctx) -> Outcome {
+fn diagnosis<const X: bool>(f: &DiagnosisFilter, cx: &Ctx) -> Outcome {
     let mut best: Option<Outcome> = None;
     let mut reasons = Vec::new();
     let mut any = false;
@@ -461,9 +478,9 @@ fn diagnosis(f: &DiagnosisFilter, cx: &Ctx) -> Outcome {
         any = true;
         let mut why = Vec::new();
         let mut missing = Vec::new();
-        let t = diagnosis_entry(d, f, cx, &mut why, &mut missing);
-        let reason = why!(cx, "{} {}", f.code.to_uppercase(), why.join(", "));
-        if cx.explain {
+        let t = diagnosis_entry::<X>(d, f, cx, &mut why, &mut missing);
+        let reason = why!(X, "{} {}", f.code.to_uppercase(), why.join(", "));
+        if X {
             reasons.push(reason.clone());
         }
         let o = Outcome {
@@ -477,7 +494,7 @@ fn diagnosis(f: &DiagnosisFilter, cx: &Ctx) -> Outcome {
             Some(b) if b.truth == Truth::Unknown && o.truth == Truth::False => Some(b),
             _ => Some(o),
         };
-        if t == Truth::True && !cx.explain {
+        if t == Truth::True && !X {
             break;
         }
     }
@@ -487,7 +504,7 @@ fn diagnosis(f: &DiagnosisFilter, cx: &Ctx) -> Outcome {
             Outcome::known(
                 false,
                 why!(
-                    cx,
+                    X,
                     "no {} diagnosis (diagnosis list checked complete{})",
                     label(),
                     checked_on(cx)
@@ -496,16 +513,16 @@ fn diagnosis(f: &DiagnosisFilter, cx: &Ctx) -> Outcome {
         } else {
             Outcome::unknown(
                 why!(
-                    cx,
+                    X,
                     "no {} diagnosis recorded; list not marked complete",
                     label()
                 ),
-                miss!(cx, format!("{} diagnosis", label())),
+                miss!(X, format!("{} diagnosis", label())),
             )
         };
     }
     let mut best = best.unwrap_or_else(|| Outcome::known(false, String::new()));
-    if best.truth == Truth::False && cx.explain {
+    if best.truth == Truth::False && X {
         best.reason = reasons.join("; ");
     }
     best
@@ -539,14 +556,15 @@ fn treat_label(f: &TreatFilter) -> String {
 }
 
 /// Whether one treatment entry matches; names what is missing when it cannot be told.
-fn treatment_matches(
+fn treatment_matches<const X: bool>(
     t: &Treatment,
     class_mask: u32,
     f: &TreatFilter,
+    from: Option<NaiveDate>,
     cx: &Ctx,
     missing: &mut Vec<String>,
 ) -> Truth {
-    let x = cx.explain;
+    let x = X;
     let mut truth = Truth::True;
     if !f.drugs.is_empty()
         && t.drug_mask & f.drug_mask == 0
@@ -578,7 +596,9 @@ fn treatment_matches(
     }
     if !f.outcomes.is_empty() {
         match &t.outcome {
-            Some(o) if f.outcomes.contains(o.get_ref()) => {}
+            // By bit once loaded (outcomes are checked against the vocabulary), else by name.
+            Some(_) if t.outcome_bit & f.outcome_mask != 0 => {}
+            Some(o) if t.outcome_bit == 0 && f.outcomes.contains(o.get_ref()) => {}
             Some(_) => return Truth::False,
             None => {
                 truth = truth.and(Truth::Unknown);
@@ -589,8 +609,7 @@ fn treatment_matches(
         }
     }
     let end = t.end.unwrap_or(cx.as_of).min(cx.as_of);
-    if let Some(w) = f.within {
-        let from = w.before(cx.as_of);
+    if let Some(from) = from {
         match t.start {
             Some(s) if s > cx.as_of => return Truth::False,
             _ if end < from => return Truth::False,
@@ -638,33 +657,53 @@ fn describe_treatment(t: &Treatment) -> String {
 struct Scan<'a> {
     yes: usize,
     maybe: usize,
-    /// Distinct matching drugs (explaining, or counting).
+    /// Distinct matching drugs, listed when explaining (or counting more than 64 treatments).
     drugs: Vec<&'a str>,
+    /// How many distinct matching drugs (when counting or explaining).
+    distinct: usize,
     yes_text: Vec<String>,
     maybe_text: Vec<String>,
     missing: Vec<String>,
 }
 
-fn scan_treatments<'a>(f: &TreatFilter, cx: &Ctx<'a>, count_drugs: bool) -> Scan<'a> {
+#[inline(always)]
+fn scan_treatments<'a, const X: bool>(
+    f: &TreatFilter,
+    cx: &Ctx<'a>,
+    count_drugs: bool,
+) -> Scan<'a> {
     let mut s = Scan::default();
     let p = cx.patient;
-    for (t, mask) in p.data.treatment.iter().zip(&p.class_masks) {
-        match treatment_matches(t, *mask, f, cx, &mut s.missing) {
+    // The start of the `within` window, the same for every treatment.
+    let from = f.within.map(|w| w.before(cx.as_of));
+    // Counting without explaining marks the matches in a bitmask instead of listing names.
+    let by_bits = !X && p.data.treatment.len() <= 64;
+    let mut matched = 0u64;
+    for (i, (t, mask)) in p.data.treatment.iter().zip(&p.class_masks).enumerate() {
+        match treatment_matches::<X>(t, *mask, f, from, cx, &mut s.missing) {
             Truth::True => {
                 s.yes += 1;
-                if (count_drugs || cx.explain) && !s.drugs.contains(&t.key.as_str()) {
+                if count_drugs && by_bits {
+                    let seen = p.data.treatment[..i]
+                        .iter()
+                        .enumerate()
+                        .any(|(j, u)| matched >> j & 1 == 1 && u.key == t.key);
+                    matched |= 1 << i;
+                    s.distinct += usize::from(!seen);
+                } else if (count_drugs || X) && !s.drugs.contains(&t.key.as_str()) {
                     s.drugs.push(&t.key);
+                    s.distinct += 1;
                 }
-                if cx.explain {
+                if X {
                     s.yes_text.push(describe_treatment(t));
                 }
-                if !count_drugs && !cx.explain {
+                if !count_drugs && !X {
                     break;
                 }
             }
             Truth::Unknown => {
                 s.maybe += 1;
-                if cx.explain {
+                if X {
                     s.maybe_text.push(describe_treatment(t));
                 }
             }
@@ -674,18 +713,18 @@ fn scan_treatments<'a>(f: &TreatFilter, cx: &Ctx<'a>, count_drugs: bool) -> Scan
     s
 }
 
-fn treated(f: &TreatFilter, cx: &Ctx) -> Outcome {
-    let s = scan_treatments(f, cx, false);
+fn treated<const X: bool>(f: &TreatFilter, cx: &Ctx) -> Outcome {
+    let s = scan_treatments::<X>(f, cx, false);
     if s.yes > 0 {
         return Outcome::known(
             true,
-            why!(cx, "{}: {}", treat_label(f), s.yes_text.join(", ")),
+            why!(X, "{}: {}", treat_label(f), s.yes_text.join(", ")),
         );
     }
     if s.maybe > 0 {
         return Outcome::unknown(
             why!(
-                cx,
+                X,
                 "{}: cannot tell for {}",
                 treat_label(f),
                 s.maybe_text.join(", ")
@@ -697,7 +736,7 @@ fn treated(f: &TreatFilter, cx: &Ctx) -> Outcome {
         Outcome::known(
             false,
             why!(
-                cx,
+                X,
                 "no {} (treatment history checked complete{})",
                 treat_label(f),
                 checked_on(cx)
@@ -706,30 +745,30 @@ fn treated(f: &TreatFilter, cx: &Ctx) -> Outcome {
     } else {
         Outcome::unknown(
             why!(
-                cx,
+                X,
                 "no {} recorded; treatment history not marked complete",
                 treat_label(f)
             ),
-            miss!(cx, format!("treatment history ({})", treat_label(f))),
+            miss!(X, format!("treatment history ({})", treat_label(f))),
         )
     }
 }
 
 /// Bounds on the number of distinct drugs matching `f`, with evidence and missing facts.
-fn count_treated(f: &TreatFilter, cx: &Ctx) -> ((f64, f64), String, Vec<String>) {
-    let mut s = scan_treatments(f, cx, true);
-    let lo = s.drugs.len() as f64;
+fn count_treated<const X: bool>(f: &TreatFilter, cx: &Ctx) -> ((f64, f64), String, Vec<String>) {
+    let mut s = scan_treatments::<X>(f, cx, true);
+    let lo = s.distinct as f64;
     let hi = if cx.patient.checked().is_some_and(|c| c.treatments) {
         lo + s.maybe as f64
     } else {
-        if cx.explain {
+        if X {
             s.missing
                 .push(format!("complete treatment history ({})", treat_label(f)));
         }
         f64::INFINITY
     };
     let text = why!(
-        cx,
+        X,
         "{} distinct {} ({})",
         s.drugs.len(),
         treat_label(f),
@@ -743,13 +782,13 @@ fn count_treated(f: &TreatFilter, cx: &Ctx) -> ((f64, f64), String, Vec<String>)
 }
 
 /// Whether one condition entry matches; names what is missing when it cannot be told.
-fn condition_matches(
+fn condition_matches<const X: bool>(
     c: &Condition,
     f: &ConditionFilter,
     cx: &Ctx,
     missing: &mut Vec<String>,
 ) -> Truth {
-    let x = cx.explain;
+    let x = X;
     let name = || {
         c.name
             .clone()
@@ -831,8 +870,8 @@ fn describe_condition(c: &Condition) -> String {
     s
 }
 
-fn has(f: &ConditionFilter, cx: &Ctx) -> Outcome {
-    let x = cx.explain;
+fn has<const X: bool>(f: &ConditionFilter, cx: &Ctx) -> Outcome {
+    let x = X;
     let (mut yes, mut maybe) = (0, 0);
     let (mut yes_t, mut maybe_t, mut other_t, mut missing) = (vec![], vec![], vec![], vec![]);
     let p = cx.patient;
@@ -843,7 +882,7 @@ fn has(f: &ConditionFilter, cx: &Ctx) -> Outcome {
         .zip(&p.condition_ids)
         .filter(|(_, id)| **id == f.category.id)
     {
-        let t = condition_matches(c, f, cx, &mut missing);
+        let t = condition_matches::<X>(c, f, cx, &mut missing);
         match t {
             Truth::True => yes += 1,
             Truth::Unknown => maybe += 1,
@@ -867,11 +906,11 @@ fn has(f: &ConditionFilter, cx: &Ctx) -> Outcome {
         l
     };
     if yes > 0 {
-        return Outcome::known(true, why!(cx, "{}: {}", label(), yes_t.join(", ")));
+        return Outcome::known(true, why!(X, "{}: {}", label(), yes_t.join(", ")));
     }
     if maybe > 0 {
         return Outcome::unknown(
-            why!(cx, "{}: cannot tell for {}", label(), maybe_t.join(", ")),
+            why!(X, "{}: cannot tell for {}", label(), maybe_t.join(", ")),
             missing,
         );
     }
@@ -886,17 +925,17 @@ fn has(f: &ConditionFilter, cx: &Ctx) -> Outcome {
     if checked {
         Outcome::known(
             false,
-            why!(cx, "no {} (checked{}){}", label(), checked_on(cx), others()),
+            why!(X, "no {} (checked{}){}", label(), checked_on(cx), others()),
         )
     } else {
         Outcome::unknown(
-            why!(cx, "{}: not recorded as checked{}", label(), others()),
-            miss!(cx, format!("history: {}", f.category.replace('_', " "))),
+            why!(X, "{}: not recorded as checked{}", label(), others()),
+            miss!(X, format!("history: {}", f.category.replace('_', " "))),
         )
     }
 }
 
-fn allergic(f: &AllergyFilter, cx: &Ctx) -> Outcome {
+fn allergic<const X: bool>(f: &AllergyFilter, cx: &Ctx) -> Outcome {
     let (mut yes, mut maybe) = (vec![], vec![]);
     let (mut n_yes, mut n_maybe) = (0, 0);
     for a in &cx.patient.data.allergy {
@@ -919,13 +958,13 @@ fn allergic(f: &AllergyFilter, cx: &Ctx) -> Outcome {
         match matched {
             Truth::True => {
                 n_yes += 1;
-                if cx.explain {
+                if X {
                     yes.push(text());
                 }
             }
             Truth::Unknown => {
                 n_maybe += 1;
-                if cx.explain {
+                if X {
                     maybe.push(text());
                 }
             }
@@ -945,40 +984,56 @@ fn allergic(f: &AllergyFilter, cx: &Ctx) -> Outcome {
         }
     };
     if n_yes > 0 {
-        return Outcome::known(true, why!(cx, "{}: {}", label(), yes.join(", ")));
+        return Outcome::known(true, why!(X, "{}: {}", label(), yes.join(", ")));
     }
     if n_maybe > 0 {
         return Outcome::unknown(
-            why!(cx, "{}: cannot tell for {}", label(), maybe.join(", ")),
-            miss!(cx, "allergy severity".into()),
+            why!(X, "{}: cannot tell for {}", label(), maybe.join(", ")),
+            miss!(X, "allergy severity".into()),
         );
     }
     if cx.patient.checked().is_some_and(|c| c.allergies) {
         Outcome::known(
             false,
-            why!(cx, "no {} (allergies checked{})", label(), checked_on(cx)),
+            why!(X, "no {} (allergies checked{})", label(), checked_on(cx)),
         )
     } else {
         Outcome::unknown(
-            why!(cx, "{}: allergies not recorded as checked", label()),
-            miss!(cx, "allergy history".into()),
+            why!(X, "{}: allergies not recorded as checked", label()),
+            miss!(X, "allergy history".into()),
         )
     }
 }
 
-fn lab_result(lab: &Key, positive: bool, within: Option<Span>, cx: &Ctx) -> Outcome {
+/// The latest result of a lab dated `from..=as_of` (any result when `from` is `None`): the
+/// last of the latest-dated results, read from the profile's latest-result index unless that
+/// result is dated after the as-of date (then the results are scanned).
+fn latest_lab_in(
+    p: &Profile,
+    id: u8,
+    from: Option<NaiveDate>,
+    as_of: NaiveDate,
+) -> Option<&crate::patient::LabFact> {
+    let latest = p.latest_lab_id(id)?;
+    let Some(from) = from else {
+        return Some(latest);
+    };
+    match latest.date {
+        Some(d) if d > as_of => p
+            .labs
+            .iter()
+            .filter(|l| l.id == id)
+            .filter(|l| l.date.is_some_and(|d| d >= from && d <= as_of))
+            .max_by_key(|l| l.date),
+        // Every other result of this lab is dated no later (or undated).
+        Some(d) if d >= from => Some(latest),
+        _ => None,
+    }
+}
+
+fn lab_result<const X: bool>(lab: &Key, positive: bool, within: Option<Span>, cx: &Ctx) -> Outcome {
     let from = within.map(|w| w.before(cx.as_of));
-    let l = cx
-        .patient
-        .labs
-        .iter()
-        .filter(|l| l.id == lab.id)
-        .filter(|l| match (from, l.date) {
-            (None, _) => true,
-            (Some(f), Some(d)) => d >= f && d <= cx.as_of,
-            (Some(_), None) => false,
-        })
-        .max_by_key(|l| l.date);
+    let l = latest_lab_in(cx.patient, lab.id, from, cx.as_of);
     let window = || {
         within
             .map(|w| format!(" within {}", w.text()))
@@ -999,8 +1054,8 @@ fn lab_result(lab: &Key, positive: bool, within: Option<Span>, cx: &Ctx) -> Outc
                 .unwrap_or_default()
         };
         return Outcome::unknown(
-            why!(cx, "no {lab} result{}{}", window(), older()),
-            miss!(cx, format!("{lab} result{}", window())),
+            why!(X, "no {lab} result{}{}", window(), older()),
+            miss!(X, format!("{lab} result{}", window())),
         );
     };
     let date = || l.date.map(|d| format!(" on {d}")).unwrap_or_default();
@@ -1018,7 +1073,7 @@ fn lab_result(lab: &Key, positive: bool, within: Option<Span>, cx: &Ctx) -> Outc
             Outcome::known(
                 is_pos == positive,
                 why!(
-                    cx,
+                    X,
                     "{lab} {}{}",
                     if is_pos { "positive" } else { "negative" },
                     date()
@@ -1027,17 +1082,17 @@ fn lab_result(lab: &Key, positive: bool, within: Option<Span>, cx: &Ctx) -> Outc
         }
         None => Outcome::unknown(
             why!(
-                cx,
+                X,
                 "{lab} {}{}: not readable as positive/negative",
                 l.written(),
                 date()
             ),
-            miss!(cx, format!("{lab} qualitative result")),
+            miss!(X, format!("{lab} qualitative result")),
         ),
     }
 }
 
-fn trial_treatment(within: Option<Span>, cx: &Ctx) -> Outcome {
+fn trial_treatment<const X: bool>(within: Option<Span>, cx: &Ctx) -> Outcome {
     let from = within.map(|w| w.before(cx.as_of));
     let window = || {
         within
@@ -1050,12 +1105,12 @@ fn trial_treatment(within: Option<Span>, cx: &Ctx) -> Outcome {
             (Some(d), Some(f)) if d >= f => {
                 return Outcome::known(
                     true,
-                    why!(cx, "clinical-trial treatment on {d}{}", window()),
+                    why!(X, "clinical-trial treatment on {d}{}", window()),
                 );
             }
             (None, _) => undated = true,
             (Some(d), None) => {
-                return Outcome::known(true, why!(cx, "clinical-trial treatment on {d}"));
+                return Outcome::known(true, why!(X, "clinical-trial treatment on {d}"));
             }
             _ => {}
         }
@@ -1063,17 +1118,17 @@ fn trial_treatment(within: Option<Span>, cx: &Ctx) -> Outcome {
     if undated {
         return Outcome::unknown(
             why!(
-                cx,
+                X,
                 "trial participation recorded without a last-treatment date"
             ),
-            miss!(cx, "date of last clinical-trial treatment".into()),
+            miss!(X, "date of last clinical-trial treatment".into()),
         );
     }
     if cx.patient.checked().is_some_and(|c| c.trials) {
         Outcome::known(
             false,
             why!(
-                cx,
+                X,
                 "no clinical-trial treatment{} (checked{})",
                 window(),
                 checked_on(cx)
@@ -1082,11 +1137,11 @@ fn trial_treatment(within: Option<Span>, cx: &Ctx) -> Outcome {
     } else {
         Outcome::unknown(
             why!(
-                cx,
+                X,
                 "clinical-trial treatment{} not recorded as checked",
                 window()
             ),
-            miss!(cx, "prior clinical-trial treatment".into()),
+            miss!(X, "prior clinical-trial treatment".into()),
         )
     }
 }
@@ -1130,13 +1185,14 @@ fn recorded(num: &Num, p: &Profile) -> Option<f64> {
 }
 
 /// The bounds of a numeric fact, without evidence (the fast path).
+#[inline(always)]
 fn value(num: &Num, cx: &Ctx) -> Option<(f64, f64)> {
     let p = cx.patient;
     let exact = |v: Option<f64>| v.map(|x| (x, x));
     match num {
-        Num::Age => exact(derive::age_value(p, cx.as_of)),
-        Num::Crcl => exact(derive::crcl_value(p, cx.as_of)),
-        Num::Egfr => exact(derive::egfr_value(p, cx.as_of)),
+        Num::Age => exact(p.facts(cx.as_of).age),
+        Num::Crcl => exact(p.facts(cx.as_of).crcl),
+        Num::Egfr => exact(p.facts(cx.as_of).egfr),
         Num::Xuln(lab) => exact(derive::xuln_value(p, lab.id)),
         Num::Lab(lab, _) => match p.latest_lab_id(lab.id)?.value {
             Some(Ok(v)) => Some((v, v)),
@@ -1144,7 +1200,7 @@ fn value(num: &Num, cx: &Ctx) -> Option<(f64, f64)> {
         },
         Num::Score(name) => exact(score_entry(cx, name).map(|s| *s.value.get_ref())),
         Num::Titre(lab) => exact(p.latest_lab_id(lab.id)?.titre),
-        Num::CountTreated(f) => Some(count_treated(f, cx).0),
+        Num::CountTreated(f) => Some(count_treated::<false>(f, cx).0),
         other => exact(recorded(other, p)),
     }
 }
@@ -1160,7 +1216,7 @@ fn evidence(num: &Num, cx: &Ctx) -> (String, Vec<String>) {
         Num::Egfr => return derived(derive::egfr(p, cx.as_of)),
         Num::Xuln(lab) => return derived(derive::xuln(p, lab.id)),
         Num::CountTreated(f) => {
-            let (_, text, missing) = count_treated(f, cx);
+            let (_, text, missing) = count_treated::<true>(f, cx);
             return (text, missing);
         }
         Num::Lab(lab, dim) => {
@@ -1236,15 +1292,15 @@ fn evidence(num: &Num, cx: &Ctx) -> (String, Vec<String>) {
     }
 }
 
-fn compare(num: &Num, op: Op, threshold: f64, shown: &str, cx: &Ctx) -> Outcome {
+fn compare<const X: bool>(num: &Num, op: Op, threshold: f64, shown: &str, cx: &Ctx) -> Outcome {
     let bounds = value(num, cx);
-    let (ev, missing) = if cx.explain {
+    let (ev, missing) = if X {
         evidence(num, cx)
     } else {
         (String::new(), Vec::new())
     };
     let Some((lo, hi)) = bounds else {
-        return Outcome::unknown(why!(cx, "{ev} (needs {shown})"), missing);
+        return Outcome::unknown(why!(X, "{ev} (needs {shown})"), missing);
     };
     // True when every possible value satisfies the comparison, false when none does.
     let (all, none) = match op {
@@ -1256,12 +1312,12 @@ fn compare(num: &Num, op: Op, threshold: f64, shown: &str, cx: &Ctx) -> Outcome 
         ),
     };
     if all {
-        Outcome::known(true, why!(cx, "{ev} {shown}: yes"))
+        Outcome::known(true, why!(X, "{ev} {shown}: yes"))
     } else if none {
-        Outcome::known(false, why!(cx, "{ev}, not {shown}"))
+        Outcome::known(false, why!(X, "{ev}, not {shown}"))
     } else {
         Outcome::unknown(
-            why!(cx, "{ev}: at least {}, needs {shown}", fmt_num(lo)),
+            why!(X, "{ev}: at least {}, needs {shown}", fmt_num(lo)),
             missing,
         )
     }

@@ -300,11 +300,27 @@ pub fn drug_mask(name: &str) -> u64 {
         .fold(0, |m, (i, _)| m | (1 << i))
 }
 
-/// FNV-1a: a small, stable hash for comparing short ids (criterion ids) as numbers.
+/// A number standing for a short id (a criterion id such as "C-I10"): ids of up to 7 bytes are
+/// packed whole (bytes and length), so equal keys mean equal ids and no text need be compared;
+/// longer ids are hashed (FNV-1a) into keys marked as such (see [`key_is_exact`]).
 pub fn key(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    let b = s.as_bytes();
+    if b.len() <= 7 {
+        let packed = b
+            .iter()
+            .enumerate()
+            .fold(0u64, |k, (i, &c)| k | u64::from(c) << (8 * i));
+        return packed | (b.len() as u64) << 56;
+    }
+    let h = b.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &c| {
+        (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3)
+    });
+    h | 0xff << 56
+}
+
+/// Whether a [`key`] holds its id whole (equal exact keys mean equal ids).
+pub fn key_is_exact(k: u64) -> bool {
+    k >> 56 <= 7
 }
 
 /// Classes of a drug from the catalogue (case-insensitive), empty when unknown.
@@ -383,6 +399,10 @@ mod tests {
         let m = drug_mask("mycophenolate mofetil");
         assert_eq!(m.count_ones(), 2);
         assert_ne!(key("A-I6"), key("A-I9"));
+        assert_ne!(key("A-I6"), key("A-I6\0"));
+        assert!(key_is_exact(key("C-I10")) && key_is_exact(key("")));
+        assert!(!key_is_exact(key("CRITERION-1")));
+        assert_ne!(key("CRITERION-1"), key("CRITERION-2"));
     }
 
     #[test]

@@ -2,9 +2,11 @@
 //! engine evaluates (`Profile`), built by `prepare` which also reports every invalid value.
 
 pub mod date;
+pub mod facts;
 pub mod model;
 pub mod shared;
 
+pub use facts::Facts;
 pub use model::*;
 pub use shared::Shared;
 
@@ -101,12 +103,19 @@ pub struct Profile {
     pub class_masks: Vec<u32>,
     /// `vocab::key` of each attestation's criterion id, index-aligned with `data.attestation`.
     pub attestation_keys: Vec<u64>,
+    /// For each criterion with an attestation and a short id (held whole in its `vocab::key`),
+    /// the key and what its latest attestation says (see [`facts::latest_attestations`]).
+    attested: Box<[(u64, bool)]>,
     /// Condition categories checked absent, as a bitmask over `vocab::CATEGORIES`.
     pub checked_categories: u64,
     /// Index into `labs` / `data.score` of the latest result, by lab / score id (`NONE` when
     /// there is none; a file of at most 1 MB holds far fewer than `u32::MAX` items).
-    latest_labs: Box<[u32]>,
-    latest_scores: Box<[u32]>,
+    /// Held in the profile itself, not behind pointers: most rules read them.
+    latest_labs: [u32; vocab::LABS.len()],
+    latest_scores: [u32; vocab::SCORES.len()],
+    /// Age, CrCl and eGFR at the as-of date `prepare` was given (read through
+    /// [`Profile::facts`], which falls back to computing them for any other date).
+    facts: Facts,
 }
 
 impl Profile {
@@ -127,6 +136,24 @@ impl Profile {
     pub fn latest_lab_id(&self, id: u8) -> Option<&LabFact> {
         let i = *self.latest_labs.get(usize::from(id))?;
         self.labs.get(usize::try_from(i).ok()?)
+    }
+
+    /// Age, CrCl and eGFR at `as_of`: as computed by `prepare` when it is the same date,
+    /// computed now otherwise.
+    pub fn facts(&self, as_of: NaiveDate) -> Facts {
+        match self.facts.at(as_of) {
+            Some(f) => *f,
+            None => Facts::new(self, as_of),
+        }
+    }
+
+    /// What the latest attestation for the criterion with this `vocab::key` says, for short
+    /// ids (`vocab::key_is_exact`); `None` when there is none.
+    pub fn attested(&self, key: u64) -> Option<bool> {
+        self.attested
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, met)| *met)
     }
 
     /// The latest score with this id in `vocab::SCORES`.
@@ -392,6 +419,11 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
         {
             t.outcome = None;
         }
+        t.outcome_bit = t
+            .outcome
+            .as_ref()
+            .and_then(|o| vocab::index(vocab::OUTCOMES, o.get_ref()))
+            .map_or(0, |i| 1 << i);
         if let Some(d) = &t.dose {
             let m = d.get_ref();
             let known = vocab::DOSE_UNITS
@@ -432,9 +464,8 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
     // The checked, converted facts replace the raw entries (a large queue's memory matters).
     p.lab = Vec::new();
     let ids = |list: &[&str], name: &str| vocab::index(list, name).unwrap_or(u8::MAX);
-    let latest_labs = latest_by_id(vocab::LABS.len(), labs.iter().map(|l| (l.id, l.date)));
+    let latest_labs = latest_by_id(labs.iter().map(|l| (l.id, l.date)));
     let latest_scores = latest_by_id(
-        vocab::SCORES.len(),
         p.score
             .iter()
             .map(|s| (ids(vocab::SCORES, s.name.get_ref()), s.date)),
@@ -458,7 +489,12 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
         t.classes = Vec::new();
     }
     shrink(&mut p);
-    let profile = Profile {
+    let attestation_keys: Vec<u64> = p
+        .attestation
+        .iter()
+        .map(|a| vocab::key(a.criterion.get_ref()))
+        .collect();
+    let mut profile = Profile {
         file: file.to_string(),
         id_pos: crate::load::key_line(src, "id").map(|at| line_col(src, at)),
         diagnosis_ids: p
@@ -473,18 +509,17 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
             .collect(),
         class_masks,
         checked_categories,
-        attestation_keys: p
-            .attestation
-            .iter()
-            .map(|a| vocab::key(a.criterion.get_ref()))
-            .collect(),
+        attested: facts::latest_attestations(&p.attestation, &attestation_keys),
+        attestation_keys,
         latest_labs,
         latest_scores,
         data: p,
         weight_kg,
         height_cm,
         labs,
+        facts: Facts::default(),
     };
+    profile.facts = Facts::new(&profile, as_of);
     (profile, c.problems)
 }
 
@@ -512,8 +547,8 @@ const NONE: u32 = u32::MAX;
 
 /// For each id below `n`, the position of its latest item (later dates win; undated items
 /// count as oldest; among equal dates the later item in the file wins).
-fn latest_by_id(n: usize, items: impl Iterator<Item = (u8, Option<NaiveDate>)>) -> Box<[u32]> {
-    let mut best: Vec<Option<(usize, Option<NaiveDate>)>> = vec![None; n];
+fn latest_by_id<const N: usize>(items: impl Iterator<Item = (u8, Option<NaiveDate>)>) -> [u32; N] {
+    let mut best: [Option<(usize, Option<NaiveDate>)>; N] = [None; N];
     for (i, (id, date)) in items.enumerate() {
         if let Some(slot) = best.get_mut(usize::from(id))
             && slot.is_none_or(|(_, d)| d <= date)
@@ -521,9 +556,7 @@ fn latest_by_id(n: usize, items: impl Iterator<Item = (u8, Option<NaiveDate>)>) 
             *slot = Some((i, date));
         }
     }
-    best.into_iter()
-        .map(|b| b.map_or(NONE, |(i, _)| u32::try_from(i).unwrap_or(NONE)))
-        .collect()
+    best.map(|b| b.map_or(NONE, |(i, _)| u32::try_from(i).unwrap_or(NONE)))
 }
 
 fn lab_fact(c: &mut Checker, spanned: &Spanned<Lab>) -> Option<LabFact> {

@@ -235,6 +235,9 @@ pub struct Treatment {
     /// no_response | lost_response | intolerance | response | relapse | ongoing
     #[serde(default)]
     pub outcome: Option<Spanned<String>>,
+    /// `outcome` as one bit over `vocab::OUTCOMES` (set on load; 0 when there is none).
+    #[serde(skip)]
+    pub outcome_bit: u8,
     #[serde(default)]
     pub route: Option<String>,
 }

@@ -156,6 +156,8 @@ pub struct TreatFilter {
     pub drug_mask: u64,
     pub other_drugs: Vec<String>,
     pub outcomes: Vec<String>,
+    /// `outcomes` as a bitmask over `vocab::OUTCOMES`.
+    pub outcome_mask: u8,
     pub routes: Vec<String>,
     pub within: Option<Span>,
     pub min_duration: Option<Span>,
@@ -178,8 +180,9 @@ pub struct AllergyFilter {
     pub severity: Vec<String>,
 }
 
-/// A numeric fact a comparison reads.
+/// A numeric fact a comparison reads (tagged explicitly, as [`Rule`]).
 #[derive(Debug, Clone, PartialEq)]
+#[repr(u8)]
 pub enum Num {
     Age,
     Lab(Key, Dimension),
@@ -197,8 +200,10 @@ pub enum Num {
     Titre(Key),
 }
 
-/// A compiled rule.
+/// A compiled rule. An explicit tag byte (rather than a niche in a field) keeps dispatch on
+/// the kind of node to one load.
 #[derive(Debug, Clone, PartialEq)]
+#[repr(u8)]
 pub enum Rule {
     All(Vec<Rule>),
     Any(Vec<Rule>),
@@ -694,7 +699,14 @@ fn treat_filter(list: &[Arg], offset: usize) -> Result<TreatFilter, SyntaxError>
                     }
                 }
             }
-            "outcome" => f.outcomes = checked_words(v, at, "treatment outcome", vocab::OUTCOMES)?,
+            "outcome" => {
+                f.outcomes = checked_words(v, at, "treatment outcome", vocab::OUTCOMES)?;
+                f.outcome_mask = f
+                    .outcomes
+                    .iter()
+                    .filter_map(|o| vocab::index(vocab::OUTCOMES, o))
+                    .fold(0, |m, i| m | (1 << i));
+            }
             "route" => {
                 f.routes = strings(v, at)?
                     .into_iter()

@@ -1,0 +1,53 @@
+//! Values a patient's rules read again and again, computed once when the profile is prepared
+//! so that screening does not redo them for every criterion: age, CrCl and eGFR at the as-of
+//! date (date and power arithmetic), and the latest attestation of each criterion.
+
+use crate::derive;
+use crate::patient::{Attestation, Profile};
+use crate::vocab;
+use chrono::NaiveDate;
+
+/// For each distinct short criterion id (`vocab::key_is_exact`) among `keys` (index-aligned
+/// with `list`), its key and `met` of its latest attestation: the latest date wins, and among
+/// equal dates the later entry in the file, as in `eval`'s scan.
+pub fn latest_attestations(list: &[Attestation], keys: &[u64]) -> Box<[(u64, bool)]> {
+    let mut out: Vec<(u64, NaiveDate, bool)> = Vec::new();
+    for (a, &k) in list.iter().zip(keys) {
+        if !vocab::key_is_exact(k) {
+            continue;
+        }
+        match out.iter_mut().find(|(key, ..)| *key == k) {
+            Some(slot) if slot.1 <= a.date => *slot = (k, a.date, a.met),
+            Some(_) => {}
+            None => out.push((k, a.date, a.met)),
+        }
+    }
+    out.into_iter().map(|(k, _, met)| (k, met)).collect()
+}
+
+/// Age, CrCl and eGFR values (as `derive::*_value` gives them) for one as-of date.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Facts {
+    /// The date the values hold for; `None` until computed.
+    as_of: Option<NaiveDate>,
+    pub age: Option<f64>,
+    pub crcl: Option<f64>,
+    pub egfr: Option<f64>,
+}
+
+impl Facts {
+    /// The values for `p` at `as_of`.
+    pub fn new(p: &Profile, as_of: NaiveDate) -> Facts {
+        Facts {
+            as_of: Some(as_of),
+            age: derive::age_value(p, as_of),
+            crcl: derive::crcl_value(p, as_of),
+            egfr: derive::egfr_value(p, as_of),
+        }
+    }
+
+    /// These values, when they were computed for `as_of`.
+    pub fn at(&self, as_of: NaiveDate) -> Option<&Facts> {
+        (self.as_of == Some(as_of)).then_some(self)
+    }
+}
