@@ -121,6 +121,22 @@ pub fn truth(rule: &Rule, cx: &Ctx) -> Truth {
             t
         }
         Rule::Not(inner) => part(inner, cx).negate(),
+        Rule::Found(parts) => Truth::from_bool(parts.iter().any(|p| part(p, cx) == Truth::True)),
+        Rule::Evidence(parts) => {
+            let mut t = Truth::Unknown;
+            for p in parts {
+                match part(p, cx) {
+                    Truth::True => return Truth::True,
+                    Truth::False => t = Truth::False,
+                    Truth::Unknown => {}
+                }
+            }
+            t
+        }
+        Rule::KnownOrAttested { rule, part: name } => match part(rule, cx) {
+            Truth::Unknown => attested::<false>(cx, Some(name)).truth,
+            t => t,
+        },
         Rule::AtLeast(n, parts) => {
             let (mut yes, mut no) = (0, 0);
             for p in parts {
@@ -141,7 +157,13 @@ pub fn truth(rule: &Rule, cx: &Ctx) -> Truth {
 #[inline(always)]
 fn part(rule: &Rule, cx: &Ctx) -> Truth {
     match rule {
-        Rule::All(_) | Rule::Any(_) | Rule::Not(_) | Rule::AtLeast(..) => truth(rule, cx),
+        Rule::All(_)
+        | Rule::Any(_)
+        | Rule::Not(_)
+        | Rule::AtLeast(..)
+        | Rule::Found(_)
+        | Rule::Evidence(_)
+        | Rule::KnownOrAttested { .. } => truth(rule, cx),
         leaf => leaf_truth(leaf, cx),
     }
 }
@@ -180,7 +202,72 @@ pub fn eval(rule: &Rule, cx: &Ctx) -> Outcome {
             }
         }
         Rule::AtLeast(n, parts) => at_least(*n, parts, cx),
+        Rule::Found(parts) => found(parts, cx),
+        Rule::Evidence(parts) => {
+            let outs: Vec<Outcome> = parts.iter().map(|p| eval(p, cx)).collect();
+            let pick = |t: Truth| -> Vec<&str> {
+                outs.iter()
+                    .filter(|o| o.truth == t)
+                    .map(|o| o.reason.as_str())
+                    .collect()
+            };
+            let yes = pick(Truth::True);
+            let no = pick(Truth::False);
+            if !yes.is_empty() {
+                Outcome::known(true, yes.join("; "))
+            } else if !no.is_empty() {
+                Outcome::known(false, no.join("; "))
+            } else {
+                let mut missing = Vec::new();
+                for o in &outs {
+                    push_unique(&mut missing, &o.missing);
+                }
+                Outcome::unknown(pick(Truth::Unknown).join("; "), missing)
+            }
+        }
+        Rule::KnownOrAttested { rule, part } => {
+            let o = eval(rule, cx);
+            if o.truth != Truth::Unknown {
+                return o;
+            }
+            let a = attested::<true>(cx, Some(part));
+            match a.truth {
+                Truth::Unknown => Outcome::unknown(
+                    format!("{}; {}", o.reason, a.reason),
+                    [o.missing, a.missing].concat(),
+                ),
+                _ => Outcome {
+                    reason: format!("{} ({})", a.reason, o.reason),
+                    ..a
+                },
+            }
+        }
         leaf => leaf_eval::<true>(leaf, cx),
+    }
+}
+
+/// `found(...)`: any part true; an unknown part counts as not found.
+fn found(parts: &[Rule], cx: &Ctx) -> Outcome {
+    let outs: Vec<Outcome> = parts.iter().map(|p| eval(p, cx)).collect();
+    let yes: Vec<&str> = outs
+        .iter()
+        .filter(|o| o.truth == Truth::True)
+        .map(|o| o.reason.as_str())
+        .collect();
+    if yes.is_empty() {
+        let seen: Vec<&str> = outs
+            .iter()
+            .filter(|o| o.truth == Truth::False)
+            .map(|o| o.reason.as_str())
+            .collect();
+        let reason = if seen.is_empty() {
+            "no record of it".to_string()
+        } else {
+            seen.join("; ")
+        };
+        Outcome::known(false, reason)
+    } else {
+        Outcome::known(true, yes.join("; "))
     }
 }
 
@@ -189,8 +276,24 @@ pub fn eval(rule: &Rule, cx: &Ctx) -> Outcome {
 #[inline]
 fn leaf_eval<const X: bool>(rule: &Rule, cx: &Ctx) -> Outcome {
     match rule {
-        Rule::All(_) | Rule::Any(_) | Rule::Not(_) | Rule::AtLeast(..) => eval(rule, cx),
-        Rule::Attested => attested::<X>(cx),
+        Rule::All(_)
+        | Rule::Any(_)
+        | Rule::Not(_)
+        | Rule::AtLeast(..)
+        | Rule::Found(_)
+        | Rule::Evidence(_)
+        | Rule::KnownOrAttested { .. } => eval(rule, cx),
+        Rule::Attested(part) => attested::<X>(cx, part.as_deref()),
+        Rule::Together { a, b, span } => together::<X>(a, b, *span, cx),
+        Rule::Contraception(span) => contraception::<X>(*span, cx),
+        Rule::Show(num) => Outcome::known(
+            true,
+            if X {
+                format!("shown for the investigator: {}", evidence(num, cx).0)
+            } else {
+                String::new()
+            },
+        ),
         Rule::Female | Rule::Male => sex::<X>(matches!(rule, Rule::Female), cx),
         Rule::Flag(f) => flag::<X>(*f, cx),
         Rule::Diagnosis(f) => diagnosis::<X>(f, cx),
@@ -223,17 +326,28 @@ fn push_unique(into: &mut Vec<String>, from: &[String]) {
 fn combine(parts: &[Rule], cx: &Ctx, op: fn(Truth, Truth) -> Truth, unit: Truth) -> Outcome {
     let outs: Vec<Outcome> = parts.iter().map(|p| eval(p, cx)).collect();
     let truth = outs.iter().fold(unit, |acc, o| op(acc, o.truth));
-    // Explain with the parts that decided the result.
-    let deciding: Vec<&Outcome> = match truth {
-        Truth::Unknown => outs.iter().filter(|o| o.truth == Truth::Unknown).collect(),
-        t if t != unit => outs.iter().filter(|o| o.truth == t).collect(),
-        _ => outs.iter().collect(),
-    };
-    let reason = deciding
+    // Explain with the parts that decided the result, and always with the facts shown for
+    // the investigator (`show(...)`).
+    let shown = |i: usize| matches!(parts.get(i), Some(Rule::Show(_)));
+    let deciding: Vec<&Outcome> = outs
         .iter()
-        .map(|o| o.reason.as_str())
-        .collect::<Vec<_>>()
-        .join("; ");
+        .enumerate()
+        .filter(|(i, o)| match truth {
+            _ if shown(*i) => true,
+            Truth::Unknown => o.truth == Truth::Unknown,
+            t if t != unit => o.truth == t,
+            _ => true,
+        })
+        .map(|(_, o)| o)
+        .collect();
+    let mut reasons: Vec<&str> = Vec::new();
+    for o in &deciding {
+        // The same clause is never printed twice.
+        if !o.reason.is_empty() && !reasons.contains(&o.reason.as_str()) {
+            reasons.push(&o.reason);
+        }
+    }
+    let reason = reasons.join("; ");
     let mut missing = Vec::new();
     if truth == Truth::Unknown {
         for o in &deciding {
@@ -284,12 +398,12 @@ fn at_least(n: usize, parts: &[Rule], cx: &Ctx) -> Outcome {
     }
 }
 
-fn attested<const X: bool>(cx: &Ctx) -> Outcome {
+fn attested<const X: bool>(cx: &Ctx, part: Option<&str>) -> Outcome {
     let key = crate::vocab::key(cx.criterion);
     // Short ids are held whole in the key: the text need not be compared.
     let exact = crate::vocab::key_is_exact(key);
     let p = cx.patient;
-    if !X && exact {
+    if !X && exact && part.is_none() {
         return match p.attested(key) {
             Some(met) => Outcome::bare(Truth::from_bool(met)),
             None => Outcome::bare(Truth::Unknown),
@@ -300,15 +414,25 @@ fn attested<const X: bool>(cx: &Ctx) -> Outcome {
         .attestation
         .iter()
         .zip(&p.attestation_keys)
-        .filter(|(a, k)| **k == key && (exact || a.criterion.get_ref() == cx.criterion))
+        .filter(|(a, k)| {
+            **k == key
+                && (exact || a.criterion.get_ref() == cx.criterion)
+                && a.part.as_deref() == part
+        })
         .map(|(a, _)| a)
         .max_by_key(|a| a.date);
+    let what = || match part {
+        Some(name) => format!("{} ({})", cx.criterion, name.replace('_', " ")),
+        None => cx.criterion.to_string(),
+    };
     match found {
         Some(a) => Outcome::known(
             a.met,
             why!(
                 X,
-                "clinician attestation by {} on {} says {}{}",
+                "clinician attestation{} by {} on {} says {}{}",
+                part.map(|n| format!(" ({})", n.replace('_', " ")))
+                    .unwrap_or_default(),
                 a.by,
                 a.date,
                 if a.met { "met" } else { "not met" },
@@ -319,8 +443,8 @@ fn attested<const X: bool>(cx: &Ctx) -> Outcome {
             ),
         ),
         None => Outcome::unknown(
-            why!(X, "needs a clinician attestation for {}", cx.criterion),
-            miss!(X, format!("clinician attestation for {}", cx.criterion)),
+            why!(X, "needs a clinician attestation for {}", what()),
+            miss!(X, format!("clinician attestation for {}", what())),
         ),
     }
 }
@@ -446,17 +570,17 @@ fn diagnosis_entry<const X: bool>(
         }
     }
     for tag in &f.tags {
-        let has = d.tags.contains(tag);
-        if !has {
-            t = t.and(Truth::Unknown);
-        }
+        let state = crate::vocab::tag_state(&d.tags, tag);
+        t = t.and(state.map_or(Truth::Unknown, Truth::from_bool));
         if x {
             let tag = tag.replace('_', " ");
-            if has {
-                why.push(tag);
-            } else {
-                why.push(format!("{tag} not recorded"));
-                missing.push(format!("{}: {tag}", label.to_uppercase()));
+            match state {
+                Some(true) => why.push(tag),
+                Some(false) => why.push(format!("not {tag} (recorded: {})", d.tags.join(", "))),
+                None => {
+                    why.push(format!("{tag} not recorded"));
+                    missing.push(format!("{}: {tag}", label.to_uppercase()));
+                }
             }
         }
     }
@@ -473,13 +597,16 @@ fn diagnosis<const X: bool>(f: &DiagnosisFilter, cx: &Ctx) -> Outcome {
         .diagnosis
         .iter()
         .zip(&p.diagnosis_ids)
-        .filter(|(_, id)| **id == f.code.id)
+        .filter(|(_, id)| {
+            1u32.checked_shl(u32::from(**id))
+                .is_some_and(|bit| f.codes & bit != 0)
+        })
     {
         any = true;
         let mut why = Vec::new();
         let mut missing = Vec::new();
         let t = diagnosis_entry::<X>(d, f, cx, &mut why, &mut missing);
-        let reason = why!(X, "{} {}", f.code.to_uppercase(), why.join(", "));
+        let reason = why!(X, "{} {}", d.code.get_ref().to_uppercase(), why.join(", "));
         if X {
             reasons.push(reason.clone());
         }
@@ -542,11 +669,27 @@ fn treat_label(f: &TreatFilter) -> String {
     if !f.routes.is_empty() {
         parts.push(format!("route {}", f.routes.join("/")));
     }
+    if let Some(d) = &f.dose {
+        parts.push(format!("dose {}", d.shown));
+    }
     if let Some(s) = f.min_duration {
         parts.push(format!("for ≥ {}", s.text()));
     }
+    if let Some(s) = f.longer_than {
+        parts.push(format!("for more than {}", s.text()));
+    }
+    let anchor = f
+        .before_lab
+        .as_ref()
+        .map_or(String::new(), |l| format!(" before the {l} result"));
     if let Some(s) = f.within {
-        parts.push(format!("within {}", s.text()));
+        parts.push(format!("within {}{anchor}", s.text()));
+    }
+    if let Some(s) = f.washout {
+        parts.push(format!("less than {} ago{anchor}", s.text()));
+    }
+    if f.current {
+        parts.push("currently".into());
     }
     if parts.is_empty() {
         "any treatment".into()
@@ -555,29 +698,114 @@ fn treat_label(f: &TreatFilter) -> String {
     }
 }
 
+/// The last day a treatment was taken, up to the as-of date (the as-of date itself while
+/// ongoing: no end and not marked ended); `Err(())` when it ended on a date not recorded.
+fn last_day(t: &Treatment, as_of: NaiveDate) -> Result<NaiveDate, ()> {
+    match (t.end, t.ongoing) {
+        (Some(e), _) => Ok(e.min(as_of)),
+        (None, Some(false)) => Err(()),
+        (None, _) => Ok(as_of),
+    }
+}
+
+/// Prednisone mg per mg of a glucocorticoid (facts: standard equivalent doses — prednisone
+/// 5 mg = prednisolone 5 mg = methylprednisolone 4 mg = dexamethasone 0.75 mg = hydrocortisone
+/// 20 mg). Longer names first: "methylprednisolone" contains "prednisolone".
+const PREDNISONE_EQUIVALENT: &[(&str, f64)] = &[
+    ("methylprednisolone", 1.25),
+    ("prednisolone", 1.0),
+    ("prednisone", 1.0),
+    ("dexamethasone", 6.67),
+    ("hydrocortisone", 0.25),
+];
+
+/// A treatment's recorded daily dose in the limit's terms (prednisone-equivalent mg/day, or
+/// per kg of body weight), or why it cannot be told.
+fn daily_dose(t: &Treatment, per_kg: bool, cx: &Ctx) -> Result<f64, String> {
+    let Some(d) = &t.dose else {
+        return Err(format!("dose of {} not recorded", t.drug));
+    };
+    let m = d.get_ref();
+    let unit = m.unit.trim().to_lowercase();
+    let (mg, dose_per_kg) = match unit.as_str() {
+        "mg/day" | "mg/d" => (m.value, false),
+        "g/day" => (m.value * 1000.0, false),
+        "mg/kg/day" | "mg/kg/d" => (m.value, true),
+        other => {
+            return Err(format!(
+                "dose of {} is {} {other}, not a daily dose",
+                t.drug, m.value
+            ));
+        }
+    };
+    let factor = PREDNISONE_EQUIVALENT
+        .iter()
+        .find(|(n, _)| t.key.contains(n))
+        .map(|(_, f)| *f)
+        .ok_or_else(|| format!("no prednisone equivalence known for {}", t.drug))?;
+    let mg = mg * factor;
+    match (per_kg, dose_per_kg) {
+        (a, b) if a == b => Ok(mg),
+        (true, false) => cx
+            .patient
+            .weight_kg
+            .map(|w| mg / w)
+            .ok_or_else(|| format!("weight not recorded (dose of {} per kg)", t.drug)),
+        _ => cx
+            .patient
+            .weight_kg
+            .map(|w| mg * w)
+            .ok_or_else(|| format!("weight not recorded (dose of {} per day)", t.drug)),
+    }
+}
+
+/// The window a treatment filter asks about: its first day, the anchor (last day), whether
+/// a dose on the first day counts (inclusive) — or `Err` when the anchor is not recorded.
+fn treat_window(f: &TreatFilter, cx: &Ctx) -> Result<Option<(NaiveDate, NaiveDate, bool)>, String> {
+    let anchor = match &f.before_lab {
+        Some(lab) => match cx.patient.latest_lab_id(lab.id) {
+            Some(l) => match l.date {
+                Some(d) => d.min(cx.as_of),
+                None => return Err(format!("date of the latest {lab} result")),
+            },
+            None => return Err(format!("{lab} result (the window is counted from its date)")),
+        },
+        None => cx.as_of,
+    };
+    Ok(if let Some(w) = f.washout {
+        Some((w.before(anchor), anchor, false))
+    } else if let Some(w) = f.within {
+        Some((w.before(anchor), anchor, true))
+    } else if f.current {
+        Some((cx.as_of, cx.as_of, true))
+    } else {
+        None
+    })
+}
+
 /// Whether one treatment entry matches; names what is missing when it cannot be told.
 fn treatment_matches<const X: bool>(
     t: &Treatment,
     class_mask: u32,
     f: &TreatFilter,
-    from: Option<NaiveDate>,
+    window: Option<(NaiveDate, NaiveDate, bool)>,
     cx: &Ctx,
     missing: &mut Vec<String>,
 ) -> Truth {
     let x = X;
     let mut truth = Truth::True;
-    if !f.drugs.is_empty()
-        && t.drug_mask & f.drug_mask == 0
-        && !f.other_drugs.iter().any(|d| t.key.contains(d.as_str()))
-    {
+    let unknown = |what: String, missing: &mut Vec<String>| {
+        if x {
+            missing.push(what);
+        }
+        Truth::Unknown
+    };
+    if !f.drugs.is_empty() && t.drug_mask & f.drug_mask == 0 {
         return Truth::False;
     }
     if f.class_mask != 0 {
         if class_mask == 0 {
-            truth = Truth::Unknown;
-            if x {
-                missing.push(format!("class of {}", t.drug));
-            }
+            truth = unknown(format!("class of {}", t.drug), missing);
         } else if class_mask & f.class_mask == 0 {
             return Truth::False;
         }
@@ -586,12 +814,7 @@ fn treatment_matches<const X: bool>(
         match &t.route {
             Some(r) if f.routes.iter().any(|w| w.eq_ignore_ascii_case(r)) => {}
             Some(_) => return Truth::False,
-            None => {
-                truth = truth.and(Truth::Unknown);
-                if x {
-                    missing.push(format!("route of {}", t.drug));
-                }
-            }
+            None => truth = truth.and(unknown(format!("route of {}", t.drug), missing)),
         }
     }
     if !f.outcomes.is_empty() {
@@ -600,42 +823,189 @@ fn treatment_matches<const X: bool>(
             Some(_) if t.outcome_bit & f.outcome_mask != 0 => {}
             Some(o) if t.outcome_bit == 0 && f.outcomes.contains(o.get_ref()) => {}
             Some(_) => return Truth::False,
-            None => {
-                truth = truth.and(Truth::Unknown);
-                if x {
-                    missing.push(format!("outcome of {}", t.drug));
-                }
+            None => truth = truth.and(unknown(format!("outcome of {}", t.drug), missing)),
+        }
+    }
+    let last = last_day(t, cx.as_of);
+    if let Some((from, anchor, inclusive)) = window {
+        let after_start = |d: NaiveDate| if inclusive { d >= from } else { d > from };
+        match (t.start, last) {
+            (Some(s), _) if s > anchor => return Truth::False,
+            (_, Ok(e)) if !after_start(e) => return Truth::False,
+            // Taken on its start date, inside the window.
+            (Some(s), _) if after_start(s) => {}
+            (Some(_), Ok(_)) => {}
+            // The last dose is in the window but may have come after the anchor.
+            // An end in the window; or ongoing (no end recorded) and so taken on the as-of date.
+            (None, Ok(e)) if e <= anchor && (t.end.is_some() || anchor == cx.as_of) => {}
+            (_, Err(())) => {
+                truth = truth.and(unknown(
+                    format!("end date of {} (marked ended)", t.drug),
+                    missing,
+                ))
+            }
+            (None, Ok(_)) => truth = truth.and(unknown(format!("dates of {}", t.drug), missing)),
+        }
+    }
+    for (span, strict) in [(f.min_duration, false), (f.longer_than, true)] {
+        let Some(d) = span else { continue };
+        let long_enough = |end: NaiveDate, s: NaiveDate| {
+            if strict {
+                d.before(end) > s
+            } else {
+                d.before(end) >= s
+            }
+        };
+        match (t.start, last) {
+            (Some(s), Ok(e)) if !long_enough(e, s) => return Truth::False,
+            (Some(_), Ok(_)) => {}
+            // Ended on an unrecorded date: no longer than until the as-of date.
+            (Some(s), Err(())) if !long_enough(cx.as_of, s) => return Truth::False,
+            (Some(_), Err(())) => {
+                truth = truth.and(unknown(
+                    format!("end date of {} (marked ended)", t.drug),
+                    missing,
+                ))
+            }
+            (None, _) => {
+                truth = truth.and(unknown(format!("start date of {}", t.drug), missing))
             }
         }
     }
-    let end = t.end.unwrap_or(cx.as_of).min(cx.as_of);
-    if let Some(from) = from {
-        match t.start {
-            Some(s) if s > cx.as_of => return Truth::False,
-            _ if end < from => return Truth::False,
-            Some(_) => {}
-            None if t.end.is_some() => {}
-            None => {
-                truth = truth.and(Truth::Unknown);
-                if x {
-                    missing.push(format!("dates of {}", t.drug));
-                }
-            }
-        }
-    }
-    if let Some(d) = f.min_duration {
-        match t.start {
-            Some(s) if d.before(end) < s => return Truth::False,
-            Some(_) => {}
-            None => {
-                truth = truth.and(Truth::Unknown);
-                if x {
-                    missing.push(format!("start date of {}", t.drug));
-                }
-            }
+    if let Some(limit) = &f.dose {
+        match daily_dose(t, limit.per_kg, cx) {
+            Ok(v) if limit.op.holds(v, limit.value) => {}
+            Ok(_) => return Truth::False,
+            Err(why) => truth = truth.and(unknown(why, missing)),
         }
     }
     truth
+}
+
+/// `together(a, b, for=...)`: some course matching `a` and some course matching `b` overlap
+/// for at least `span` (both treatment entries' own filters apply, durations excepted).
+fn together<const X: bool>(a: &TreatFilter, b: &TreatFilter, span: Span, cx: &Ctx) -> Outcome {
+    let p = cx.patient;
+    let mut missing = Vec::new();
+    let list: Vec<(&Treatment, u32)> = p
+        .data
+        .treatment
+        .iter()
+        .zip(p.class_masks.iter().copied())
+        .collect();
+    let matches = |f: &TreatFilter, missing: &mut Vec<String>| -> Vec<(&Treatment, Truth)> {
+        list.iter()
+            .filter_map(|(t, m)| {
+                let tr = treatment_matches::<X>(t, *m, f, None, cx, missing);
+                (tr != Truth::False).then_some((*t, tr))
+            })
+            .collect()
+    };
+    let (left, right) = (matches(a, &mut missing), matches(b, &mut missing));
+    let (mut best, mut yes, mut maybe) = (Truth::False, Vec::new(), Vec::new());
+    for (ta, ma) in &left {
+        for (tb, mb) in &right {
+            if std::ptr::eq(*ta, *tb) {
+                continue;
+            }
+            let start = match (ta.start, tb.start) {
+                (Some(x), Some(y)) => Some(x.max(y)),
+                _ => None,
+            };
+            let (ea, eb) = (last_day(ta, cx.as_of), last_day(tb, cx.as_of));
+            // The latest the overlap can end: the earlier known end, else the as-of date.
+            let end_bound = [ea.ok(), eb.ok()].into_iter().flatten().min().unwrap_or(cx.as_of);
+            let ends_known = ea.is_ok() && eb.is_ok();
+            let t = match start {
+                Some(s) if span.before(end_bound) < s => Truth::False,
+                Some(_) if ends_known => Truth::True,
+                _ => {
+                    if X {
+                        missing.push(format!("dates of {} and {}", ta.drug, tb.drug));
+                    }
+                    Truth::Unknown
+                }
+            };
+            let t = t.and(*ma).and(*mb);
+            if X && t != Truth::False {
+                let pair = format!("{} with {}", describe_treatment(ta), describe_treatment(tb));
+                if t == Truth::True {
+                    yes.push(pair);
+                } else {
+                    maybe.push(pair);
+                }
+            }
+            best = best.or(t);
+        }
+    }
+    let label = || {
+        format!(
+            "{} together with {} for ≥ {}",
+            treat_label(a),
+            treat_label(b),
+            span.text()
+        )
+    };
+    match best {
+        Truth::True => Outcome::known(true, why!(X, "{}: {}", label(), yes.join("; "))),
+        Truth::Unknown => Outcome::unknown(
+            why!(X, "{}: cannot tell for {}", label(), maybe.join("; ")),
+            missing,
+        ),
+        Truth::False if p.checked().is_some_and(|c| c.treatments) => Outcome::known(
+            false,
+            why!(
+                X,
+                "no {} (treatment history checked complete{})",
+                label(),
+                checked_on(cx)
+            ),
+        ),
+        Truth::False => Outcome::unknown(
+            why!(
+                X,
+                "no {} recorded; treatment history not marked complete",
+                label()
+            ),
+            miss!(X, format!("treatment history ({})", label())),
+        ),
+    }
+}
+
+/// `contraception(for=...)`: agreed, for at least the period asked after the last dose.
+fn contraception<const X: bool>(need: Span, cx: &Ctx) -> Outcome {
+    let r = cx.patient.data.reproductive.as_ref();
+    match r.and_then(|r| r.contraception_agreed) {
+        Some(false) => Outcome::known(false, why!(X, "contraception not agreed")),
+        None => Outcome::unknown(
+            why!(X, "contraception agreement not recorded (needs {})", need.text()),
+            miss!(X, format!("contraception agreed for {}", need.text())),
+        ),
+        Some(true) => {
+            let period = r
+                .and_then(|r| r.contraception_period.as_ref())
+                .and_then(|p| crate::trial::rule::parse_span(p.get_ref()));
+            match period {
+                Some(got) => Outcome::known(
+                    got.approx_days() + 0.5 >= need.approx_days(),
+                    why!(
+                        X,
+                        "contraception agreed for {} after the last dose (needs {})",
+                        got.text(),
+                        need.text()
+                    ),
+                ),
+                None => Outcome::unknown(
+                    why!(
+                        X,
+                        "contraception agreed, for how long not recorded (needs {})",
+                        need.text()
+                    ),
+                    miss!(X, format!("contraception period (needs {})", need.text())),
+                ),
+            }
+        }
+    }
 }
 
 fn describe_treatment(t: &Treatment) -> String {
@@ -645,6 +1015,13 @@ fn describe_treatment(t: &Treatment) -> String {
         (Some(a), None) => s.push_str(&format!(" since {a}")),
         (None, Some(b)) => s.push_str(&format!(" until {b}")),
         (None, None) => {}
+    }
+    if t.end.is_none() && t.ongoing == Some(false) {
+        s.push_str(", ended (date not recorded)");
+    }
+    if let Some(d) = &t.dose {
+        let d = d.get_ref();
+        s.push_str(&format!(" {} {}", fmt_num(d.value), d.unit));
     }
     if let Some(o) = &t.outcome {
         s.push_str(&format!(" ({})", o.get_ref().replace('_', " ")));
@@ -659,11 +1036,22 @@ struct Scan<'a> {
     maybe: usize,
     /// Distinct matching drugs, listed when explaining (or counting more than 64 treatments).
     drugs: Vec<&'a str>,
+    drug_entries: Vec<&'a Treatment>,
     /// How many distinct matching drugs (when counting or explaining).
     distinct: usize,
     yes_text: Vec<String>,
     maybe_text: Vec<String>,
     missing: Vec<String>,
+}
+
+/// Whether two treatment entries are the same drug: the same catalogue drugs (so spellings
+/// such as ciclosporin and cyclosporine are one), or the same name outside the catalogue.
+fn same_drug(a: &Treatment, b: &Treatment) -> bool {
+    if a.drug_mask != 0 || b.drug_mask != 0 {
+        a.drug_mask == b.drug_mask
+    } else {
+        a.key == b.key
+    }
 }
 
 #[inline(always)]
@@ -674,24 +1062,38 @@ fn scan_treatments<'a, const X: bool>(
 ) -> Scan<'a> {
     let mut s = Scan::default();
     let p = cx.patient;
-    // The start of the `within` window, the same for every treatment.
-    let from = f.within.map(|w| w.before(cx.as_of));
+    // The window, the same for every treatment; a match whose window's anchor is not recorded
+    // cannot be placed in it.
+    let (window, anchor_missing) = match treat_window(f, cx) {
+        Ok(w) => (w, None),
+        Err(what) => (None, Some(what)),
+    };
     // Counting without explaining marks the matches in a bitmask instead of listing names.
     let by_bits = !X && p.data.treatment.len() <= 64;
     let mut matched = 0u64;
     for (i, (t, mask)) in p.data.treatment.iter().zip(&p.class_masks).enumerate() {
-        match treatment_matches::<X>(t, *mask, f, from, cx, &mut s.missing) {
+        let mut t_truth = treatment_matches::<X>(t, *mask, f, window, cx, &mut s.missing);
+        if let Some(what) = &anchor_missing
+            && t_truth == Truth::True
+        {
+            t_truth = Truth::Unknown;
+            if X {
+                s.missing.push(what.clone());
+            }
+        }
+        match t_truth {
             Truth::True => {
                 s.yes += 1;
                 if count_drugs && by_bits {
                     let seen = p.data.treatment[..i]
                         .iter()
                         .enumerate()
-                        .any(|(j, u)| matched >> j & 1 == 1 && u.key == t.key);
+                        .any(|(j, u)| matched >> j & 1 == 1 && same_drug(u, t));
                     matched |= 1 << i;
                     s.distinct += usize::from(!seen);
-                } else if (count_drugs || X) && !s.drugs.contains(&t.key.as_str()) {
+                } else if (count_drugs || X) && !s.drug_entries.iter().any(|u| same_drug(u, t)) {
                     s.drugs.push(&t.key);
+                    s.drug_entries.push(t);
                     s.distinct += 1;
                 }
                 if X {
@@ -810,8 +1212,23 @@ fn condition_matches<const X: bool>(
             }
         }
     }
-    if f.tags.iter().any(|t| !c.tags.contains(t)) || f.tags_not.iter().any(|t| c.tags.contains(t)) {
-        return Truth::False;
+    // Tags are read by axis: an entry not classified on a tag's axis cannot be told.
+    for (tag, want) in f
+        .tags
+        .iter()
+        .map(|t| (t, true))
+        .chain(f.tags_not.iter().map(|t| (t, false)))
+    {
+        match crate::vocab::tag_state(&c.tags, tag) {
+            Some(has) if has != want => return Truth::False,
+            Some(_) => {}
+            None => {
+                truth = truth.and(Truth::Unknown);
+                if x {
+                    missing.push(format!("{}: {} or not", name(), tag.replace('_', " ")));
+                }
+            }
+        }
     }
     if !f.severity.is_empty() {
         match &c.severity {
@@ -827,7 +1244,6 @@ fn condition_matches<const X: bool>(
     }
     if let Some(w) = f.within {
         let from = w.before(cx.as_of);
-        let over = matches!(c.status.as_deref(), Some("resolved" | "cured" | "inactive"));
         let current = matches!(
             c.status.as_deref(),
             Some("active" | "uncontrolled" | "controlled")
@@ -835,13 +1251,20 @@ fn condition_matches<const X: bool>(
         match (c.onset, c.resolved) {
             (Some(o), _) if o > cx.as_of => return Truth::False,
             (_, Some(r)) if r < from => return Truth::False,
+            // Resolved inside the window (or later): active in it.
             (_, Some(_)) => {}
-            (Some(o), None) if !over || o >= from => {}
-            (None, None) if current => {}
+            // Began inside the window.
+            (Some(o), None) if o >= from => {}
+            // Still going now.
+            (_, None) if current => {}
+            // Began before the window, and whether it was over by then is not recorded.
             _ => {
                 truth = truth.and(Truth::Unknown);
                 if x {
-                    missing.push(format!("dates of {}", name()));
+                    missing.push(format!(
+                        "{}: status now, or the date it resolved",
+                        name()
+                    ));
                 }
             }
         }
@@ -863,6 +1286,12 @@ fn describe_condition(c: &Condition) -> String {
     }
     if let Some(r) = c.resolved {
         q.push(format!("resolved {r}"));
+    }
+    if let Some(sev) = &c.severity {
+        q.push(sev.clone());
+    }
+    if !c.tags.is_empty() {
+        q.push(c.tags.join(", ").replace('_', " "));
     }
     if !q.is_empty() {
         s.push_str(&format!(" ({})", q.join(", ")));
@@ -922,10 +1351,21 @@ fn has<const X: bool>(f: &ConditionFilter, cx: &Ctx) -> Outcome {
             format!(" (recorded but not matching: {})", other_t.join(", "))
         }
     };
-    if checked {
+    if checked && !other_t.is_empty() {
         Outcome::known(
             false,
-            why!(X, "no {} (checked{}){}", label(), checked_on(cx), others()),
+            why!(
+                X,
+                "{} recorded but not matching: {} (history checked{})",
+                f.category.replace('_', " "),
+                other_t.join(", "),
+                checked_on(cx)
+            ),
+        )
+    } else if checked {
+        Outcome::known(
+            false,
+            why!(X, "no {} (checked{})", label(), checked_on(cx)),
         )
     } else {
         Outcome::unknown(
@@ -1031,7 +1471,94 @@ fn latest_lab_in(
     }
 }
 
+/// `positive(GROUP)` for a lab group (myositis antibodies): positive when any member's latest
+/// result (or the panel's) is; negative when the panel's latest result is negative and no
+/// member is positive; otherwise unknown.
+fn lab_group<const X: bool>(
+    lab: &Key,
+    members: &[&str],
+    positive: bool,
+    within: Option<Span>,
+    cx: &Ctx,
+) -> Outcome {
+    let from = within.map(|w| w.before(cx.as_of));
+    let read = |id: u8| {
+        latest_lab_in(cx.patient, id, from, cx.as_of).and_then(|l| {
+            let q = l.qual.or(match (&l.value, l.uln) {
+                (Some(Ok(v)), Some(u)) => Some(if *v > u {
+                    Qual::Positive
+                } else {
+                    Qual::Negative
+                }),
+                _ => None,
+            });
+            q.map(|q| (q, l))
+        })
+    };
+    let ids = members
+        .iter()
+        .filter_map(|m| crate::vocab::index(crate::vocab::LABS, m))
+        .chain(std::iter::once(lab.id));
+    let mut pos = Vec::new();
+    let mut neg = Vec::new();
+    for id in ids {
+        match read(id) {
+            Some((Qual::Positive, l)) => pos.push(l),
+            Some((Qual::Negative, l)) => neg.push(l),
+            None => {}
+        }
+    }
+    let say = |l: &crate::patient::LabFact, word: &str| {
+        format!(
+            "{} {word}{}",
+            l.name(),
+            l.date.map(|d| format!(" on {d}")).unwrap_or_default()
+        )
+    };
+    let panel_negative = neg.iter().any(|l| l.id == lab.id);
+    if !pos.is_empty() {
+        let text = why!(
+            X,
+            "{}",
+            pos.iter()
+                .map(|l| say(l, "positive"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        Outcome::known(positive, text)
+    } else if panel_negative {
+        let text = why!(
+            X,
+            "{}",
+            neg.iter()
+                .map(|l| say(l, "negative"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        Outcome::known(!positive, text)
+    } else {
+        let seen = if neg.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " ({}; other antibodies not tested)",
+                neg.iter()
+                    .map(|l| say(l, "negative"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        Outcome::unknown(
+            why!(X, "no positive {lab} and no negative panel result{seen}"),
+            miss!(X, format!("{lab} panel result")),
+        )
+    }
+}
+
 fn lab_result<const X: bool>(lab: &Key, positive: bool, within: Option<Span>, cx: &Ctx) -> Outcome {
+    if let Some((_, members)) = crate::vocab::LAB_GROUPS.iter().find(|(g, _)| *g == lab.name) {
+        return lab_group::<X>(lab, members, positive, within, cx);
+    }
     let from = within.map(|w| w.before(cx.as_of));
     let l = latest_lab_in(cx.patient, lab.id, from, cx.as_of);
     let window = || {
@@ -1115,11 +1642,39 @@ fn trial_treatment<const X: bool>(within: Option<Span>, cx: &Ctx) -> Outcome {
             _ => {}
         }
     }
-    if undated {
+    // An investigational drug in the treatment list counts as clinical-trial treatment.
+    let experimental = TreatFilter {
+        class_mask: crate::vocab::class_mask(&["experimental".to_string()]),
+        classes: vec!["experimental".into()],
+        within,
+        ..TreatFilter::default()
+    };
+    let s = scan_treatments::<X>(&experimental, cx, false);
+    if s.yes > 0 {
+        return Outcome::known(
+            true,
+            why!(
+                X,
+                "investigational treatment{}: {}",
+                window(),
+                s.yes_text.join(", ")
+            ),
+        );
+    }
+    let experimental_maybe = p_has_experimental(cx, &s);
+    if undated || experimental_maybe {
         return Outcome::unknown(
             why!(
                 X,
-                "trial participation recorded without a last-treatment date"
+                "{}",
+                if undated {
+                    "trial participation recorded without a last-treatment date".to_string()
+                } else {
+                    format!(
+                        "investigational treatment, dates not recorded: {}",
+                        s.maybe_text.join(", ")
+                    )
+                }
             ),
             miss!(X, "date of last clinical-trial treatment".into()),
         );
@@ -1146,8 +1701,70 @@ fn trial_treatment<const X: bool>(within: Option<Span>, cx: &Ctx) -> Outcome {
     }
 }
 
-fn score_entry<'a>(cx: &Ctx<'a>, score: &Key) -> Option<&'a crate::patient::Score> {
-    cx.patient.latest_score_id(score.id)
+/// Whether the experimental-treatment scan left an investigational treatment that might fall
+/// in the window (its class known to be experimental, its dates not).
+fn p_has_experimental(cx: &Ctx, s: &Scan) -> bool {
+    s.maybe > 0
+        && cx
+            .patient
+            .class_masks
+            .iter()
+            .any(|m| *m & crate::vocab::class_mask(&["experimental".to_string()]) != 0)
+}
+
+/// The latest score (within the window when one is given).
+fn score_entry<'a>(
+    cx: &Ctx<'a>,
+    score: &Key,
+    within: Option<Span>,
+) -> Option<&'a crate::patient::Score> {
+    let latest = cx.patient.latest_score_id(score.id)?;
+    let Some(w) = within else {
+        return Some(latest);
+    };
+    let from = w.before(cx.as_of);
+    match latest.date {
+        Some(d) if d >= from && d <= cx.as_of => Some(latest),
+        Some(d) if d < from => None,
+        _ => cx
+            .patient
+            .data
+            .score
+            .iter()
+            .filter(|s| s.name.get_ref() == &score.name)
+            .filter(|s| s.date.is_some_and(|d| d >= from && d <= cx.as_of))
+            .max_by_key(|s| s.date),
+    }
+}
+
+/// The latest titre of a lab measured by one of `methods` (any method when empty), within the
+/// window when one is given.
+fn titre_entry<'a>(
+    cx: &Ctx<'a>,
+    lab: &Key,
+    methods: &[String],
+    within: Option<Span>,
+) -> Option<&'a crate::patient::LabFact> {
+    let from = within.map(|w| w.before(cx.as_of));
+    let by_method = |l: &crate::patient::LabFact| {
+        methods.is_empty()
+            || l.method.as_ref().is_some_and(|m| {
+                let m = m.to_lowercase();
+                methods.iter().any(|w| m.contains(w.as_str()))
+            })
+    };
+    if methods.is_empty() && from.is_none() {
+        return cx.patient.latest_lab_id(lab.id).filter(|l| l.titre.is_some());
+    }
+    cx.patient
+        .labs
+        .iter()
+        .filter(|l| l.id == lab.id && l.titre.is_some() && by_method(l))
+        .filter(|l| match from {
+            Some(f) => l.date.is_some_and(|d| d >= f && d <= cx.as_of),
+            None => true,
+        })
+        .max_by_key(|l| l.date)
 }
 
 /// A simple recorded number, by fact.
@@ -1194,12 +1811,20 @@ fn value(num: &Num, cx: &Ctx) -> Option<(f64, f64)> {
         Num::Crcl => exact(p.facts(cx.as_of).crcl),
         Num::Egfr => exact(p.facts(cx.as_of).egfr),
         Num::Xuln(lab) => exact(derive::xuln_value(p, lab.id)),
-        Num::Lab(lab, _) => match p.latest_lab_id(lab.id)?.value {
-            Some(Ok(v)) => Some((v, v)),
-            _ => None,
-        },
-        Num::Score(name) => exact(score_entry(cx, name).map(|s| *s.value.get_ref())),
-        Num::Titre(lab) => exact(p.latest_lab_id(lab.id)?.titre),
+        Num::Lab(lab, _, within) => {
+            let l = match within {
+                None => p.latest_lab_id(lab.id)?,
+                Some(w) => latest_lab_in(p, lab.id, Some(w.before(cx.as_of)), cx.as_of)?,
+            };
+            match l.value {
+                Some(Ok(v)) => Some((v, v)),
+                _ => None,
+            }
+        }
+        Num::Score(name, within) => {
+            exact(score_entry(cx, name, *within).map(|s| *s.value.get_ref()))
+        }
+        Num::Titre(lab, methods, within) => exact(titre_entry(cx, lab, methods, *within)?.titre),
         Num::CountTreated(f) => Some(count_treated::<false>(f, cx).0),
         other => exact(recorded(other, p)),
     }
@@ -1219,8 +1844,23 @@ fn evidence(num: &Num, cx: &Ctx) -> (String, Vec<String>) {
             let (_, text, missing) = count_treated::<true>(f, cx);
             return (text, missing);
         }
-        Num::Lab(lab, dim) => {
-            return match p.latest_lab_id(lab.id) {
+        Num::Lab(lab, dim, within) => {
+            let found = match within {
+                None => p.latest_lab_id(lab.id),
+                Some(w) => latest_lab_in(p, lab.id, Some(w.before(cx.as_of)), cx.as_of),
+            };
+            if let (None, Some(w), Some(old)) = (found, within, p.latest_lab_id(lab.id)) {
+                return (
+                    format!(
+                        "{lab} {}{} is too old: outside {}",
+                        old.written(),
+                        on(old.date),
+                        w.text()
+                    ),
+                    vec![format!("{lab} result within {}", w.text())],
+                );
+            }
+            return match found {
                 Some(l) => match &l.value {
                     Some(Ok(v)) => {
                         let converted = if l.written().ends_with(dim.canonical()) {
@@ -1245,8 +1885,20 @@ fn evidence(num: &Num, cx: &Ctx) -> (String, Vec<String>) {
                 None => (format!("{lab} not recorded"), vec![format!("{lab} result")]),
             };
         }
-        Num::Score(name) => {
-            return match score_entry(cx, name) {
+        Num::Score(name, within) => {
+            let found = score_entry(cx, name, *within);
+            if let (None, Some(w), Some(old)) = (found, within, p.latest_score_id(name.id)) {
+                return (
+                    format!(
+                        "{name} {}{} is too old: outside {}",
+                        fmt_num(*old.value.get_ref()),
+                        on(old.date),
+                        w.text()
+                    ),
+                    vec![format!("{name} score within {}", w.text())],
+                );
+            }
+            return match found {
                 Some(s) => (
                     format!("{name} {}{}", fmt_num(*s.value.get_ref()), on(s.date)),
                     vec![],
@@ -1257,11 +1909,34 @@ fn evidence(num: &Num, cx: &Ctx) -> (String, Vec<String>) {
                 ),
             };
         }
-        Num::Titre(lab) => {
-            return match p
-                .latest_lab_id(lab.id)
-                .and_then(|l| l.titre.map(|t| (t, l)))
-            {
+        Num::Titre(lab, methods, within) => {
+            let found = titre_entry(cx, lab, methods, *within);
+            if found.is_none() && !methods.is_empty() {
+                let others: Vec<String> = p
+                    .labs
+                    .iter()
+                    .filter(|l| l.id == lab.id && l.titre.is_some())
+                    .map(|l| {
+                        format!(
+                            "{} by {}{}",
+                            l.written(),
+                            l.method.as_deref().unwrap_or("a method not recorded"),
+                            on(l.date)
+                        )
+                    })
+                    .collect();
+                let want = methods.join("/");
+                let detail = if others.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({} does not count)", others.join(", "))
+                };
+                return (
+                    format!("no {lab} titre by {want}{detail}"),
+                    vec![format!("{lab} titre by {want}")],
+                );
+            }
+            return match found.and_then(|l| l.titre.map(|t| (t, l))) {
                 Some((t, l)) => {
                     let method = l
                         .method

@@ -9,11 +9,11 @@ use crate::eval::{Ctx, Truth, eval};
 use crate::patient::Profile;
 use crate::trial::{Kind, Trial};
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
 /// A criterion's state from the eligibility point of view.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum State {
     Pass,
@@ -200,7 +200,35 @@ pub fn match_trial_with(
             }
         })
         .collect();
-    cohorts.sort_by(|a, b| order(&a.counts, &b.counts));
+    // The patient's own disease cohort comes first (a 71-year-old with RA sees the RA cohort
+    // failing on age, not the IIM cohort failing on its diagnosis); the verdict and the pass
+    // share decide among cohorts alike in that.
+    let own = |c: &CohortResult| -> bool {
+        let Some(id) = c.cohort.as_deref() else {
+            return false;
+        };
+        trial
+            .cohorts
+            .iter()
+            .find(|k| k.id == id)
+            .and_then(|k| k.disease_rule.as_ref())
+            .is_some_and(|r| {
+                let cx = Ctx {
+                    patient: p,
+                    as_of,
+                    criterion: id,
+                    explain: false,
+                };
+                crate::eval::truth(r, &cx) == Truth::True
+            })
+    };
+    let mut keyed: Vec<(bool, CohortResult)> = cohorts.drain(..).map(|c| (!own(&c), c)).collect();
+    keyed.sort_by(|(a_other, a), (b_other, b)| {
+        a_other
+            .cmp(b_other)
+            .then_with(|| order(&a.counts, &b.counts))
+    });
+    cohorts = keyed.into_iter().map(|(_, c)| c).collect();
     TrialMatch {
         trial: trial_index,
         cohorts,

@@ -63,6 +63,21 @@ pub const LABS: &[&str] = &[
     "hiv_ab",
     "syphilis",
     "pregnancy_test",
+    "anti_jo1",
+    "anti_pl7",
+    "anti_pl12",
+    "anti_ej",
+    "anti_oj",
+    "anti_mi2",
+    "anti_mda5",
+    "anti_tif1g",
+    "anti_nxp2",
+    "anti_sae",
+    "anti_srp",
+    "anti_hmgcr",
+    "anti_ro52",
+    "anti_pm_scl",
+    "anti_ku",
 ];
 
 /// Id of creatinine in [`LABS`].
@@ -98,7 +113,88 @@ pub const QUALITATIVE_LABS: &[&str] = &[
     "syphilis",
     "serum_hcg",
     "pregnancy_test",
+    "anti_jo1",
+    "anti_pl7",
+    "anti_pl12",
+    "anti_ej",
+    "anti_oj",
+    "anti_mi2",
+    "anti_mda5",
+    "anti_tif1g",
+    "anti_nxp2",
+    "anti_sae",
+    "anti_srp",
+    "anti_hmgcr",
+    "anti_ro52",
+    "anti_pm_scl",
+    "anti_ku",
 ];
+
+/// Labs read as one group by `positive(...)`: the group's own name stands for a panel result,
+/// and the group is positive when any member's latest result is (see `eval`).
+pub const LAB_GROUPS: &[(&str, &[&str])] = &[(
+    "myositis_antibody",
+    &["anti_jo1", "anti_pl7", "anti_pl12", "anti_ej", "anti_oj", "anti_mi2", "anti_mda5", "anti_tif1g", "anti_nxp2", "anti_sae", "anti_srp", "anti_hmgcr", "anti_ro52", "anti_pm_scl", "anti_ku"],
+)];
+
+/// Diagnosis codes read together by `diagnosis(GROUP, ...)`.
+pub const DIAGNOSIS_GROUPS: &[(&str, &[&str])] = &[("myositis", &["iim", "dm", "pm", "asys", "nm"])];
+
+/// The codes of a diagnosis group, as a bitmask over [`DIAGNOSES`].
+pub fn diagnosis_group(name: &str) -> Option<u32> {
+    let (_, codes) = DIAGNOSIS_GROUPS.iter().find(|(g, _)| *g == name)?;
+    Some(
+        codes
+            .iter()
+            .filter_map(|c| index(DIAGNOSES, c))
+            .fold(0, |m, i| m | (1 << i)),
+    )
+}
+
+/// Tags that classify a condition or diagnosis entry along one axis. An entry carrying any
+/// tag of an axis is described on that axis (a tag of the axis it lacks is absent); an entry
+/// with no tag of the axis cannot be classified on it, so a rule reading it stays unknown.
+pub const TAG_AXES: &[&[&str]] = &[
+    &["congenital", "acquired"],
+    &["in_situ", "invasive"],
+    &["non_melanoma", "melanoma", "cervix", "bladder", "breast", "other_site"],
+    &["psychosis", "non_psychotic"],
+    &["viral", "bacterial", "fungal", "other_organism"],
+    &["parenteral_treatment", "oral_treatment", "no_treatment"],
+    &["encephalitis", "ocular", "diffuse", "localized"],
+    &["chickenpox", "shingles"],
+    &["muscle_involvement", "amyopathic"],
+    &["biopsy_confirmed", "not_biopsied"],
+    &["mcd", "fsgs", "membranous", "other_lesion"],
+    &["secondary", "primary"],
+];
+
+/// Tags that imply another: a biopsy lesion means a biopsy was done.
+const TAG_IMPLIES: &[(&str, &str)] = &[
+    ("mcd", "biopsy_confirmed"),
+    ("fsgs", "biopsy_confirmed"),
+    ("membranous", "biopsy_confirmed"),
+    ("other_lesion", "biopsy_confirmed"),
+];
+
+/// Whether an entry with `tags` carries `want`: `Some(true)` when it does (or a tag implying
+/// it), `Some(false)` when it carries another tag of `want`'s axis, `None` when it cannot be
+/// told.
+pub fn tag_state(tags: &[String], want: &str) -> Option<bool> {
+    let has = |t: &str| tags.iter().any(|x| x == t);
+    if has(want)
+        || TAG_IMPLIES
+            .iter()
+            .any(|(from, to)| *to == want && has(from))
+    {
+        return Some(true);
+    }
+    let axis = TAG_AXES.iter().find(|a| a.contains(&want))?;
+    if axis.iter().any(|t| has(t)) {
+        return Some(false);
+    }
+    None
+}
 
 pub const SCORES: &[&str] = &[
     "sledai2k",
@@ -247,6 +343,7 @@ pub const DRUGS: &[(&str, &[&str])] = &[
     ("prednisolone", &["glucocorticoid"]),
     ("methylprednisolone", &["glucocorticoid"]),
     ("dexamethasone", &["glucocorticoid"]),
+    ("hydrocortisone", &["glucocorticoid"]),
     ("cyclophosphamide", &["immunosuppressant"]),
     ("mycophenolate mofetil", &["immunosuppressant"]),
     ("mycophenolate", &["immunosuppressant"]),
@@ -257,10 +354,6 @@ pub const DRUGS: &[(&str, &[&str])] = &[
     ),
     (
         "cyclosporine",
-        &["immunosuppressant", "calcineurin_inhibitor"],
-    ),
-    (
-        "ciclosporin",
         &["immunosuppressant", "calcineurin_inhibitor"],
     ),
     ("sirolimus", &["immunosuppressant"]),
@@ -288,16 +381,97 @@ pub const DRUGS: &[(&str, &[&str])] = &[
     ("losartan", &["arb"]),
     ("valsartan", &["arb"]),
     ("irbesartan", &["arb"]),
+    ("ceftriaxone", &["iv_antibiotic"]),
+    ("vancomycin", &["iv_antibiotic"]),
+    ("meropenem", &["iv_antibiotic"]),
+    ("piperacillin", &["iv_antibiotic"]),
+    ("acyclovir", &["antiviral"]),
+    ("valaciclovir", &["antiviral"]),
+    ("fluconazole", &["antifungal"]),
+    ("voriconazole", &["antifungal"]),
+    ("amphotericin", &["antifungal"]),
 ];
+
+/// Other spellings of catalogue drugs, read the same wherever a drug is named (patient files
+/// and trial rules alike): (spelling, catalogue name).
+pub const DRUG_SPELLINGS: &[(&str, &str)] = &[
+    ("ciclosporin", "cyclosporine"),
+    ("cyclosporin", "cyclosporine"),
+    ("aciclovir", "acyclovir"),
+    ("mmf", "mycophenolate mofetil"),
+];
+
+/// Words a source document uses for a catalogue drug that are not its spelling anywhere else
+/// (typos and mistranslations): read only in trial rules, each reading documented here.
+/// (source word, catalogue name, why).
+pub const SOURCE_READINGS: &[(&str, &str, &str)] = &[
+    (
+        "beliumab",
+        "belimumab",
+        "paediatric P-I11 lists \"Beliumab\" beside rituximab and telitacicept: a typo of belimumab",
+    ),
+    (
+        "taitacept",
+        "telitacicept",
+        "paediatric P-I16 \"Taitacept\": most likely telitacicept (criteria inventory reading note)",
+    ),
+];
+
+/// Words a source uses for a drug that cannot be read with confidence: naming one in a rule's
+/// drug list is an error; the rule must ask a clinician instead (an attestation part).
+/// (source word, plausible catalogue drugs, why).
+pub const UNCLEAR_DRUGS: &[(&str, &[&str], &str)] = &[(
+    "mertiomate",
+    &["mycophenolate"],
+    "CHEC2024-181 lists \"mertiomate\" among immunomodulators: unclear (perhaps mycophenolate)",
+)];
+
+/// The catalogue name a rule's drug word stands for, or why it stands for none.
+pub fn rule_drug(word: &str) -> Result<&'static str, String> {
+    let w = word.trim().to_lowercase();
+    if let Some((n, _)) = DRUGS.iter().find(|(n, _)| *n == w) {
+        return Ok(n);
+    }
+    if let Some((_, n)) = DRUG_SPELLINGS.iter().find(|(s, _)| *s == w) {
+        return Ok(n);
+    }
+    if let Some((_, n, _)) = SOURCE_READINGS.iter().find(|(s, ..)| *s == w) {
+        return Ok(n);
+    }
+    if let Some((_, cands, why)) = UNCLEAR_DRUGS.iter().find(|(s, ..)| *s == w) {
+        return Err(format!(
+            "drug '{word}' is unclear ({why}): list the plausible drug ({}) in its own branch \
+             with an attestation part, e.g. treated(drug=[\"{}\"]) and attested(\"{w}\")",
+            cands.join(", "),
+            cands.first().copied().unwrap_or("...")
+        ));
+    }
+    let names: Vec<&str> = DRUGS
+        .iter()
+        .map(|(n, _)| *n)
+        .chain(DRUG_SPELLINGS.iter().map(|(s, _)| *s))
+        .collect();
+    let hint = suggest(&w, &names)
+        .map(|s| format!(" (did you mean '{s}'?)"))
+        .unwrap_or_default();
+    Err(format!(
+        "unknown drug '{word}'{hint}: add it to the catalogue in src/vocab.rs, or name its class"
+    ))
+}
 
 /// Catalogue drugs named inside `name` (lower case), as a bitmask over [`DRUGS`]: a treatment
 /// of "mycophenolate mofetil" names both "mycophenolate mofetil" and "mycophenolate".
 pub fn drug_mask(name: &str) -> u64 {
-    DRUGS
+    let by_name = DRUGS
         .iter()
         .enumerate()
         .filter(|(_, (d, _))| name.contains(d))
-        .fold(0, |m, (i, _)| m | (1 << i))
+        .fold(0, |m, (i, _)| m | (1 << i));
+    DRUG_SPELLINGS
+        .iter()
+        .filter(|(s, _)| name.contains(s))
+        .filter_map(|(_, d)| DRUGS.iter().position(|(n, _)| n == d))
+        .fold(by_name, |m, i| m | (1 << i))
 }
 
 /// A number standing for a short id (a criterion id such as "C-I10"): ids of up to 7 bytes are
@@ -326,6 +500,10 @@ pub fn key_is_exact(k: u64) -> bool {
 /// Classes of a drug from the catalogue (case-insensitive), empty when unknown.
 pub fn drug_classes(drug: &str) -> &'static [&'static str] {
     let d = drug.trim().to_lowercase();
+    let d = DRUG_SPELLINGS
+        .iter()
+        .find(|(s, _)| *s == d)
+        .map_or(d.as_str(), |(_, n)| n);
     DRUGS
         .iter()
         .find(|(name, _)| *name == d)

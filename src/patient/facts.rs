@@ -13,7 +13,8 @@ use chrono::NaiveDate;
 pub fn latest_attestations(list: &[Attestation], keys: &[u64]) -> Box<[(u64, bool)]> {
     let mut out: Vec<(u64, NaiveDate, bool)> = Vec::new();
     for (a, &k) in list.iter().zip(keys) {
-        if !vocab::key_is_exact(k) {
+        // A part's attestation answers only that part (read by `eval` from the list).
+        if !vocab::key_is_exact(k) || a.part.is_some() {
             continue;
         }
         match out.iter_mut().find(|(key, ..)| *key == k) {

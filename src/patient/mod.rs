@@ -389,6 +389,20 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
         }
         true
     });
+    if let Some(r) = &mut p.reproductive
+        && let Some(period) = &r.contraception_period
+        && crate::trial::rule::parse_span(period.get_ref()).is_none()
+    {
+        c.at(
+            period,
+            "reproductive.contraception_period",
+            format!(
+                "'{}' is not a period like \"90 days\", \"6 months\" or \"1 year\"",
+                period.get_ref()
+            ),
+        );
+        r.contraception_period = None;
+    }
     for a in &mut p.allergy {
         a.key = a.substance.trim().to_lowercase();
     }

@@ -198,9 +198,13 @@ pub struct Reproductive {
     pub lactating: Option<bool>,
     #[serde(default)]
     pub planning_pregnancy: Option<bool>,
-    /// Agrees to use effective contraception for the period a study asks.
+    /// Agrees to use effective contraception (for `contraception_period`).
     #[serde(default)]
     pub contraception_agreed: Option<bool>,
+    /// How long after the last study dose the patient agreed to contraception, e.g.
+    /// "6 months" (studies ask 90 days, 6 months or a year).
+    #[serde(default)]
+    pub contraception_period: Option<Spanned<String>>,
     /// Partner is a woman of childbearing potential (for male subjects).
     #[serde(default)]
     pub partner_childbearing_potential: Option<bool>,
@@ -295,6 +299,10 @@ pub struct TrialParticipation {
 pub struct Attestation {
     /// Criterion id from the inventory, e.g. "A-I6".
     pub criterion: Spanned<Shared>,
+    /// The named judgement within the criterion this answers (e.g. "problematic" for C-I25's
+    /// item 2), for criteria with more than one; absent for a criterion's only judgement.
+    #[serde(default)]
+    pub part: Option<String>,
     /// Whether the criterion's condition holds, as the source words it (for an exclusion,
     /// `true` means the excluding condition is present).
     pub met: bool,

@@ -24,6 +24,43 @@ pub fn load_trial(file: &str, src: &str) -> (Option<Trial>, Vec<Problem>) {
             return (None, problems);
         }
     };
+    let screening_window = match &parsed.screening_window {
+        None => None,
+        Some(w) => match rule::parse_span(w.get_ref()) {
+            Some(span) => Some(span),
+            None => {
+                let (l, cl) = line_col(src, w.span().start);
+                problems.push(Problem::at(
+                    file,
+                    l,
+                    cl,
+                    format!(
+                        "screening_window: '{}' is not a duration like \"28 days\"",
+                        w.get_ref()
+                    ),
+                ));
+                None
+            }
+        },
+    };
+    let mut cohorts = parsed.cohort.clone();
+    for c in &mut cohorts {
+        if let Some(text) = &c.disease {
+            match rule::compile(text) {
+                Ok(r) => c.disease_rule = Some(r),
+                Err(e) => {
+                    let at = crate::load::key_line(src, "disease").unwrap_or(0);
+                    let (l, cl) = line_col(src, at);
+                    problems.push(Problem::at(
+                        file,
+                        l,
+                        cl,
+                        format!("cohort {} disease: {}", c.id, e.message),
+                    ));
+                }
+            }
+        }
+    }
     let cohort_ids: HashSet<&str> = parsed.cohort.iter().map(|c| c.id.as_str()).collect();
     let mut seen = HashSet::new();
     let mut criteria = Vec::new();
@@ -56,7 +93,14 @@ pub fn load_trial(file: &str, src: &str) -> (Option<Trial>, Vec<Problem>) {
             ));
             continue;
         };
-        match rule::compile(c.rule.get_ref()) {
+        let compiled = rule::compile(c.rule.get_ref()).and_then(|mut r| {
+            if r.resolve_screening(screening_window) {
+                Ok(r)
+            } else {
+                Err(rule::no_screening_window())
+            }
+        });
+        match compiled {
             Ok(r) => criteria.push(Criterion {
                 id: c.id.clone(),
                 kind: c.kind,
@@ -96,8 +140,10 @@ pub fn load_trial(file: &str, src: &str) -> (Option<Trial>, Vec<Problem>) {
         sites: parsed.site,
         contacts: parsed.contact,
         external_facts: parsed.external_fact,
-        cohorts: parsed.cohort,
+        cohorts,
         criteria,
+        screening_window,
+        signoffs: parsed.signoff,
     };
     (Some(trial), problems)
 }

@@ -45,6 +45,11 @@ pub struct TrialFile {
     pub cohort: Vec<Cohort>,
     #[serde(default)]
     pub criterion: Vec<CriterionFile>,
+    /// How long before the as-of date a value "during the screening period" may be: a site
+    /// setting (the sources state none), read by rules as `within=screening`.
+    pub screening_window: Option<Spanned<String>>,
+    #[serde(default)]
+    pub signoff: Vec<Signoff>,
 }
 
 /// Study metadata; every field optional (absent = not stated in source).
@@ -108,6 +113,27 @@ pub struct Cohort {
     pub id: String,
     pub name: String,
     pub note: Option<String>,
+    /// A rule true when the patient has this cohort's disease (e.g. `diagnosis(ra)`): a
+    /// multi-cohort study shows the patient's own disease cohort first.
+    #[serde(default)]
+    pub disease: Option<String>,
+    /// `disease`, compiled when the trial is loaded.
+    #[serde(skip)]
+    pub disease_rule: Option<crate::trial::Rule>,
+}
+
+/// A judgement call the sources leave open, for clinical sign-off: what the encoding reads,
+/// the other reading, and where a site changes it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signoff {
+    /// The criteria it concerns.
+    pub criteria: Vec<String>,
+    pub question: String,
+    pub reading: String,
+    pub alternative: String,
+    /// Where in the trial file a site changes it.
+    pub change: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -189,6 +215,9 @@ pub struct Trial {
     pub external_facts: Vec<ExternalFact>,
     pub cohorts: Vec<Cohort>,
     pub criteria: Vec<Criterion>,
+    /// The screening window rules read as `within=screening` (a site setting).
+    pub screening_window: Option<crate::trial::rule::Span>,
+    pub signoffs: Vec<Signoff>,
 }
 
 impl Trial {

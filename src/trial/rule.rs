@@ -11,6 +11,9 @@ use chrono::{Months, NaiveDate};
 pub struct Span {
     pub n: u32,
     pub unit: SpanUnit,
+    /// Written `within=screening`: the trial's screening window, a site setting (resolved
+    /// when the trial file is loaded, see [`Rule::resolve_screening`]).
+    pub screening: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,7 +36,27 @@ impl Span {
         back.unwrap_or(NaiveDate::MIN)
     }
 
+    /// Roughly how many days the span holds (months 30.44 days, years 365.25), for comparing
+    /// two spans written in different units.
+    pub fn approx_days(self) -> f64 {
+        let n = f64::from(self.n);
+        match self.unit {
+            SpanUnit::Days => n,
+            SpanUnit::Weeks => n * 7.0,
+            SpanUnit::Months => n * 365.25 / 12.0,
+            SpanUnit::Years => n * 365.25,
+        }
+    }
+
     pub fn text(self) -> String {
+        if self.screening {
+            return format!(
+                "{} {}{} (screening window: a site setting, not stated in source)",
+                self.n,
+                self.unit_word(),
+                if self.n == 1 { "" } else { "s" }
+            );
+        }
         let word = match self.unit {
             SpanUnit::Days => "day",
             SpanUnit::Weeks => "week",
@@ -42,9 +65,18 @@ impl Span {
         };
         format!("{} {}{}", self.n, word, if self.n == 1 { "" } else { "s" })
     }
+
+    fn unit_word(self) -> &'static str {
+        match self.unit {
+            SpanUnit::Days => "day",
+            SpanUnit::Weeks => "week",
+            SpanUnit::Months => "month",
+            SpanUnit::Years => "year",
+        }
+    }
 }
 
-fn parse_span(s: &str) -> Option<Span> {
+pub fn parse_span(s: &str) -> Option<Span> {
     let mut it = s.split_whitespace();
     let n: u32 = it.next()?.parse().ok()?;
     let unit = match it.next()?.trim_end_matches('s') {
@@ -57,7 +89,11 @@ fn parse_span(s: &str) -> Option<Span> {
     if it.next().is_some() {
         return None;
     }
-    Some(Span { n, unit })
+    Some(Span {
+        n,
+        unit,
+        screening: false,
+    })
 }
 
 /// A vocabulary name with its id (its position in the vocabulary list), compared by id when
@@ -139,7 +175,10 @@ impl Flag {
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DiagnosisFilter {
+    /// The code (or group of codes, e.g. `myositis`) as written; shown in reasons.
     pub code: Key,
+    /// The diagnosis codes that match, as a bitmask over `vocab::DIAGNOSES`.
+    pub codes: u32,
     pub criteria: Vec<String>,
     pub for_at_least: Option<Span>,
     pub tags: Vec<String>,
@@ -151,16 +190,41 @@ pub struct TreatFilter {
     /// `classes` as a bitmask over `vocab::CLASSES`.
     pub class_mask: u32,
     pub drugs: Vec<String>,
-    /// `drugs` found in the built-in catalogue, as a bitmask over `vocab::DRUGS`; the rest
-    /// are matched by name.
+    /// `drugs` as a bitmask over `vocab::DRUGS` (every name in a rule is a catalogue drug, a
+    /// spelling of one, or a documented source reading: see `vocab::rule_drug`).
     pub drug_mask: u64,
-    pub other_drugs: Vec<String>,
     pub outcomes: Vec<String>,
     /// `outcomes` as a bitmask over `vocab::OUTCOMES`.
     pub outcome_mask: u8,
     pub routes: Vec<String>,
+    /// Taken at any time in the span before the anchor (inclusive: a last dose exactly the
+    /// span before is within).
     pub within: Option<Span>,
+    /// The washout of this span after the last dose is not complete: taken less than the span
+    /// before the anchor (a last dose exactly the span before has completed it).
+    pub washout: Option<Span>,
+    /// Taken on the as-of date (ongoing).
+    pub current: bool,
+    /// The window's anchor: the date of this lab's latest result instead of the as-of date
+    /// ("no colony-stimulating factor within 2 weeks before examination").
+    pub before_lab: Option<Key>,
+    /// Given for at least this long (start to end, or to the as-of date while ongoing).
     pub min_duration: Option<Span>,
+    /// Given for more than this long (exactly this long is not enough).
+    pub longer_than: Option<Span>,
+    /// A bound on the recorded dose (glucocorticoids in prednisone equivalents).
+    pub dose: Option<DoseLimit>,
+}
+
+/// `dose_above=1 "mg/kg/day"` and friends: the recorded daily dose compared with a limit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DoseLimit {
+    pub op: Op,
+    /// The limit in mg/day, or in mg/kg/day when `per_kg`.
+    pub value: f64,
+    pub per_kg: bool,
+    /// As written, e.g. "> 1 mg/kg/day".
+    pub shown: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -185,11 +249,12 @@ pub struct AllergyFilter {
 #[repr(u8)]
 pub enum Num {
     Age,
-    Lab(Key, Dimension),
+    /// The latest result (within the window, when one is given).
+    Lab(Key, Dimension, Option<Span>),
     Xuln(Key),
     Crcl,
     Egfr,
-    Score(Key),
+    Score(Key, Option<Span>),
     Lvef,
     Spo2,
     Ecog,
@@ -197,7 +262,9 @@ pub enum Num {
     AcrClass,
     SurvivalWeeks,
     CountTreated(TreatFilter),
-    Titre(Key),
+    /// The titre of the latest result measured by one of the methods (any method when the list
+    /// is empty), within the window when one is given.
+    Titre(Key, Vec<String>, Option<Span>),
 }
 
 /// A compiled rule. An explicit tag byte (rather than a niche in a field) keeps dispatch on
@@ -209,7 +276,21 @@ pub enum Rule {
     Any(Vec<Rule>),
     Not(Box<Rule>),
     AtLeast(usize, Vec<Rule>),
-    Attested,
+    /// True when any part is true, false otherwise: an unknown part counts as not found. Only
+    /// for supplementary evidence beside a part that is unknown on absence (a positive hCG
+    /// beside the pregnancy flag).
+    Found(Vec<Rule>),
+    /// The first decisive answer among the parts: true when any part is true, else false when
+    /// any part is false, else unknown ("any evidence of pregnancy": the flag, or a test).
+    Evidence(Vec<Rule>),
+    /// The inner rule where the data decide it; otherwise the clinician's judgement for `part`.
+    KnownOrAttested {
+        rule: Box<Rule>,
+        part: String,
+    },
+    /// A clinician's judgement for this criterion: the whole of it (`part` None) or one named
+    /// part of it.
+    Attested(Option<String>),
     Female,
     Male,
     Flag(Flag),
@@ -223,6 +304,16 @@ pub enum Rule {
         within: Option<Span>,
     },
     TrialTreatment(Option<Span>),
+    /// Two treatments given together (their courses overlapping) for at least the span.
+    Together {
+        a: TreatFilter,
+        b: TreatFilter,
+        span: Span,
+    },
+    /// Contraception agreed for at least the span after the last study dose.
+    Contraception(Span),
+    /// Always true: shows a numeric fact as evidence beside a judgement (never decides).
+    Show(Num),
     /// `num op threshold`, the threshold in the fact's canonical unit; `shown` is as written.
     Compare {
         num: Num,
@@ -232,9 +323,142 @@ pub enum Rule {
     },
 }
 
-/// Parses and compiles rule text.
+/// Parses and compiles rule text. Each clinician judgement in one rule must be its own:
+/// `attested` at most once, and each `part=` name once (an attestation answers only the
+/// judgement it is for).
 pub fn compile(src: &str) -> Result<Rule, SyntaxError> {
-    to_rule(&parse(src)?)
+    let rule = to_rule(&parse(src)?)?;
+    let mut parts: Vec<Option<&str>> = Vec::new();
+    let mut repeated = None;
+    rule.visit(&mut |r| {
+        let part = match r {
+            Rule::Attested(p) => p.as_deref(),
+            Rule::KnownOrAttested { part, .. } => Some(part.as_str()),
+            _ => return,
+        };
+        if parts.contains(&part) && repeated.is_none() {
+            repeated = Some(part.map_or("attested".to_string(), |p| format!("part \"{p}\"")));
+        }
+        parts.push(part);
+    });
+    if let Some(what) = repeated {
+        return err(
+            0,
+            format!(
+                "{what} is used twice in one rule: one attestation would then answer both \
+                 places; give each judgement its own part, e.g. attested(part=\"activity\")"
+            ),
+        );
+    }
+    Ok(rule)
+}
+
+impl Rule {
+    /// Calls `f` on this rule and every rule inside it.
+    pub fn visit<'a>(&'a self, f: &mut impl FnMut(&'a Rule)) {
+        f(self);
+        match self {
+            Rule::All(v)
+            | Rule::Any(v)
+            | Rule::AtLeast(_, v)
+            | Rule::Found(v)
+            | Rule::Evidence(v) => {
+                for r in v {
+                    r.visit(f);
+                }
+            }
+            Rule::Not(r) | Rule::KnownOrAttested { rule: r, .. } => r.visit(f),
+            _ => {}
+        }
+    }
+
+    /// Every span in the rule, for resolving `within=screening`.
+    fn spans_mut(&mut self, f: &mut impl FnMut(&mut Span)) {
+        fn treat(t: &mut TreatFilter, f: &mut impl FnMut(&mut Span)) {
+            for s in [
+                &mut t.within,
+                &mut t.washout,
+                &mut t.min_duration,
+                &mut t.longer_than,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                f(s);
+            }
+        }
+        fn num(n: &mut Num, f: &mut impl FnMut(&mut Span)) {
+            match n {
+                Num::Lab(_, _, Some(s)) | Num::Score(_, Some(s)) | Num::Titre(_, _, Some(s)) => {
+                    f(s)
+                }
+                Num::CountTreated(t) => treat(t, f),
+                _ => {}
+            }
+        }
+        match self {
+            Rule::All(v)
+            | Rule::Any(v)
+            | Rule::AtLeast(_, v)
+            | Rule::Found(v)
+            | Rule::Evidence(v) => {
+                for r in v {
+                    r.spans_mut(f);
+                }
+            }
+            Rule::Not(r) | Rule::KnownOrAttested { rule: r, .. } => r.spans_mut(f),
+            Rule::Diagnosis(d) => {
+                if let Some(s) = &mut d.for_at_least {
+                    f(s);
+                }
+            }
+            Rule::Treated(t) => treat(t, f),
+            Rule::Together { a, b, span } => {
+                treat(a, f);
+                treat(b, f);
+                f(span);
+            }
+            Rule::Has(c) => {
+                if let Some(s) = &mut c.within {
+                    f(s);
+                }
+            }
+            Rule::LabResult {
+                within: Some(s), ..
+            }
+            | Rule::TrialTreatment(Some(s))
+            | Rule::Contraception(s) => f(s),
+            Rule::Compare { num: n, .. } | Rule::Show(n) => num(n, f),
+            _ => {}
+        }
+    }
+
+    /// Puts the trial's screening window where the rule says `within=screening`; false when
+    /// the rule uses it and the trial sets none.
+    pub fn resolve_screening(&mut self, window: Option<Span>) -> bool {
+        let mut ok = true;
+        self.spans_mut(&mut |s| {
+            if s.screening {
+                match window {
+                    Some(w) => {
+                        *s = Span {
+                            screening: true,
+                            ..w
+                        }
+                    }
+                    None => ok = false,
+                }
+            }
+        });
+        ok
+    }
+
+    /// Whether the rule uses the screening window.
+    pub fn uses_screening(&mut self) -> bool {
+        let mut used = false;
+        self.spans_mut(&mut |s| used |= s.screening);
+        used
+    }
 }
 
 fn err<T>(offset: usize, message: impl Into<String>) -> Result<T, SyntaxError> {
@@ -255,6 +479,12 @@ fn unknown_name(offset: usize, what: &str, name: &str, known: &[&str]) -> Syntax
 }
 
 const BOOLEAN_NAMES: &[&str] = &[
+    "found",
+    "evidence",
+    "known_or_attested",
+    "show",
+    "together",
+    "contraception",
     "all",
     "any",
     "not",
@@ -329,7 +559,7 @@ fn compare(
     };
     let num = numeric(name, args.as_deref(), *at)?;
     let dim = match &num {
-        Num::Lab(_, d) => Some(*d),
+        Num::Lab(_, d, _) => Some(*d),
         Num::Crcl => Some(Dimension::Crcl),
         Num::Egfr => Some(Dimension::Egfr),
         _ => None,
@@ -364,6 +594,16 @@ fn compare(
     })
 }
 
+/// The error for `within=screening` in a trial that sets no `screening_window`.
+pub fn no_screening_window() -> SyntaxError {
+    SyntaxError {
+        offset: 0,
+        message: "within=screening needs the trial's screening_window (a site setting, e.g. \
+                  screening_window = \"28 days\")"
+            .into(),
+    }
+}
+
 /// Formats a number without trailing zeros.
 pub fn fmt_num(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
@@ -393,12 +633,16 @@ fn numeric(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Num, Synta
         "acr_class" => plain(Num::AcrClass),
         "survival_weeks" => plain(Num::SurvivalWeeks),
         "lab" => {
-            let lab = single_name(name, args, offset)?;
+            let (lab, within) = name_within(name, args, offset, &[])?;
             let dim = vocab::lab_dimension(&lab).ok_or_else(|| {
                 let known: Vec<&str> = vocab::NUMERIC_LABS.iter().map(|(n, _)| *n).collect();
                 unknown_name(offset, "numeric lab", &lab, &known)
             })?;
-            Ok(Num::Lab(Key::new(&lab, vocab::LABS, "lab", offset)?, dim))
+            Ok(Num::Lab(
+                Key::new(&lab, vocab::LABS, "lab", offset)?,
+                dim,
+                within.0,
+            ))
         }
         "xuln" => {
             let lab = single_name(name, args, offset)?;
@@ -409,15 +653,22 @@ fn numeric(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Num, Synta
             Ok(Num::Xuln(Key::new(&lab, vocab::LABS, "lab", offset)?))
         }
         "titre" => {
-            let lab = single_name(name, args, offset)?;
+            let (lab, (within, methods)) = name_within(name, args, offset, &["method"])?;
             if !vocab::QUALITATIVE_LABS.contains(&lab.as_str()) {
                 return Err(unknown_name(offset, "lab", &lab, vocab::QUALITATIVE_LABS));
             }
-            Ok(Num::Titre(Key::new(&lab, vocab::LABS, "lab", offset)?))
+            Ok(Num::Titre(
+                Key::new(&lab, vocab::LABS, "lab", offset)?,
+                methods,
+                within,
+            ))
         }
         "score" => {
-            let s = single_name(name, args, offset)?;
-            Ok(Num::Score(Key::new(&s, vocab::SCORES, "score", offset)?))
+            let (sc, within) = name_within(name, args, offset, &[])?;
+            Ok(Num::Score(
+                Key::new(&sc, vocab::SCORES, "score", offset)?,
+                within.0,
+            ))
         }
         "count_treated" => Ok(Num::CountTreated(treat_filter(
             args.unwrap_or(&[]),
@@ -433,6 +684,36 @@ fn numeric(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Num, Synta
             }
         }
     }
+}
+
+/// `f(name, within="...")` (and, when `extra` names it, `method=[..]`): the name, the window
+/// and the methods.
+fn name_within(
+    func: &str,
+    args: Option<&[Arg]>,
+    offset: usize,
+    extra: &[&str],
+) -> Result<(String, (Option<Span>, Vec<String>)), SyntaxError> {
+    let Some(list) = args else {
+        return err(offset, format!("'{func}' takes a name, e.g. {func}(alt)"));
+    };
+    let (name, kws) = head_name(func, list, offset)?;
+    let mut within = None;
+    let mut methods = Vec::new();
+    for (k, v, at) in kws {
+        match k.as_str() {
+            "within" => within = Some(span(&v, at)?),
+            "method" if extra.contains(&"method") => {
+                methods = strings(&v, at)?.into_iter().map(|m| m.to_lowercase()).collect()
+            }
+            _ => {
+                let mut known = vec!["within"];
+                known.extend_from_slice(extra);
+                return Err(unknown_name(at, &format!("argument of {func}"), &k, &known));
+            }
+        }
+    }
+    Ok((name, (within, methods)))
 }
 
 fn single_name(func: &str, args: Option<&[Arg]>, offset: usize) -> Result<String, SyntaxError> {
@@ -457,10 +738,87 @@ fn call(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Rule, SyntaxE
     }
     let list = args.unwrap_or(&[]);
     match name {
-        "attested" | "female" | "male" if args.is_some() => {
-            err(offset, format!("'{name}' takes no arguments"))
+        "female" | "male" if args.is_some() => err(offset, format!("'{name}' takes no arguments")),
+        "attested" => {
+            let mut part = None;
+            for arg in list {
+                match arg {
+                    Arg::Keyword(k, v, at) if k == "part" => part = Some(part_name(v, *at)?),
+                    _ => return err(offset, "attested takes only part=\"name\""),
+                }
+            }
+            Ok(Rule::Attested(part))
         }
-        "attested" => Ok(Rule::Attested),
+        "known_or_attested" => {
+            let (mut rule, mut part) = (None, None);
+            for arg in list {
+                match arg {
+                    Arg::Positional(n) if rule.is_none() => rule = Some(to_rule(n)?),
+                    Arg::Keyword(k, v, at) if k == "part" => part = Some(part_name(v, *at)?),
+                    _ => {
+                        return err(
+                            offset,
+                            "known_or_attested takes one condition and part=\"name\"",
+                        );
+                    }
+                }
+            }
+            match (rule, part) {
+                (Some(rule), Some(part)) => Ok(Rule::KnownOrAttested {
+                    rule: Box::new(rule),
+                    part,
+                }),
+                _ => err(
+                    offset,
+                    "known_or_attested needs a condition and part=\"name\", e.g. \
+                     known_or_attested(treated(class=[glucocorticoid], dose_above=1 \"mg/kg/day\"), part=\"steroid_dose\")",
+                ),
+            }
+        }
+        "found" | "evidence" => {
+            let parts = positional_rules(list, offset)?;
+            if parts.is_empty() {
+                return err(offset, format!("'{name}' needs at least one condition"));
+            }
+            Ok(if name == "found" {
+                Rule::Found(parts)
+            } else {
+                Rule::Evidence(parts)
+            })
+        }
+        "show" => match list {
+            [Arg::Positional(Node::Call { name, args, offset: at })] => {
+                Ok(Rule::Show(numeric(name, args.as_deref(), *at)?))
+            }
+            _ => err(offset, "show takes one numeric fact, e.g. show(crcl)"),
+        },
+        "together" => {
+            let mut filters = Vec::new();
+            let mut span_for = None;
+            for arg in list {
+                match arg {
+                    Arg::Positional(n) => match to_rule(n)? {
+                        Rule::Treated(f) => filters.push(f),
+                        _ => return err(offset, "together takes two treated(...) conditions"),
+                    },
+                    Arg::Keyword(k, v, at) if k == "for" => span_for = Some(span(v, *at)?),
+                    Arg::Keyword(k, _, at) => {
+                        return Err(unknown_name(*at, "argument of together", k, &["for"]));
+                    }
+                }
+            }
+            match (<[TreatFilter; 2]>::try_from(filters), span_for) {
+                (Ok([a, b]), Some(span)) => Ok(Rule::Together { a, b, span }),
+                _ => err(
+                    offset,
+                    "together needs two treated(...) conditions and for=\"6 months\"",
+                ),
+            }
+        }
+        "contraception" => match list {
+            [Arg::Keyword(k, v, at)] if k == "for" => Ok(Rule::Contraception(span(v, *at)?)),
+            _ => err(offset, "contraception takes for=\"90 days\" (the period asked)"),
+        },
         "female" => Ok(Rule::Female),
         "male" => Ok(Rule::Male),
         "all" | "any" | "not" => {
@@ -472,7 +830,7 @@ fn call(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Rule, SyntaxE
                 "all" => Rule::All(parts),
                 "any" => Rule::Any(parts),
                 _ if parts.len() == 1 => {
-                    Rule::Not(Box::new(parts.into_iter().next().unwrap_or(Rule::Attested)))
+                    Rule::Not(Box::new(parts.into_iter().next().unwrap_or(Rule::Attested(None))))
                 }
                 _ => return err(offset, "'not' takes exactly one condition"),
             })
@@ -499,8 +857,25 @@ fn call(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Rule, SyntaxE
         }
         "diagnosis" => {
             let (code, kws) = head_name(name, list, offset)?;
+            let (key, codes) = match vocab::diagnosis_group(&code) {
+                Some(mask) => (
+                    Key {
+                        name: code.clone(),
+                        id: u8::MAX,
+                    },
+                    mask,
+                ),
+                None => {
+                    let mut known = vocab::DIAGNOSES.to_vec();
+                    known.extend(vocab::DIAGNOSIS_GROUPS.iter().map(|(g, _)| *g));
+                    let k = Key::new(&code, &known, "diagnosis code", offset)?;
+                    let mask = 1u32 << k.id;
+                    (k, mask)
+                }
+            };
             let mut f = DiagnosisFilter {
-                code: Key::new(&code, vocab::DIAGNOSES, "diagnosis code", offset)?,
+                code: key,
+                codes,
                 ..Default::default()
             };
             for (k, v, at) in kws {
@@ -672,13 +1047,80 @@ fn head_name(func: &str, list: &[Arg], offset: usize) -> Result<(String, Keyword
     Ok((name.clone(), kws))
 }
 
+const TREAT_KEYWORDS: &[&str] = &[
+    "class",
+    "drug",
+    "outcome",
+    "route",
+    "within",
+    "washout",
+    "current",
+    "before_lab",
+    "min_duration",
+    "longer_than",
+    "dose_above",
+    "dose_at_least",
+    "dose_below",
+    "dose_at_most",
+];
+
+/// `dose_above=1 "mg/kg/day"`: a limit on the daily dose, per kg of body weight or not.
+fn dose_limit(key: &str, v: &Value, at: usize) -> Result<DoseLimit, SyntaxError> {
+    let Value::Number(n, Some(unit)) = v else {
+        return err(at, format!("{key} takes a number and a unit, e.g. {key}=1 \"mg/kg/day\""));
+    };
+    let (value, per_kg) = match unit.as_str() {
+        "mg/day" | "mg/d" => (*n, false),
+        "mg/kg/day" | "mg/kg/d" => (*n, true),
+        other => {
+            return err(
+                at,
+                format!("dose unit '{other}' is not recognised (mg/day or mg/kg/day)"),
+            );
+        }
+    };
+    let op = match key {
+        "dose_above" => Op::Gt,
+        "dose_at_least" => Op::Ge,
+        "dose_below" => Op::Lt,
+        _ => Op::Le,
+    };
+    Ok(DoseLimit {
+        op,
+        value,
+        per_kg,
+        shown: format!("{} {} {unit}", op.symbol(), fmt_num(*n)),
+    })
+}
+
+/// A judgement's part name: lower-case letters, digits and underscores.
+fn part_name(v: &Value, at: usize) -> Result<String, SyntaxError> {
+    match v {
+        Value::Text(s) | Value::Name(s)
+            if !s.is_empty()
+                && s
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') =>
+        {
+            Ok(s.clone())
+        }
+        _ => err(
+            at,
+            "part takes a name of lower-case letters, digits and underscores, e.g. part=\"activity\"",
+        ),
+    }
+}
+
 fn treat_filter(list: &[Arg], offset: usize) -> Result<TreatFilter, SyntaxError> {
     let mut f = TreatFilter::default();
     for arg in list {
         let Arg::Keyword(k, v, at) = arg else {
             return err(
                 offset,
-                "treated takes key=value arguments: class, drug, outcome, route, within, min_duration",
+                format!(
+                    "treated takes key=value arguments: {}",
+                    TREAT_KEYWORDS.join(", ")
+                ),
             );
         };
         let at = *at;
@@ -693,9 +1135,12 @@ fn treat_filter(list: &[Arg], offset: usize) -> Result<TreatFilter, SyntaxError>
                     .map(|s| s.to_lowercase())
                     .collect();
                 for d in &f.drugs {
-                    match vocab::DRUGS.iter().position(|(n, _)| n == d) {
-                        Some(i) => f.drug_mask |= 1 << i,
-                        None => f.other_drugs.push(d.clone()),
+                    let name = vocab::rule_drug(d).map_err(|m| SyntaxError {
+                        offset: at,
+                        message: m,
+                    })?;
+                    if let Some(i) = vocab::DRUGS.iter().position(|(n, _)| *n == name) {
+                        f.drug_mask |= 1 << i;
                     }
                 }
             }
@@ -714,21 +1159,22 @@ fn treat_filter(list: &[Arg], offset: usize) -> Result<TreatFilter, SyntaxError>
                     .collect()
             }
             "within" => f.within = Some(span(v, at)?),
+            "washout" => f.washout = Some(span(v, at)?),
+            "current" => match v {
+                Value::Bool(b) => f.current = *b,
+                _ => return err(at, "current takes true or false"),
+            },
+            "before_lab" => {
+                let lab = strings(v, at)?.into_iter().next().unwrap_or_default();
+                f.before_lab = Some(Key::new(&lab, vocab::LABS, "lab", at)?);
+            }
             "min_duration" => f.min_duration = Some(span(v, at)?),
+            "longer_than" => f.longer_than = Some(span(v, at)?),
+            "dose_above" | "dose_at_least" | "dose_below" | "dose_at_most" => {
+                f.dose = Some(dose_limit(k, v, at)?)
+            }
             _ => {
-                return Err(unknown_name(
-                    at,
-                    "argument of treated",
-                    k,
-                    &[
-                        "class",
-                        "drug",
-                        "outcome",
-                        "route",
-                        "within",
-                        "min_duration",
-                    ],
-                ));
+                return Err(unknown_name(at, "argument of treated", k, TREAT_KEYWORDS));
             }
         }
     }
@@ -766,13 +1212,21 @@ fn checked_words(
 
 fn span(v: &Value, at: usize) -> Result<Span, SyntaxError> {
     match v {
+        Value::Name(n) if n == "screening" => Ok(Span {
+            n: 0,
+            unit: SpanUnit::Days,
+            screening: true,
+        }),
         Value::Text(s) => parse_span(s).ok_or_else(|| SyntaxError {
             offset: at,
             message: format!(
                 "'{s}' is not a duration like \"3 months\", \"2 weeks\" or \"7 days\""
             ),
         }),
-        _ => err(at, "expected a duration string like \"3 months\""),
+        _ => err(
+            at,
+            "expected a duration string like \"3 months\", or screening (the trial's screening window)",
+        ),
     }
 }
 

@@ -152,8 +152,12 @@ fn tokenize(src: &str) -> Result<Vec<(Tok, usize)>, SyntaxError> {
                 out.push((Tok::Str(s), at));
                 i = j + 1;
             }
-            c if c.is_ascii_digit() || c == '.' => {
-                let mut j = i;
+            c if c.is_ascii_digit()
+                || c == '.'
+                || (c == '-' && chars.get(i + 1).is_some_and(|&(_, d)| d.is_ascii_digit())) =>
+            {
+                // A leading minus belongs to the number (a change of -10 %).
+                let mut j = if c == '-' { i + 1 } else { i };
                 while j < chars.len() && (chars[j].1.is_ascii_digit() || chars[j].1 == '.') {
                     j += 1;
                 }

@@ -30,23 +30,52 @@ fn treat_words(f: &TreatFilter) -> String {
     if !f.routes.is_empty() {
         s.push_str(&format!(" by route {}", list(&f.routes, " or ")));
     }
+    if let Some(d) = &f.dose {
+        s.push_str(&format!(
+            " at a daily dose {} (glucocorticoids as prednisone equivalents)",
+            d.shown
+        ));
+    }
     if let Some(d) = f.min_duration {
         s.push_str(&format!(" for at least {}", d.text()));
     }
+    if let Some(d) = f.longer_than {
+        s.push_str(&format!(" for more than {}", d.text()));
+    }
+    let anchor = f.before_lab.as_ref().map_or("the as-of date".to_string(), |l| {
+        format!("the date of the latest {l} result")
+    });
     if let Some(w) = f.within {
-        s.push_str(&format!(" at any time in the last {}", w.text()));
+        s.push_str(&format!(
+            " at any time in the {} before {anchor} (inclusive)",
+            w.text()
+        ));
+    }
+    if let Some(w) = f.washout {
+        s.push_str(&format!(
+            " with the last dose less than {} before {anchor} (washout not complete)",
+            w.text()
+        ));
+    }
+    if f.current {
+        s.push_str(" on the as-of date (ongoing)");
     }
     s
+}
+
+fn window_words(w: &Option<crate::trial::rule::Span>) -> String {
+    w.map(|w| format!(" from the last {}", w.text()))
+        .unwrap_or_default()
 }
 
 fn num_words(n: &Num) -> String {
     match n {
         Num::Age => "age in years".into(),
-        Num::Lab(l, _) => format!("latest {l}"),
+        Num::Lab(l, _, w) => format!("latest {l}{}", window_words(w)),
         Num::Xuln(l) => format!("latest {l} as a multiple of its ULN"),
         Num::Crcl => "creatinine clearance (Cockcroft-Gault)".into(),
         Num::Egfr => "eGFR (CKD-EPI 2021 from 18 years, bedside Schwartz below)".into(),
-        Num::Score(s) => format!("latest {s} score"),
+        Num::Score(s, w) => format!("latest {s} score{}", window_words(w)),
         Num::Lvef => "LVEF %".into(),
         Num::Spo2 => "SpO2 %".into(),
         Num::Ecog => "ECOG".into(),
@@ -54,7 +83,15 @@ fn num_words(n: &Num) -> String {
         Num::AcrClass => "ACR functional class".into(),
         Num::SurvivalWeeks => "estimated survival in weeks".into(),
         Num::CountTreated(f) => format!("number of distinct drugs {}", treat_words(f)),
-        Num::Titre(l) => format!("{l} titre (reciprocal)"),
+        Num::Titre(l, m, w) => format!(
+            "{l} titre (reciprocal){}{}",
+            if m.is_empty() {
+                String::new()
+            } else {
+                format!(" measured by {}", m.join(" or "))
+            },
+            window_words(w)
+        ),
     }
 }
 
@@ -75,12 +112,53 @@ pub fn words(r: &Rule) -> String {
         Rule::Any(p) => join(p, " OR "),
         Rule::Not(p) => format!("NOT ({})", words(p)),
         Rule::AtLeast(n, p) => format!("at least {n} of: {}", join(p, "; ")),
-        Rule::Attested => "a clinician attests that it is met".into(),
+        Rule::Attested(None) => "a clinician attests that it is met".into(),
+        Rule::Attested(Some(p)) => format!(
+            "a clinician attests to the part \"{}\"",
+            p.replace('_', " ")
+        ),
+        Rule::KnownOrAttested { rule, part } => format!(
+            "{} (where the record cannot tell: a clinician attests to the part \"{}\")",
+            words(rule),
+            part.replace('_', " ")
+        ),
+        Rule::Evidence(p) => format!(
+            "the first decisive of: {} (true if any is true, else false if any is false)",
+            join(p, "; ")
+        ),
+        Rule::Found(p) => format!(
+            "any record of: {} (a fact not recorded counts as no record)",
+            join(p, "; ")
+        ),
+        Rule::Together { a, b, span } => format!(
+            "{} together with {} (courses overlapping) for at least {}",
+            treat_words(a),
+            treat_words(b),
+            span.text()
+        ),
+        Rule::Contraception(span) => format!(
+            "agrees to contraception for at least {} after the last study dose",
+            span.text()
+        ),
+        Rule::Show(n) => format!("(shown for the investigator: {})", num_words(n)),
         Rule::Female => "female".into(),
         Rule::Male => "male".into(),
         Rule::Flag(f) => f.name().replace('_', " "),
         Rule::Diagnosis(f) => {
-            let mut s = format!("diagnosis {}", f.code.to_uppercase());
+            let mut s = match crate::vocab::DIAGNOSIS_GROUPS
+                .iter()
+                .find(|(g, _)| *g == f.code.name)
+            {
+                Some((g, codes)) => format!(
+                    "diagnosis {g} ({})",
+                    codes
+                        .iter()
+                        .map(|c| c.to_uppercase())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                None => format!("diagnosis {}", f.code.to_uppercase()),
+            };
             if !f.criteria.is_empty() {
                 s.push_str(&format!(" meeting {}", list(&f.criteria, " or ")));
             }
@@ -169,9 +247,33 @@ fn push(out: &mut Vec<String>, s: impl Into<String>) {
 
 fn collect(r: &Rule, out: &mut Vec<String>) {
     match r {
-        Rule::All(p) | Rule::Any(p) | Rule::AtLeast(_, p) => p.iter().for_each(|x| collect(x, out)),
+        Rule::All(p) | Rule::Any(p) | Rule::AtLeast(_, p) | Rule::Found(p) | Rule::Evidence(p) => {
+            p.iter().for_each(|x| collect(x, out))
+        }
         Rule::Not(p) => collect(p, out),
-        Rule::Attested => push(out, "attestation"),
+        Rule::KnownOrAttested { rule, part } => {
+            collect(rule, out);
+            push(out, format!("attestation (part {part})"));
+        }
+        Rule::Attested(None) => push(out, "attestation"),
+        Rule::Attested(Some(part)) => push(out, format!("attestation (part {part})")),
+        Rule::Together { .. } => push(
+            out,
+            "treatment (drug, classes, dates); checked.treatments",
+        ),
+        Rule::Contraception(_) => push(
+            out,
+            "reproductive.contraception_agreed, reproductive.contraception_period",
+        ),
+        Rule::Show(n) => collect(
+            &Rule::Compare {
+                num: n.clone(),
+                op: crate::trial::syntax::Op::Ge,
+                threshold: 0.0,
+                shown: String::new(),
+            },
+            out,
+        ),
         Rule::Female | Rule::Male => push(out, "sex"),
         Rule::Flag(f) => push(out, f.name()),
         Rule::Diagnosis(_) => push(
@@ -188,7 +290,7 @@ fn collect(r: &Rule, out: &mut Vec<String>) {
         Rule::TrialTreatment(_) => push(out, "trial_participation; checked.trials"),
         Rule::Compare { num, .. } => match num {
             Num::Age => push(out, "dob"),
-            Num::Lab(l, _) => push(out, format!("lab {l} (value, unit, date)")),
+            Num::Lab(l, ..) => push(out, format!("lab {l} (value, unit, date)")),
             Num::Xuln(l) => push(out, format!("lab {l} (value, unit, ULN)")),
             Num::Crcl => {
                 for f in ["dob", "sex", "weight", "lab creatinine (value, unit, date)"] {
@@ -205,7 +307,7 @@ fn collect(r: &Rule, out: &mut Vec<String>) {
                     push(out, f);
                 }
             }
-            Num::Score(s) => push(out, format!("score {s}")),
+            Num::Score(s, _) => push(out, format!("score {s}")),
             Num::Lvef => push(out, "cardiac.lvef"),
             Num::Spo2 => push(out, "status.spo2"),
             Num::Ecog => push(out, "status.ecog"),
@@ -216,7 +318,7 @@ fn collect(r: &Rule, out: &mut Vec<String>) {
                 out,
                 "treatment (drug, classes, dates, outcome); checked.treatments",
             ),
-            Num::Titre(l) => push(out, format!("lab {l} (titre, method)")),
+            Num::Titre(l, ..) => push(out, format!("lab {l} (titre, method)")),
         },
     }
 }
