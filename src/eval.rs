@@ -134,7 +134,7 @@ pub fn truth(rule: &Rule, cx: &Ctx) -> Truth {
             t
         }
         Rule::KnownOrAttested { rule, part: name } => match part(rule, cx) {
-            Truth::Unknown => attested::<false>(cx, Some(name)).truth,
+            Truth::Unknown => attested::<false>(cx, name.as_deref()).truth,
             t => t,
         },
         Rule::AtLeast(n, parts) => {
@@ -230,7 +230,7 @@ pub fn eval(rule: &Rule, cx: &Ctx) -> Outcome {
             if o.truth != Truth::Unknown {
                 return o;
             }
-            let a = attested::<true>(cx, Some(part));
+            let a = attested::<true>(cx, part.as_deref());
             match a.truth {
                 Truth::Unknown => Outcome::unknown(
                     format!("{}; {}", o.reason, a.reason),
@@ -1242,6 +1242,9 @@ fn condition_matches<const X: bool>(
             }
         }
     }
+    if let (Some(w), Some((code, mask))) = (f.within, &f.near) {
+        return truth.and(near_diagnosis::<X>(c, w, code, *mask, cx, missing));
+    }
     if let Some(w) = f.within {
         let from = w.before(cx.as_of);
         let current = matches!(
@@ -1270,6 +1273,60 @@ fn condition_matches<const X: bool>(
         }
     }
     truth
+}
+
+/// Whether a condition began within `w` of (before or after) a diagnosis of one of `mask`'s
+/// codes.
+fn near_diagnosis<const X: bool>(
+    c: &Condition,
+    w: Span,
+    code: &str,
+    mask: u32,
+    cx: &Ctx,
+    missing: &mut Vec<String>,
+) -> Truth {
+    let p = cx.patient;
+    let Some(onset) = c.onset else {
+        if X {
+            missing.push(format!(
+                "onset date of {}",
+                c.name.as_deref().unwrap_or(c.category.get_ref())
+            ));
+        }
+        return Truth::Unknown;
+    };
+    let mut t = Truth::False;
+    let mut any = false;
+    for (d, id) in p.data.diagnosis.iter().zip(&p.diagnosis_ids) {
+        if !1u32
+            .checked_shl(u32::from(*id))
+            .is_some_and(|b| mask & b != 0)
+        {
+            continue;
+        }
+        any = true;
+        match d.diagnosed {
+            Some(dd) => {
+                let (early, late) = if dd <= onset { (dd, onset) } else { (onset, dd) };
+                if w.before(late) <= early {
+                    return Truth::True;
+                }
+            }
+            None => {
+                t = Truth::Unknown;
+                if X {
+                    missing.push(format!("{} diagnosis date", d.code.get_ref().to_uppercase()));
+                }
+            }
+        }
+    }
+    if !any && !p.checked().is_some_and(|ch| ch.diagnoses) {
+        if X {
+            missing.push(format!("{code} diagnosis"));
+        }
+        return Truth::Unknown;
+    }
+    t
 }
 
 fn describe_condition(c: &Condition) -> String {

@@ -236,6 +236,10 @@ pub struct ConditionFilter {
     pub tags_not: Vec<String>,
     pub severity: Vec<String>,
     pub within: Option<Span>,
+    /// `near=CODE`: `within` is measured from the date of a diagnosis with one of these codes
+    /// (bitmask over `vocab::DIAGNOSES`), before or after it, instead of back from the as-of
+    /// date ("myositis occurring within 2 years of tumor diagnosis").
+    pub near: Option<(String, u32)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -286,7 +290,8 @@ pub enum Rule {
     /// The inner rule where the data decide it; otherwise the clinician's judgement for `part`.
     KnownOrAttested {
         rule: Box<Rule>,
-        part: String,
+        /// The part the attestation answers (`None`: the criterion's only judgement).
+        part: Option<String>,
     },
     /// A clinician's judgement for this criterion: the whole of it (`part` None) or one named
     /// part of it.
@@ -333,7 +338,7 @@ pub fn compile(src: &str) -> Result<Rule, SyntaxError> {
     rule.visit(&mut |r| {
         let part = match r {
             Rule::Attested(p) => p.as_deref(),
-            Rule::KnownOrAttested { part, .. } => Some(part.as_str()),
+            Rule::KnownOrAttested { part, .. } => part.as_deref(),
             _ => return,
         };
         if parts.contains(&part) && repeated.is_none() {
@@ -758,19 +763,19 @@ fn call(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Rule, SyntaxE
                     _ => {
                         return err(
                             offset,
-                            "known_or_attested takes one condition and part=\"name\"",
+                            "known_or_attested takes one condition and optionally part=\"name\"",
                         );
                     }
                 }
             }
             match (rule, part) {
-                (Some(rule), Some(part)) => Ok(Rule::KnownOrAttested {
+                (Some(rule), part) => Ok(Rule::KnownOrAttested {
                     rule: Box::new(rule),
                     part,
                 }),
-                _ => err(
+                (None, _) => err(
                     offset,
-                    "known_or_attested needs a condition and part=\"name\", e.g. \
+                    "known_or_attested needs a condition (and part=\"name\" for one of several judgements), e.g. \
                      known_or_attested(treated(class=[glucocorticoid], dose_above=1 \"mg/kg/day\"), part=\"steroid_dose\")",
                 ),
             }
@@ -914,6 +919,14 @@ fn call(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Rule, SyntaxE
                         f.severity = checked_words(&v, at, "severity", vocab::SEVERITIES)?
                     }
                     "within" => f.within = Some(span(&v, at)?),
+                    "near" => {
+                        let code = strings(&v, at)?.into_iter().next().unwrap_or_default();
+                        let mask = match vocab::diagnosis_group(&code) {
+                            Some(m) => m,
+                            None => 1u32 << Key::new(&code, vocab::DIAGNOSES, "diagnosis code", at)?.id,
+                        };
+                        f.near = Some((code, mask));
+                    }
                     _ => {
                         return Err(unknown_name(
                             at,
@@ -926,10 +939,14 @@ fn call(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Rule, SyntaxE
                                 "tags_not",
                                 "severity",
                                 "within",
+                                "near",
                             ],
                         ));
                     }
                 }
+            }
+            if f.near.is_some() && f.within.is_none() {
+                return err(offset, "near=... needs within=\"...\" (how far from the diagnosis)");
             }
             Ok(Rule::Has(f))
         }

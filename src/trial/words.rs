@@ -118,9 +118,12 @@ pub fn words(r: &Rule) -> String {
             p.replace('_', " ")
         ),
         Rule::KnownOrAttested { rule, part } => format!(
-            "{} (where the record cannot tell: a clinician attests to the part \"{}\")",
+            "{} (where the record cannot tell: a clinician attests {})",
             words(rule),
-            part.replace('_', " ")
+            part.as_deref().map_or("it".to_string(), |p| format!(
+                "to the part \"{}\"",
+                p.replace('_', " ")
+            ))
         ),
         Rule::Evidence(p) => format!(
             "the first decisive of: {} (true if any is true, else false if any is false)",
@@ -194,8 +197,15 @@ pub fn words(r: &Rule) -> String {
             if !f.severity.is_empty() {
                 s.push_str(&format!(" of severity {}", list(&f.severity, " or ")));
             }
-            if let Some(w) = f.within {
-                s.push_str(&format!(", present at some time in the last {}", w.text()));
+            match (&f.within, &f.near) {
+                (Some(w), Some((code, _))) => s.push_str(&format!(
+                    ", beginning within {} before or after a {code} diagnosis",
+                    w.text()
+                )),
+                (Some(w), None) => {
+                    s.push_str(&format!(", present at some time in the last {}", w.text()))
+                }
+                _ => {}
             }
             s
         }
@@ -253,7 +263,10 @@ fn collect(r: &Rule, out: &mut Vec<String>) {
         Rule::Not(p) => collect(p, out),
         Rule::KnownOrAttested { rule, part } => {
             collect(rule, out);
-            push(out, format!("attestation (part {part})"));
+            match part {
+                Some(part) => push(out, format!("attestation (part {part})")),
+                None => push(out, "attestation"),
+            }
         }
         Rule::Attested(None) => push(out, "attestation"),
         Rule::Attested(Some(part)) => push(out, format!("attestation (part {part})")),
