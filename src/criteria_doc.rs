@@ -75,5 +75,68 @@ pub fn render(trials: &[Trial]) -> String {
             let _ = writeln!(s);
         }
     }
+    signoff(&mut s, trials);
     s
+}
+
+/// The clinical sign-off list: every judgement call the sources leave open, with the reading
+/// encoded, the alternative, and where a site changes it; then the drug words read from the
+/// sources, and the site settings.
+fn signoff(s: &mut String, trials: &[Trial]) {
+    let flat = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let _ = writeln!(s, "## Clinical sign-off list
+");
+    let _ = writeln!(
+        s,
+        "Judgement calls the source documents leave open. Each needs a clinician's sign-off: \
+         the reading encoded now, the alternative, and where in the trial file a site changes \
+         it. Generated from the `[[signoff]]` tables of `trials/*.toml`.\n"
+    );
+    for t in trials {
+        for (i, o) in t.signoffs.iter().enumerate() {
+            let _ = writeln!(
+                s,
+                "### {} {} — {}\n",
+                t.short_name,
+                i + 1,
+                o.criteria.join(", ")
+            );
+            let _ = writeln!(s, "- Question: {}", flat(&o.question));
+            let _ = writeln!(s, "- Current reading: {}", flat(&o.reading));
+            let _ = writeln!(s, "- Alternative: {}", flat(&o.alternative));
+            let _ = writeln!(s, "- Where to change: {}\n", flat(&o.change));
+        }
+    }
+    let _ = writeln!(s, "### Site settings\n");
+    for t in trials {
+        match t.screening_window {
+            Some(w) => {
+                let _ = writeln!(
+                    s,
+                    "- {}: screening window {} before the as-of date (`screening_window`; not \
+                     stated in source), read by rules as `within=screening`.",
+                    t.short_name,
+                    w.text().split(" (").next().unwrap_or_default()
+                );
+            }
+            None => {
+                let _ = writeln!(s, "- {}: no screening window set.", t.short_name);
+            }
+        }
+    }
+    let _ = writeln!(s, "\n### Drug words read from the sources\n");
+    for (word, drug, why) in crate::vocab::SOURCE_READINGS {
+        let _ = writeln!(s, "- \"{word}\" is read as {drug}: {why}.");
+    }
+    for (word, drug) in crate::vocab::DRUG_SPELLINGS {
+        let _ = writeln!(s, "- \"{word}\" is a spelling of {drug}.");
+    }
+    for (word, candidates, why) in crate::vocab::UNCLEAR_DRUGS {
+        let _ = writeln!(
+            s,
+            "- \"{word}\" is unclear ({why}): a patient treated with {} needs an attestation \
+             (part {word}).",
+            candidates.join(" or ")
+        );
+    }
 }

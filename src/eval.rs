@@ -768,7 +768,11 @@ fn treat_window(f: &TreatFilter, cx: &Ctx) -> Result<Option<(NaiveDate, NaiveDat
                 Some(d) => d.min(cx.as_of),
                 None => return Err(format!("date of the latest {lab} result")),
             },
-            None => return Err(format!("{lab} result (the window is counted from its date)")),
+            None => {
+                return Err(format!(
+                    "{lab} result (the window is counted from its date)"
+                ));
+            }
         },
         None => cx.as_of,
     };
@@ -867,9 +871,7 @@ fn treatment_matches<const X: bool>(
                     missing,
                 ))
             }
-            (None, _) => {
-                truth = truth.and(unknown(format!("start date of {}", t.drug), missing))
-            }
+            (None, _) => truth = truth.and(unknown(format!("start date of {}", t.drug), missing)),
         }
     }
     if let Some(limit) = &f.dose {
@@ -914,7 +916,11 @@ fn together<const X: bool>(a: &TreatFilter, b: &TreatFilter, span: Span, cx: &Ct
             };
             let (ea, eb) = (last_day(ta, cx.as_of), last_day(tb, cx.as_of));
             // The latest the overlap can end: the earlier known end, else the as-of date.
-            let end_bound = [ea.ok(), eb.ok()].into_iter().flatten().min().unwrap_or(cx.as_of);
+            let end_bound = [ea.ok(), eb.ok()]
+                .into_iter()
+                .flatten()
+                .min()
+                .unwrap_or(cx.as_of);
             let ends_known = ea.is_ok() && eb.is_ok();
             let t = match start {
                 Some(s) if span.before(end_bound) < s => Truth::False,
@@ -978,7 +984,11 @@ fn contraception<const X: bool>(need: Span, cx: &Ctx) -> Outcome {
     match r.and_then(|r| r.contraception_agreed) {
         Some(false) => Outcome::known(false, why!(X, "contraception not agreed")),
         None => Outcome::unknown(
-            why!(X, "contraception agreement not recorded (needs {})", need.text()),
+            why!(
+                X,
+                "contraception agreement not recorded (needs {})",
+                need.text()
+            ),
             miss!(X, format!("contraception agreed for {}", need.text())),
         ),
         Some(true) => {
@@ -1264,10 +1274,7 @@ fn condition_matches<const X: bool>(
             _ => {
                 truth = truth.and(Truth::Unknown);
                 if x {
-                    missing.push(format!(
-                        "{}: status now, or the date it resolved",
-                        name()
-                    ));
+                    missing.push(format!("{}: status now, or the date it resolved", name()));
                 }
             }
         }
@@ -1307,7 +1314,11 @@ fn near_diagnosis<const X: bool>(
         any = true;
         match d.diagnosed {
             Some(dd) => {
-                let (early, late) = if dd <= onset { (dd, onset) } else { (onset, dd) };
+                let (early, late) = if dd <= onset {
+                    (dd, onset)
+                } else {
+                    (onset, dd)
+                };
                 if w.before(late) <= early {
                     return Truth::True;
                 }
@@ -1315,7 +1326,10 @@ fn near_diagnosis<const X: bool>(
             None => {
                 t = Truth::Unknown;
                 if X {
-                    missing.push(format!("{} diagnosis date", d.code.get_ref().to_uppercase()));
+                    missing.push(format!(
+                        "{} diagnosis date",
+                        d.code.get_ref().to_uppercase()
+                    ));
                 }
             }
         }
@@ -1420,10 +1434,7 @@ fn has<const X: bool>(f: &ConditionFilter, cx: &Ctx) -> Outcome {
             ),
         )
     } else if checked {
-        Outcome::known(
-            false,
-            why!(X, "no {} (checked{})", label(), checked_on(cx)),
-        )
+        Outcome::known(false, why!(X, "no {} (checked{})", label(), checked_on(cx)))
     } else {
         Outcome::unknown(
             why!(X, "{}: not recorded as checked{}", label(), others()),
@@ -1613,7 +1624,10 @@ fn lab_group<const X: bool>(
 }
 
 fn lab_result<const X: bool>(lab: &Key, positive: bool, within: Option<Span>, cx: &Ctx) -> Outcome {
-    if let Some((_, members)) = crate::vocab::LAB_GROUPS.iter().find(|(g, _)| *g == lab.name) {
+    if let Some((_, members)) = crate::vocab::LAB_GROUPS
+        .iter()
+        .find(|(g, _)| *g == lab.name)
+    {
         return lab_group::<X>(lab, members, positive, within, cx);
     }
     let from = within.map(|w| w.before(cx.as_of));
@@ -1811,7 +1825,10 @@ fn titre_entry<'a>(
             })
     };
     if methods.is_empty() && from.is_none() {
-        return cx.patient.latest_lab_id(lab.id).filter(|l| l.titre.is_some());
+        return cx
+            .patient
+            .latest_lab_id(lab.id)
+            .filter(|l| l.titre.is_some());
     }
     cx.patient
         .labs

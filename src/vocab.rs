@@ -134,11 +134,28 @@ pub const QUALITATIVE_LABS: &[&str] = &[
 /// and the group is positive when any member's latest result is (see `eval`).
 pub const LAB_GROUPS: &[(&str, &[&str])] = &[(
     "myositis_antibody",
-    &["anti_jo1", "anti_pl7", "anti_pl12", "anti_ej", "anti_oj", "anti_mi2", "anti_mda5", "anti_tif1g", "anti_nxp2", "anti_sae", "anti_srp", "anti_hmgcr", "anti_ro52", "anti_pm_scl", "anti_ku"],
+    &[
+        "anti_jo1",
+        "anti_pl7",
+        "anti_pl12",
+        "anti_ej",
+        "anti_oj",
+        "anti_mi2",
+        "anti_mda5",
+        "anti_tif1g",
+        "anti_nxp2",
+        "anti_sae",
+        "anti_srp",
+        "anti_hmgcr",
+        "anti_ro52",
+        "anti_pm_scl",
+        "anti_ku",
+    ],
 )];
 
 /// Diagnosis codes read together by `diagnosis(GROUP, ...)`.
-pub const DIAGNOSIS_GROUPS: &[(&str, &[&str])] = &[("myositis", &["iim", "dm", "pm", "asys", "nm"])];
+pub const DIAGNOSIS_GROUPS: &[(&str, &[&str])] =
+    &[("myositis", &["iim", "dm", "pm", "asys", "nm"])];
 
 /// The codes of a diagnosis group, as a bitmask over [`DIAGNOSES`].
 pub fn diagnosis_group(name: &str) -> Option<u32> {
@@ -157,7 +174,14 @@ pub fn diagnosis_group(name: &str) -> Option<u32> {
 pub const TAG_AXES: &[&[&str]] = &[
     &["congenital", "acquired"],
     &["in_situ", "invasive"],
-    &["non_melanoma", "melanoma", "cervix", "bladder", "breast", "other_site"],
+    &[
+        "non_melanoma",
+        "melanoma",
+        "cervix",
+        "bladder",
+        "breast",
+        "other_site",
+    ],
     &["psychosis", "non_psychotic"],
     &["viral", "bacterial", "fungal", "other_organism"],
     &["parenteral_treatment", "oral_treatment", "no_treatment"],

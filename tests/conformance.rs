@@ -48,8 +48,7 @@ fn cases() -> Vec<(String, Case)> {
     let mut out = Vec::new();
     for f in files {
         let text = std::fs::read_to_string(&f).expect("readable");
-        let parsed: File =
-            toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let parsed: File = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
         let name = f.file_name().map(|n| n.to_string_lossy().into_owned());
         for c in parsed.case {
             out.push((name.clone().unwrap_or_default(), c));

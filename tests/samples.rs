@@ -22,9 +22,9 @@ const EXPECTED: &[Row] = &[
     (
         "P01",
         "PAED-CD19-BCMA",
-        Some("IgAN"),
+        Some("SLE"),
         Verdict::Ineligible,
-        &["P-I19", "P-I20"],
+        &["P-I10"],
     ),
     ("P01", "KN5501-SLE", None, Verdict::Ineligible, &["S-I2"]),
     ("P02", "CHEC2024-181", Some("IIM"), Verdict::Eligible, &[]),
@@ -43,14 +43,7 @@ const EXPECTED: &[Row] = &[
         "PAED-CD19-BCMA",
         Some("SLE"),
         Verdict::Possible,
-        &["P-I4", "P-I9", "P-I11"],
-    ),
-    (
-        "P03",
-        "CHEC2024-181",
-        Some("IIM"),
-        Verdict::Ineligible,
-        &["C-I18"],
+        &["P-I4", "P-I9"],
     ),
     (
         "P03",
@@ -59,7 +52,13 @@ const EXPECTED: &[Row] = &[
         Verdict::Ineligible,
         &["A-I2", "A-I9"],
     ),
-    ("P04", "KN5501-SLE", None, Verdict::Ineligible, &["S-E10"]),
+    (
+        "P03",
+        "CHEC2024-181",
+        Some("pSS"),
+        Verdict::Ineligible,
+        &["C-I11", "C-I13"],
+    ),
     (
         "P04",
         "PAED-CD19-BCMA",
@@ -67,6 +66,7 @@ const EXPECTED: &[Row] = &[
         Verdict::Ineligible,
         &["P-I8"],
     ),
+    ("P04", "KN5501-SLE", None, Verdict::Ineligible, &["S-E10"]),
     (
         "P04",
         "NCT06613490",
@@ -79,7 +79,7 @@ const EXPECTED: &[Row] = &[
         "CHEC2024-181",
         Some("SSc"),
         Verdict::Ineligible,
-        &["C-I14", "C-I16", "C-E11"],
+        &["C-I9", "C-I14", "C-I16", "C-E11"],
     ),
     ("P05", "NCT06613490", Some("RA"), Verdict::Eligible, &[]),
     (
@@ -101,14 +101,7 @@ const EXPECTED: &[Row] = &[
         "KN5501-SLE",
         None,
         Verdict::Ineligible,
-        &["S-I1", "S-I2", "S-I8"],
-    ),
-    (
-        "P06",
-        "CHEC2024-181",
-        Some("IIM"),
-        Verdict::Ineligible,
-        &["C-I1"],
+        &["S-I1", "S-I2", "S-I8", "S-I9"],
     ),
     (
         "P06",
@@ -116,6 +109,13 @@ const EXPECTED: &[Row] = &[
         Some("ASyS"),
         Verdict::Ineligible,
         &["A-I4"],
+    ),
+    (
+        "P06",
+        "CHEC2024-181",
+        Some("IIM"),
+        Verdict::Ineligible,
+        &["C-I1", "C-I21"],
     ),
     (
         "P06",
@@ -135,9 +135,9 @@ const EXPECTED: &[Row] = &[
     (
         "P07",
         "PAED-CD19-BCMA",
-        Some("IgAN"),
+        Some("SLE"),
         Verdict::Ineligible,
-        &["P-I19", "P-I20"],
+        &["P-I10"],
     ),
     (
         "P07",
@@ -157,25 +157,25 @@ const EXPECTED: &[Row] = &[
     ),
     (
         "P08",
-        "CHEC2024-181",
-        Some("IIM"),
-        Verdict::Ineligible,
-        &["C-I18", "C-I21"],
-    ),
-    (
-        "P08",
         "NCT06613490",
         Some("RA"),
         Verdict::Ineligible,
         &["A-I2", "A-I9"],
     ),
+    (
+        "P08",
+        "CHEC2024-181",
+        Some("pSS"),
+        Verdict::Ineligible,
+        &["C-I11", "C-I13"],
+    ),
     ("P09", "CHEC2024-181", Some("SSc"), Verdict::Eligible, &[]),
     (
         "P09",
         "PAED-CD19-BCMA",
-        Some("IgAN"),
+        Some("SLE"),
         Verdict::Ineligible,
-        &["P-I19", "P-I20"],
+        &["P-I10"],
     ),
     (
         "P09",
@@ -236,9 +236,9 @@ const EXPECTED: &[Row] = &[
     (
         "P11",
         "CHEC2024-181",
-        Some("IIM"),
+        Some("pSS"),
         Verdict::Ineligible,
-        &["C-I18", "C-I21", "C-E4"],
+        &["C-I11", "C-I13", "C-E4"],
     ),
     (
         "P11",
@@ -257,9 +257,9 @@ const EXPECTED: &[Row] = &[
     (
         "P12",
         "PAED-CD19-BCMA",
-        Some("IgAN"),
+        Some("SLE"),
         Verdict::Ineligible,
-        &["P-I19", "P-I20"],
+        &["P-I10"],
     ),
     (
         "P12",
@@ -318,9 +318,9 @@ const EXPECTED: &[Row] = &[
     (
         "P14",
         "CHEC2024-181",
-        Some("IIM"),
+        Some("pSS"),
         Verdict::Ineligible,
-        &["C-I1", "C-I18", "C-I21"],
+        &["C-I1", "C-I11", "C-I13"],
     ),
     (
         "P14",
@@ -339,9 +339,9 @@ const EXPECTED: &[Row] = &[
     (
         "P15",
         "CHEC2024-181",
-        Some("IIM"),
+        Some("pSS"),
         Verdict::Ineligible,
-        &["C-I1", "C-I18", "C-I21"],
+        &["C-I1", "C-I11", "C-I13"],
     ),
     (
         "P15",
@@ -375,9 +375,9 @@ const EXPECTED: &[Row] = &[
     (
         "P16",
         "CHEC2024-181",
-        Some("IIM"),
+        Some("pSS"),
         Verdict::Ineligible,
-        &["C-I1", "C-I18"],
+        &["C-I1", "C-I11", "C-I13"],
     ),
     ("P17", "KN5501-SLE", None, Verdict::Ineligible, &["S-E13"]),
     (
@@ -397,9 +397,9 @@ const EXPECTED: &[Row] = &[
     (
         "P17",
         "CHEC2024-181",
-        Some("IIM"),
+        Some("pSS"),
         Verdict::Ineligible,
-        &["C-I18", "C-I21"],
+        &["C-I11", "C-I13"],
     ),
     (
         "P18",

@@ -709,7 +709,10 @@ fn name_within(
         match k.as_str() {
             "within" => within = Some(span(&v, at)?),
             "method" if extra.contains(&"method") => {
-                methods = strings(&v, at)?.into_iter().map(|m| m.to_lowercase()).collect()
+                methods = strings(&v, at)?
+                    .into_iter()
+                    .map(|m| m.to_lowercase())
+                    .collect()
             }
             _ => {
                 let mut known = vec!["within"];
@@ -792,9 +795,13 @@ fn call(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Rule, SyntaxE
             })
         }
         "show" => match list {
-            [Arg::Positional(Node::Call { name, args, offset: at })] => {
-                Ok(Rule::Show(numeric(name, args.as_deref(), *at)?))
-            }
+            [
+                Arg::Positional(Node::Call {
+                    name,
+                    args,
+                    offset: at,
+                }),
+            ] => Ok(Rule::Show(numeric(name, args.as_deref(), *at)?)),
             _ => err(offset, "show takes one numeric fact, e.g. show(crcl)"),
         },
         "together" => {
@@ -822,7 +829,10 @@ fn call(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Rule, SyntaxE
         }
         "contraception" => match list {
             [Arg::Keyword(k, v, at)] if k == "for" => Ok(Rule::Contraception(span(v, *at)?)),
-            _ => err(offset, "contraception takes for=\"90 days\" (the period asked)"),
+            _ => err(
+                offset,
+                "contraception takes for=\"90 days\" (the period asked)",
+            ),
         },
         "female" => Ok(Rule::Female),
         "male" => Ok(Rule::Male),
@@ -834,9 +844,9 @@ fn call(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Rule, SyntaxE
             Ok(match name {
                 "all" => Rule::All(parts),
                 "any" => Rule::Any(parts),
-                _ if parts.len() == 1 => {
-                    Rule::Not(Box::new(parts.into_iter().next().unwrap_or(Rule::Attested(None))))
-                }
+                _ if parts.len() == 1 => Rule::Not(Box::new(
+                    parts.into_iter().next().unwrap_or(Rule::Attested(None)),
+                )),
                 _ => return err(offset, "'not' takes exactly one condition"),
             })
         }
@@ -923,7 +933,9 @@ fn call(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Rule, SyntaxE
                         let code = strings(&v, at)?.into_iter().next().unwrap_or_default();
                         let mask = match vocab::diagnosis_group(&code) {
                             Some(m) => m,
-                            None => 1u32 << Key::new(&code, vocab::DIAGNOSES, "diagnosis code", at)?.id,
+                            None => {
+                                1u32 << Key::new(&code, vocab::DIAGNOSES, "diagnosis code", at)?.id
+                            }
                         };
                         f.near = Some((code, mask));
                     }
@@ -946,7 +958,10 @@ fn call(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Rule, SyntaxE
                 }
             }
             if f.near.is_some() && f.within.is_none() {
-                return err(offset, "near=... needs within=\"...\" (how far from the diagnosis)");
+                return err(
+                    offset,
+                    "near=... needs within=\"...\" (how far from the diagnosis)",
+                );
             }
             Ok(Rule::Has(f))
         }
@@ -1084,7 +1099,10 @@ const TREAT_KEYWORDS: &[&str] = &[
 /// `dose_above=1 "mg/kg/day"`: a limit on the daily dose, per kg of body weight or not.
 fn dose_limit(key: &str, v: &Value, at: usize) -> Result<DoseLimit, SyntaxError> {
     let Value::Number(n, Some(unit)) = v else {
-        return err(at, format!("{key} takes a number and a unit, e.g. {key}=1 \"mg/kg/day\""));
+        return err(
+            at,
+            format!("{key} takes a number and a unit, e.g. {key}=1 \"mg/kg/day\""),
+        );
     };
     let (value, per_kg) = match unit.as_str() {
         "mg/day" | "mg/d" => (*n, false),
@@ -1115,8 +1133,7 @@ fn part_name(v: &Value, at: usize) -> Result<String, SyntaxError> {
     match v {
         Value::Text(s) | Value::Name(s)
             if !s.is_empty()
-                && s
-                    .chars()
+                && s.chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') =>
         {
             Ok(s.clone())

@@ -42,9 +42,12 @@ fn treat_words(f: &TreatFilter) -> String {
     if let Some(d) = f.longer_than {
         s.push_str(&format!(" for more than {}", d.text()));
     }
-    let anchor = f.before_lab.as_ref().map_or("the as-of date".to_string(), |l| {
-        format!("the date of the latest {l} result")
-    });
+    let anchor = f
+        .before_lab
+        .as_ref()
+        .map_or("the as-of date".to_string(), |l| {
+            format!("the date of the latest {l} result")
+        });
     if let Some(w) = f.within {
         s.push_str(&format!(
             " at any time in the {} before {anchor} (inclusive)",
@@ -270,10 +273,7 @@ fn collect(r: &Rule, out: &mut Vec<String>) {
         }
         Rule::Attested(None) => push(out, "attestation"),
         Rule::Attested(Some(part)) => push(out, format!("attestation (part {part})")),
-        Rule::Together { .. } => push(
-            out,
-            "treatment (drug, classes, dates); checked.treatments",
-        ),
+        Rule::Together { .. } => push(out, "treatment (drug, classes, dates); checked.treatments"),
         Rule::Contraception(_) => push(
             out,
             "reproductive.contraception_agreed, reproductive.contraception_period",
