@@ -1653,7 +1653,15 @@ fn lab_result<const X: bool>(lab: &Key, positive: bool, within: Option<Span>, cx
         };
         return Outcome::unknown(
             why!(X, "no {lab} result{}{}", window(), older()),
-            miss!(X, format!("{lab} result{}", window())),
+            miss!(
+                X,
+                format!(
+                    "{lab} result{}",
+                    within
+                        .map(|w| format!(" within {}", w.short()))
+                        .unwrap_or_default()
+                )
+            ),
         );
     };
     let date = || l.date.map(|d| format!(" on {d}")).unwrap_or_default();
@@ -1931,7 +1939,7 @@ fn evidence(num: &Num, cx: &Ctx) -> (String, Vec<String>) {
                         on(old.date),
                         w.text()
                     ),
-                    vec![format!("{lab} result within {}", w.text())],
+                    vec![format!("{lab} result within {}", w.short())],
                 );
             }
             return match found {
@@ -1969,7 +1977,7 @@ fn evidence(num: &Num, cx: &Ctx) -> (String, Vec<String>) {
                         on(old.date),
                         w.text()
                     ),
-                    vec![format!("{name} score within {}", w.text())],
+                    vec![format!("{name} score within {}", w.short())],
                 );
             }
             return match found {

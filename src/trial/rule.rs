@@ -48,6 +48,15 @@ impl Span {
         }
     }
 
+    /// Shorter than [`Span::text`], for lists of missing facts: "the 28-day screening window".
+    pub fn short(self) -> String {
+        if self.screening {
+            format!("the {}-{} screening window", self.n, self.unit_word())
+        } else {
+            self.text()
+        }
+    }
+
     pub fn text(self) -> String {
         if self.screening {
             return format!(
