@@ -84,8 +84,11 @@ pub fn render(trials: &[Trial]) -> String {
 /// sources, and the site settings.
 fn signoff(s: &mut String, trials: &[Trial]) {
     let flat = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
-    let _ = writeln!(s, "## Clinical sign-off list
-");
+    let _ = writeln!(
+        s,
+        "## Clinical sign-off list
+"
+    );
     let _ = writeln!(
         s,
         "Judgement calls the source documents leave open. Each needs a clinician's sign-off: \

@@ -1305,9 +1305,9 @@ fn near_diagnosis<const X: bool>(
     let mut t = Truth::False;
     let mut any = false;
     for (d, id) in p.data.diagnosis.iter().zip(&p.diagnosis_ids) {
-        if !1u32
+        if 1u32
             .checked_shl(u32::from(*id))
-            .is_some_and(|b| mask & b != 0)
+            .is_none_or(|b| mask & b == 0)
         {
             continue;
         }

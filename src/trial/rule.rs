@@ -700,6 +700,9 @@ fn numeric(name: &str, args: Option<&[Arg]>, offset: usize) -> Result<Num, Synta
     }
 }
 
+/// A window and a list of methods, as `name_within` reads them.
+type WithinMethods = (Option<Span>, Vec<String>);
+
 /// `f(name, within="...")` (and, when `extra` names it, `method=[..]`): the name, the window
 /// and the methods.
 fn name_within(
@@ -707,7 +710,7 @@ fn name_within(
     args: Option<&[Arg]>,
     offset: usize,
     extra: &[&str],
-) -> Result<(String, (Option<Span>, Vec<String>)), SyntaxError> {
+) -> Result<(String, WithinMethods), SyntaxError> {
     let Some(list) = args else {
         return err(offset, format!("'{func}' takes a name, e.g. {func}(alt)"));
     };
