@@ -329,12 +329,15 @@ fn combine(parts: &[Rule], cx: &Ctx, op: fn(Truth, Truth) -> Truth, unit: Truth)
     // Explain with the parts that decided the result, and always with the facts shown for
     // the investigator (`show(...)`).
     let shown = |i: usize| matches!(parts.get(i), Some(Rule::Show(_)));
+    // An unknown `or` also says which alternatives are ruled out, so that what is asked for
+    // (an exception, a judgement) reads with the reason it is needed.
+    let ruled_out = truth == Truth::Unknown && unit == Truth::False;
     let deciding: Vec<&Outcome> = outs
         .iter()
         .enumerate()
         .filter(|(i, o)| match truth {
             _ if shown(*i) => true,
-            Truth::Unknown => o.truth == Truth::Unknown,
+            Truth::Unknown => o.truth == Truth::Unknown || (ruled_out && o.truth == Truth::False),
             t if t != unit => o.truth == t,
             _ => true,
         })
