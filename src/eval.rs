@@ -156,15 +156,10 @@ pub fn truth(rule: &Rule, cx: &Ctx) -> Truth {
 /// (most parts are leaves, and the call is a good share of a leaf's cost).
 #[inline(always)]
 fn part(rule: &Rule, cx: &Ctx) -> Truth {
-    match rule {
-        Rule::All(_)
-        | Rule::Any(_)
-        | Rule::Not(_)
-        | Rule::AtLeast(..)
-        | Rule::Found(_)
-        | Rule::Evidence(_)
-        | Rule::KnownOrAttested { .. } => truth(rule, cx),
-        leaf => leaf_truth(leaf, cx),
+    if rule.is_composite() {
+        truth(rule, cx)
+    } else {
+        leaf_truth(rule, cx)
     }
 }
 
@@ -276,6 +271,7 @@ fn found(parts: &[Rule], cx: &Ctx) -> Outcome {
 #[inline]
 fn leaf_eval<const X: bool>(rule: &Rule, cx: &Ctx) -> Outcome {
     match rule {
+        // Listed one by one (not `_`): a new kind of rule must be placed here by the compiler.
         Rule::All(_)
         | Rule::Any(_)
         | Rule::Not(_)
@@ -1542,6 +1538,19 @@ fn latest_lab_in(
     }
 }
 
+/// A result read as positive or negative: as written, else a value above its recorded upper
+/// limit of normal ("higher than normal").
+fn qual_of(l: &crate::patient::LabFact) -> Option<Qual> {
+    l.qual.or(match (&l.value, l.uln) {
+        (Some(Ok(v)), Some(u)) => Some(if *v > u {
+            Qual::Positive
+        } else {
+            Qual::Negative
+        }),
+        _ => None,
+    })
+}
+
 /// `positive(GROUP)` for a lab group (myositis antibodies): positive when any member's latest
 /// result (or the panel's) is; negative when the panel's latest result is negative and no
 /// member is positive; otherwise unknown.
@@ -1554,17 +1563,7 @@ fn lab_group<const X: bool>(
 ) -> Outcome {
     let from = within.map(|w| w.before(cx.as_of));
     let read = |id: u8| {
-        latest_lab_in(cx.patient, id, from, cx.as_of).and_then(|l| {
-            let q = l.qual.or(match (&l.value, l.uln) {
-                (Some(Ok(v)), Some(u)) => Some(if *v > u {
-                    Qual::Positive
-                } else {
-                    Qual::Negative
-                }),
-                _ => None,
-            });
-            q.map(|q| (q, l))
-        })
+        latest_lab_in(cx.patient, id, from, cx.as_of).and_then(|l| qual_of(l).map(|q| (q, l)))
     };
     let ids = members
         .iter()
@@ -1668,15 +1667,7 @@ fn lab_result<const X: bool>(lab: &Key, positive: bool, within: Option<Span>, cx
         );
     };
     let date = || l.date.map(|d| format!(" on {d}")).unwrap_or_default();
-    let qual = l.qual.or(match (&l.value, l.uln) {
-        (Some(Ok(v)), Some(u)) => Some(if *v > u {
-            Qual::Positive
-        } else {
-            Qual::Negative
-        }),
-        _ => None,
-    });
-    match qual {
+    match qual_of(l) {
         Some(q) => {
             let is_pos = q == Qual::Positive;
             Outcome::known(

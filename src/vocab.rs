@@ -132,26 +132,26 @@ pub const QUALITATIVE_LABS: &[&str] = &[
 
 /// Labs read as one group by `positive(...)`: the group's own name stands for a panel result,
 /// and the group is positive when any member's latest result is (see `eval`).
-pub const LAB_GROUPS: &[(&str, &[&str])] = &[(
-    "myositis_antibody",
-    &[
-        "anti_jo1",
-        "anti_pl7",
-        "anti_pl12",
-        "anti_ej",
-        "anti_oj",
-        "anti_mi2",
-        "anti_mda5",
-        "anti_tif1g",
-        "anti_nxp2",
-        "anti_sae",
-        "anti_srp",
-        "anti_hmgcr",
-        "anti_ro52",
-        "anti_pm_scl",
-        "anti_ku",
-    ],
-)];
+/// The myositis-specific and -associated antibodies, each a lab of its own.
+pub const MYOSITIS_ANTIBODIES: &[&str] = &[
+    "anti_jo1",
+    "anti_pl7",
+    "anti_pl12",
+    "anti_ej",
+    "anti_oj",
+    "anti_mi2",
+    "anti_mda5",
+    "anti_tif1g",
+    "anti_nxp2",
+    "anti_sae",
+    "anti_srp",
+    "anti_hmgcr",
+    "anti_ro52",
+    "anti_pm_scl",
+    "anti_ku",
+];
+
+pub const LAB_GROUPS: &[(&str, &[&str])] = &[("myositis_antibody", MYOSITIS_ANTIBODIES)];
 
 /// Diagnosis codes read together by `diagnosis(GROUP, ...)`.
 pub const DIAGNOSIS_GROUPS: &[(&str, &[&str])] =

@@ -368,21 +368,52 @@ pub fn compile(src: &str) -> Result<Rule, SyntaxError> {
 }
 
 impl Rule {
-    /// Calls `f` on this rule and every rule inside it.
-    pub fn visit<'a>(&'a self, f: &mut impl FnMut(&'a Rule)) {
-        f(self);
+    /// Whether the rule combines others (its truth is computed from theirs).
+    #[inline(always)]
+    pub fn is_composite(&self) -> bool {
+        matches!(
+            self,
+            Rule::All(_)
+                | Rule::Any(_)
+                | Rule::Not(_)
+                | Rule::AtLeast(..)
+                | Rule::Found(_)
+                | Rule::Evidence(_)
+                | Rule::KnownOrAttested { .. }
+        )
+    }
+
+    /// The rules directly inside a composite (none for a leaf): the one place that knows
+    /// which kinds of rule hold others.
+    pub fn children(&self) -> &[Rule] {
         match self {
             Rule::All(v)
             | Rule::Any(v)
             | Rule::AtLeast(_, v)
             | Rule::Found(v)
-            | Rule::Evidence(v) => {
-                for r in v {
-                    r.visit(f);
-                }
-            }
-            Rule::Not(r) | Rule::KnownOrAttested { rule: r, .. } => r.visit(f),
-            _ => {}
+            | Rule::Evidence(v) => v,
+            Rule::Not(r) | Rule::KnownOrAttested { rule: r, .. } => std::slice::from_ref(r),
+            _ => &[],
+        }
+    }
+
+    fn children_mut(&mut self) -> &mut [Rule] {
+        match self {
+            Rule::All(v)
+            | Rule::Any(v)
+            | Rule::AtLeast(_, v)
+            | Rule::Found(v)
+            | Rule::Evidence(v) => v,
+            Rule::Not(r) | Rule::KnownOrAttested { rule: r, .. } => std::slice::from_mut(r),
+            _ => &mut [],
+        }
+    }
+
+    /// Calls `f` on this rule and every rule inside it.
+    pub fn visit<'a>(&'a self, f: &mut impl FnMut(&'a Rule)) {
+        f(self);
+        for r in self.children() {
+            r.visit(f);
         }
     }
 
@@ -410,17 +441,10 @@ impl Rule {
                 _ => {}
             }
         }
+        for r in self.children_mut() {
+            r.spans_mut(f);
+        }
         match self {
-            Rule::All(v)
-            | Rule::Any(v)
-            | Rule::AtLeast(_, v)
-            | Rule::Found(v)
-            | Rule::Evidence(v) => {
-                for r in v {
-                    r.spans_mut(f);
-                }
-            }
-            Rule::Not(r) | Rule::KnownOrAttested { rule: r, .. } => r.spans_mut(f),
             Rule::Diagnosis(d) => {
                 if let Some(s) = &mut d.for_at_least {
                     f(s);
