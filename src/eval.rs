@@ -209,15 +209,15 @@ pub fn eval(rule: &Rule, cx: &Ctx) -> Outcome {
             let yes = pick(Truth::True);
             let no = pick(Truth::False);
             if !yes.is_empty() {
-                Outcome::known(true, yes.join("; "))
+                Outcome::known(true, clauses(yes))
             } else if !no.is_empty() {
-                Outcome::known(false, no.join("; "))
+                Outcome::known(false, clauses(no))
             } else {
                 let mut missing = Vec::new();
                 for o in &outs {
                     push_unique(&mut missing, &o.missing);
                 }
-                Outcome::unknown(pick(Truth::Unknown).join("; "), missing)
+                Outcome::unknown(clauses(pick(Truth::Unknown)), missing)
             }
         }
         Rule::KnownOrAttested { rule, part } => {
@@ -241,6 +241,20 @@ pub fn eval(rule: &Rule, cx: &Ctx) -> Outcome {
     }
 }
 
+/// Reasons joined with "; ", each clause once: a fact that decides two parts of a rule is
+/// printed once.
+fn clauses<'a>(reasons: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for r in reasons {
+        for clause in r.split("; ") {
+            if !clause.is_empty() && !out.contains(&clause) {
+                out.push(clause);
+            }
+        }
+    }
+    out.join("; ")
+}
+
 /// `found(...)`: any part true; an unknown part counts as not found.
 fn found(parts: &[Rule], cx: &Ctx) -> Outcome {
     let outs: Vec<Outcome> = parts.iter().map(|p| eval(p, cx)).collect();
@@ -258,11 +272,11 @@ fn found(parts: &[Rule], cx: &Ctx) -> Outcome {
         let reason = if seen.is_empty() {
             "no record of it".to_string()
         } else {
-            seen.join("; ")
+            clauses(seen)
         };
         Outcome::known(false, reason)
     } else {
-        Outcome::known(true, yes.join("; "))
+        Outcome::known(true, clauses(yes))
     }
 }
 
@@ -339,14 +353,7 @@ fn combine(parts: &[Rule], cx: &Ctx, op: fn(Truth, Truth) -> Truth, unit: Truth)
         })
         .map(|(_, o)| o)
         .collect();
-    let mut reasons: Vec<&str> = Vec::new();
-    for o in &deciding {
-        // The same clause is never printed twice.
-        if !o.reason.is_empty() && !reasons.contains(&o.reason.as_str()) {
-            reasons.push(&o.reason);
-        }
-    }
-    let reason = reasons.join("; ");
+    let reason = clauses(deciding.iter().map(|o| o.reason.as_str()));
     let mut missing = Vec::new();
     if truth == Truth::Unknown {
         for o in &deciding {
@@ -378,11 +385,11 @@ fn at_least(n: usize, parts: &[Rule], cx: &Ctx) -> Outcome {
     let no = outs.iter().filter(|o| o.truth == Truth::False).count();
     let summary = format!("{yes} of {total} met, {no} not met (need {n})");
     let detail = |t: Truth| -> String {
-        outs.iter()
-            .filter(|o| o.truth == t)
-            .map(|o| o.reason.as_str())
-            .collect::<Vec<_>>()
-            .join("; ")
+        clauses(
+            outs.iter()
+                .filter(|o| o.truth == t)
+                .map(|o| o.reason.as_str()),
+        )
     };
     let t = at_least_truth(n, total, yes, no);
     if t != Truth::Unknown {

@@ -1,7 +1,7 @@
 //! Conformance tables: every criterion of the shipped trial files against cases written from
 //! its *source sentence* (tests/conformance/*.toml), each a minimal profile and the expected
-//! state with the source phrase it exercises. Fails when a case disagrees, and when any
-//! criterion lacks a pass, a fail or an unknown case.
+//! state with the source phrase it exercises. Fails when a case disagrees (or its reason
+//! repeats a clause), and when any criterion lacks a pass, a fail or an unknown case.
 
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
@@ -104,6 +104,17 @@ fn every_case_matches_its_source_reading() {
             failures.push(format!(
                 "{file}: {} fast path {fast:?} but explained {:?} ({})",
                 c.criterion, explained.truth, c.why
+            ));
+        }
+        let mut seen = BTreeSet::new();
+        if let Some(clause) = explained
+            .reason
+            .split("; ")
+            .find(|c| !c.is_empty() && !seen.insert(*c))
+        {
+            failures.push(format!(
+                "{file}: {} reason repeats \"{clause}\": {}",
+                c.criterion, explained.reason
             ));
         }
         let got = State::from_truth(crit.kind, explained.truth);

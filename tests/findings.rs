@@ -430,6 +430,30 @@ fn f25_a_multi_cohort_study_shows_the_patient_s_own_disease_cohort() {
     assert!(!failing.contains(&"C-I18"), "{failing:?}");
 }
 
+#[test]
+fn no_reason_prints_a_clause_twice() {
+    let w = trialmatch::load::load(
+        &Source::Paths(vec![PathBuf::from("trials")]),
+        &Source::Paths(vec![PathBuf::from("sample-patients")]),
+        as_of(),
+    );
+    let mut checked = 0;
+    for p in &w.patients {
+        for m in trialmatch::rank::rank(&w.trials, p, as_of()) {
+            for c in &m.cohorts {
+                for r in &c.results {
+                    let mut seen = std::collections::HashSet::new();
+                    for clause in r.reason.split("; ").filter(|c| !c.is_empty()) {
+                        assert!(seen.insert(clause), "{}: {}", p.id(), r.reason);
+                    }
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 1000, "{checked}");
+}
+
 /// The new user's day: the shipped samples edited as the issue describes, run as a whole.
 mod edited_samples {
     use super::*;
