@@ -431,6 +431,48 @@ fn f25_a_multi_cohort_study_shows_the_patient_s_own_disease_cohort() {
 }
 
 #[test]
+fn every_sample_sees_its_own_disease_cohort_first() {
+    let w = trialmatch::load::load(
+        &Source::Paths(vec![PathBuf::from("trials")]),
+        &Source::Paths(vec![PathBuf::from("sample-patients")]),
+        as_of(),
+    );
+    let mut seen = 0;
+    for p in &w.patients {
+        for m in trialmatch::rank::rank(&w.trials, p, as_of()) {
+            let t = &w.trials[m.trial];
+            let own: Vec<&str> = t
+                .cohorts
+                .iter()
+                .filter(|c| {
+                    c.disease_rule.as_ref().is_some_and(|r| {
+                        let cx = Ctx {
+                            patient: p,
+                            as_of: as_of(),
+                            criterion: &c.id,
+                            explain: false,
+                        };
+                        truth(r, &cx) == trialmatch::eval::Truth::True
+                    })
+                })
+                .map(|c| c.id.as_str())
+                .collect();
+            if !own.is_empty() {
+                seen += 1;
+                let best = m.best().cohort.as_deref().unwrap_or("");
+                assert!(
+                    own.contains(&best),
+                    "{} {}: {best} shown, own {own:?}",
+                    p.id(),
+                    t.id
+                );
+            }
+        }
+    }
+    assert!(seen >= 10, "{seen}");
+}
+
+#[test]
 fn no_reason_prints_a_clause_twice() {
     let w = trialmatch::load::load(
         &Source::Paths(vec![PathBuf::from("trials")]),
