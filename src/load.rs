@@ -6,7 +6,7 @@ use crate::problem::Problem;
 use crate::trial::{Trial, load_trial};
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -334,7 +334,9 @@ pub fn load_trials(trials: &Source) -> Workspace {
 /// Patient files read in file order, a chunk at a time, each chunk parsed in parallel: a
 /// report over a whole hospital's export never holds more than one chunk in memory.
 pub struct PatientStream<'a> {
-    criteria: HashSet<&'a str>,
+    /// Each criterion id and the judgements its rule asks for (`None`: the criterion's only,
+    /// unnamed judgement; `Some(part)`: a named part), so an attestation can be checked.
+    criteria: HashMap<&'a str, Vec<Option<&'a str>>>,
     list: Vec<Input>,
     as_of: NaiveDate,
     ids: HashSet<String>,
@@ -353,7 +355,8 @@ impl<'a> PatientStream<'a> {
         PatientStream {
             criteria: trials
                 .iter()
-                .flat_map(|t| t.criteria.iter().map(|c| c.id.as_str()))
+                .flat_map(|t| &t.criteria)
+                .map(|c| (c.id.as_str(), c.rule.judgements()))
                 .collect(),
             list: inputs(patients, embedded::PATIENTS, problems),
             as_of,
@@ -426,20 +429,58 @@ impl<'a> PatientStream<'a> {
         let (name, text) = input.read()?;
         let (p, mut probs) = parse_patient(&name, &text, self.as_of)?;
         for a in &p.data.attestation {
-            if !self.criteria.is_empty() && !self.criteria.contains(a.criterion.get_ref().as_str())
-            {
+            if self.criteria.is_empty() {
+                break;
+            }
+            let id = a.criterion.get_ref().as_str();
+            let message = match self.criteria.get(id) {
+                None => Some(format!(
+                    "attestation.criterion: no trial has a criterion '{id}'"
+                )),
+                Some(parts) => attestation_part_problem(id, a.part.as_deref(), parts),
+            };
+            if let Some(message) = message {
                 let (l, c) = line_col(&text, a.criterion.span().start);
-                probs.push(Problem::at(
-                    &name,
-                    l,
-                    c,
-                    format!(
-                        "attestation.criterion: no trial has a criterion '{}'",
-                        a.criterion.get_ref()
-                    ),
-                ));
+                probs.push(Problem::at(&name, l, c, message));
             }
         }
         Ok((p, probs))
     }
+}
+
+/// Why an attestation with this `part` answers none of the criterion's judgements (`parts`,
+/// as `Rule::judgements` lists them), or `None` when it answers one.
+fn attestation_part_problem(
+    id: &str,
+    part: Option<&str>,
+    parts: &[Option<&str>],
+) -> Option<String> {
+    if parts.contains(&part) {
+        return None;
+    }
+    let named: Vec<&str> = parts.iter().flatten().copied().collect();
+    Some(match part {
+        _ if parts.is_empty() => {
+            format!("attestation: criterion {id} is decided by data alone; no attestation is read")
+        }
+        None => format!(
+            "attestation.part: criterion {id} has several judgements ({}); say which one with part = \"...\"",
+            named.join(", ")
+        ),
+        Some(p) => {
+            let hint = crate::vocab::suggest(p, &named)
+                .map(|s| format!(" (did you mean '{s}'?)"))
+                .unwrap_or_default();
+            if named.is_empty() {
+                format!(
+                    "attestation.part: criterion {id} has one judgement, without parts; remove part = \"{p}\""
+                )
+            } else {
+                format!(
+                    "attestation.part: criterion {id} has no judgement '{p}'{hint}; its judgements: {}",
+                    named.join(", ")
+                )
+            }
+        }
+    })
 }

@@ -464,8 +464,8 @@ pub fn rule_drug(word: &str) -> Result<&'static str, String> {
     }
     if let Some((_, cands, why)) = UNCLEAR_DRUGS.iter().find(|(s, ..)| *s == w) {
         return Err(format!(
-            "drug '{word}' is unclear ({why}): list the plausible drug ({}) in its own branch \
-             with an attestation part, e.g. treated(drug=[\"{}\"]) and attested(\"{w}\")",
+            "drug '{word}': {why}; name the plausible drug ({}) in its own branch with a \
+             judgement, e.g. treated(drug=[\"{}\"]) and attested(part=\"{w}\")",
             cands.join(", "),
             cands.first().copied().unwrap_or("...")
         ));

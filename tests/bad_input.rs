@@ -252,3 +252,35 @@ fn two_trials_with_one_id() {
         std::fs::read_dir("sample-patients").expect("dir").count()
     );
 }
+
+#[test]
+fn an_attestation_must_answer_a_judgement_its_criterion_asks_for() {
+    let att = |criterion: &str, part: &str| {
+        format!(
+            "id = \"B\"\n\n[[attestation]]\ncriterion = \"{criterion}\"\n{part}met = true\nby = \"Dr X\"\ndate = 2026-11-20\n"
+        )
+    };
+    // A misspelt part, with the part meant.
+    check(
+        &att("C-I25", "part = \"problemtic\"\n"),
+        4,
+        13,
+        "no judgement 'problemtic' (did you mean 'problematic'?)",
+    );
+    // No part where the criterion has several judgements.
+    check(&att("C-I25", ""), 4, 13, "several judgements");
+    // A part where the criterion has one unnamed judgement.
+    check(&att("A-I6", "part = \"crcl\"\n"), 4, 13, "remove part");
+    // A criterion decided by data alone reads no attestation.
+    check(&att("A-I4", ""), 4, 13, "decided by data alone");
+}
+
+#[test]
+fn a_contraception_period_must_be_a_duration() {
+    check(
+        "id = \"B\"\n[reproductive]\ncontraception_agreed = true\ncontraception_period = \"a while\"\n",
+        4,
+        24,
+        "not a period like",
+    );
+}

@@ -413,6 +413,17 @@ impl Rule {
         }
     }
 
+    /// The judgements the rule asks a clinician for: `None` for an unnamed `attested`,
+    /// `Some(part)` for each named part.
+    pub fn judgements(&self) -> Vec<Option<&str>> {
+        let mut out = Vec::new();
+        self.visit(&mut |r| match r {
+            Rule::Attested(part) | Rule::KnownOrAttested { part, .. } => out.push(part.as_deref()),
+            _ => {}
+        });
+        out
+    }
+
     /// Calls `f` on this rule and every rule inside it.
     pub fn visit<'a>(&'a self, f: &mut impl FnMut(&'a Rule)) {
         f(self);
