@@ -116,7 +116,7 @@ fn days_before(d: NaiveDate, n: u64) -> NaiveDate {
 }
 
 /// The text of synthetic patient number `n` (ids `G000001`...), as of `as_of`.
-pub fn patient(rng: &mut Rng, n: usize, as_of: NaiveDate, judgement: &[(&str, Kind)]) -> String {
+pub fn patient(rng: &mut Rng, n: usize, as_of: NaiveDate, judgement: &[Judgement]) -> String {
     let mut s = String::with_capacity(4096);
     let (code, dname, criteria, (lo, hi)) = *rng.pick(DISEASES);
     let age = lo + rng.below(hi - lo + 1);
@@ -315,19 +315,22 @@ pub fn patient(rng: &mut Rng, n: usize, as_of: NaiveDate, judgement: &[(&str, Ki
             rng.pick(&[40, 80, 160, 320, 640])
         );
     }
+    // A consistent record: only a woman of childbearing potential tests positive, and a
+    // positive test is recorded as a pregnancy below.
+    let cbp = female && !child && age < 50;
+    let mut hcg_positive = false;
     if female && !child && !rng.chance(miss) {
+        hcg_positive = cbp && rng.chance(0.03);
         let _ = writeln!(
             s,
             "\n[[lab]]\nname = \"serum_hcg\"\nresult = \"{}\"\ndate = {}",
-            if rng.chance(0.03) {
-                "positive"
-            } else {
-                "negative"
-            },
+            if hcg_positive { "positive" } else { "negative" },
             days_before(as_of, rng.below(14))
         );
     }
 
+    // A NYHA class grades heart failure: a record with one does not also say "none".
+    let mut nyha_recorded = false;
     if !rng.chance(miss) {
         let lvef = rng.range(if complete { 55.0 } else { 35.0 }, 70.0, 1.0);
         let _ = write!(s, "\n[cardiac]\nlvef = {lvef:.0}\n");
@@ -339,6 +342,7 @@ pub fn patient(rng: &mut Rng, n: usize, as_of: NaiveDate, judgement: &[(&str, Ki
         }
         if !rng.chance(miss) {
             let _ = writeln!(s, "nyha = {}", 1 + rng.below(4).min(rng.below(4)));
+            nyha_recorded = true;
         }
         if !rng.chance(miss) {
             let _ = writeln!(s, "hemodynamically_stable = {}", rng.chance(0.95));
@@ -372,12 +376,11 @@ pub fn patient(rng: &mut Rng, n: usize, as_of: NaiveDate, judgement: &[(&str, Ki
         let _ = writeln!(s, "acr_functional_class = {}", 1 + rng.below(4));
     }
     if female && !rng.chance(miss) {
-        let cbp = !child && age < 50;
         let _ = write!(s, "\n[reproductive]\nchildbearing_potential = {cbp}\n");
         let _ = writeln!(
             s,
             "pregnant = {}\nlactating = {}",
-            cbp && rng.chance(0.04),
+            hcg_positive || (cbp && rng.chance(0.04)),
             cbp && rng.chance(0.03)
         );
         if !rng.chance(miss) {
@@ -453,14 +456,17 @@ pub fn patient(rng: &mut Rng, n: usize, as_of: NaiveDate, judgement: &[(&str, Ki
             days_before(as_of, rng.below(400))
         );
     }
-    for (id, kind) in judgement {
+    for (id, part, kind) in judgement {
         if rng.chance(if complete { 0.95 } else { 0.3 }) {
             // Mostly favourable: an inclusion met, an exclusion's condition absent.
             let favourable = rng.chance(0.9);
             let met = favourable == (*kind == Kind::Inclusion);
+            let part = part
+                .map(|p| format!("part = \"{p}\"\n"))
+                .unwrap_or_default();
             let _ = writeln!(
                 s,
-                "\n[[attestation]]\ncriterion = \"{id}\"\nmet = {met}\nby = \"Dr Synthetic Investigator\"\ndate = {}",
+                "\n[[attestation]]\ncriterion = \"{id}\"\n{part}met = {met}\nby = \"Dr Synthetic Investigator\"\ndate = {}",
                 days_before(as_of, rng.below(20))
             );
         }
@@ -477,6 +483,7 @@ pub fn patient(rng: &mut Rng, n: usize, as_of: NaiveDate, judgement: &[(&str, Ki
         );
         let cats: Vec<String> = crate::vocab::CATEGORIES
             .iter()
+            .filter(|c| !(nyha_recorded && **c == "heart_failure"))
             .filter(|_| rng.chance(0.85))
             .map(|c| format!("\"{c}\""))
             .collect();
@@ -485,13 +492,21 @@ pub fn patient(rng: &mut Rng, n: usize, as_of: NaiveDate, judgement: &[(&str, Ki
     s
 }
 
-/// Criteria whose rule needs a clinician attestation, for generated attestations.
-pub fn judgement_ids(trials: &[Trial]) -> Vec<(&str, Kind)> {
+/// One judgement a rule asks a clinician for: the criterion, the part (if named) and the
+/// criterion's kind.
+pub type Judgement<'a> = (&'a str, Option<&'a str>, Kind);
+
+/// Every judgement the trials' rules ask for, for generated attestations.
+pub fn judgement_ids(trials: &[Trial]) -> Vec<Judgement<'_>> {
     trials
         .iter()
         .flat_map(|t| t.criteria.iter())
-        .filter(|c| c.rule_text.contains("attested"))
-        .map(|c| (c.id.as_str(), c.kind))
+        .flat_map(|c| {
+            c.rule
+                .judgements()
+                .into_iter()
+                .map(move |part| (c.id.as_str(), part, c.kind))
+        })
         .collect()
 }
 

@@ -464,7 +464,7 @@ fn attestation_part_problem(
             format!("attestation: criterion {id} is decided by data alone; no attestation is read")
         }
         None => format!(
-            "attestation.part: criterion {id} has several judgements ({}); say which one with part = \"...\"",
+            "attestation.part: criterion {id} asks for named judgements ({}); say which one this answers with part = \"...\"",
             named.join(", ")
         ),
         Some(p) => {

@@ -268,7 +268,7 @@ fn an_attestation_must_answer_a_judgement_its_criterion_asks_for() {
         "no judgement 'problemtic' (did you mean 'problematic'?)",
     );
     // No part where the criterion has several judgements.
-    check(&att("C-I25", ""), 4, 13, "several judgements");
+    check(&att("C-I25", ""), 4, 13, "asks for named judgements");
     // A part where the criterion has one unnamed judgement.
     check(&att("A-I6", "part = \"crcl\"\n"), 4, 13, "remove part");
     // A criterion decided by data alone reads no attestation.
