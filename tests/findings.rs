@@ -645,3 +645,41 @@ mod edited_samples {
         (State::from_truth(c.kind, o.truth), o.reason)
     }
 }
+
+#[test]
+fn the_sign_off_list_names_every_open_judgement_the_review_asked_for() {
+    let doc = std::fs::read_to_string("docs/criteria.md").expect("criteria doc");
+    let list = doc
+        .split("## Clinical sign-off list")
+        .nth(1)
+        .expect("sign-off section");
+    // A-I9 hormonal vs maintenance prednisone; drugs vs mechanisms; cyclophosphamide in pSS
+    // and IIM; C-I15 direction; the paediatric age ceiling; the eGFR switch at 18; A-E2
+    // Fanconi; S-E7 cured; the broad exclusions C-E4, C-E9, C-E2 vs C-E8.
+    for (criterion, words) in [
+        ("A-I9", "maintenance"),
+        ("C-I25", "mechanisms"),
+        ("C-I13", "cyclophosphamide"),
+        ("C-I15", "direction"),
+        ("P-I9", "upper age"),
+        ("P-I5", "switch"),
+        ("A-E2", "Fanconi"),
+        ("S-E7", "cured"),
+        ("C-E4", "resolved arrhythmia"),
+        ("C-E9", "controlled mental illness"),
+        ("C-E8", "hepatitis B"),
+    ] {
+        let entry = list
+            .split("\n### ")
+            .find(|e| e.lines().next().is_some_and(|h| h.contains(criterion)) && e.contains(words))
+            .unwrap_or_else(|| panic!("no sign-off entry for {criterion} ({words})"));
+        for field in [
+            "- Question:",
+            "- Current reading:",
+            "- Alternative:",
+            "- Where to change:",
+        ] {
+            assert!(entry.contains(field), "{criterion}: {field}");
+        }
+    }
+}
