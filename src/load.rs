@@ -136,12 +136,24 @@ fn unknown_field_hint(message: &str) -> Option<(String, String)> {
 /// Reads one file as UTF-8 text within the size limit; a problem otherwise.
 pub fn read_text(path: &Path) -> Result<String, Problem> {
     let name = path.display().to_string();
-    let f =
-        std::fs::File::open(path).map_err(|e| Problem::file(&name, format!("cannot open: {e}")))?;
-    let len = f
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    // Opened without blocking, then checked: a FIFO put in place of a file never hangs a read.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let f = options
+        .open(path)
+        .map_err(|e| Problem::file(&name, format!("cannot open: {e}")))?;
+    let meta = f
         .metadata()
-        .map_err(|e| Problem::file(&name, format!("cannot read: {e}")))?
-        .len();
+        .map_err(|e| Problem::file(&name, format!("cannot read: {e}")))?;
+    if !meta.is_file() {
+        return Err(Problem::file(
+            &name,
+            "skipped: not a regular file (a pipe, socket or device); not read".into(),
+        ));
+    }
+    let len = meta.len();
     if len > MAX_FILE_BYTES {
         return Err(Problem::file(
             &name,
@@ -180,20 +192,41 @@ pub fn text_of(name: &str, bytes: Vec<u8>) -> Result<String, Problem> {
     }
 }
 
-/// The `.toml` files named by `paths` (folders are listed, sorted); problems for the rest.
+/// The `.toml` files named by `paths` (folders are listed, sorted); problems for the rest:
+/// what is skipped is said (a subfolder, a name like `.TOML` or `.tml`, anything that is not a
+/// regular file, such as a FIFO that would hang a read).
 fn list_files(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<PathBuf> {
     let mut files = Vec::new();
+    let skip =
+        |p: &Path, why: &str| Problem::file(&p.display().to_string(), format!("skipped: {why}"));
     for p in paths {
         if p.is_dir() {
             match std::fs::read_dir(p) {
                 Ok(rd) => {
-                    let mut entries: Vec<PathBuf> = rd
-                        .filter_map(Result::ok)
-                        .map(|e| e.path())
-                        .filter(|f| f.extension().is_some_and(|x| x == "toml"))
-                        .collect();
+                    let mut entries: Vec<PathBuf> =
+                        rd.filter_map(Result::ok).map(|e| e.path()).collect();
                     entries.sort();
-                    files.extend(entries);
+                    for f in entries {
+                        let ext = f.extension().and_then(|x| x.to_str()).unwrap_or("");
+                        let hidden = f
+                            .file_name()
+                            .and_then(|n| n.to_str())
+                            .is_some_and(|n| n.starts_with('.'));
+                        if f.is_dir() {
+                            if !hidden {
+                                problems.push(skip(&f, "a folder (folders inside are not read)"));
+                            }
+                        } else if ext == "toml" {
+                            match regular_file(&f) {
+                                Ok(()) => files.push(f),
+                                Err(why) => problems.push(skip(&f, &why)),
+                            }
+                        } else if ext.eq_ignore_ascii_case("toml")
+                            || ext.eq_ignore_ascii_case("tml")
+                        {
+                            problems.push(skip(&f, "only files named *.toml are read; rename it"));
+                        }
+                    }
                 }
                 Err(e) => problems.push(Problem::file(
                     &p.display().to_string(),
@@ -201,7 +234,10 @@ fn list_files(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<PathBuf> {
                 )),
             }
         } else if p.exists() {
-            files.push(p.clone());
+            match regular_file(p) {
+                Ok(()) => files.push(p.clone()),
+                Err(why) => problems.push(skip(p, &why)),
+            }
         } else {
             problems.push(Problem::file(
                 &p.display().to_string(),
@@ -210,6 +246,16 @@ fn list_files(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<PathBuf> {
         }
     }
     files
+}
+
+/// Whether `p` is a regular file (following links): a FIFO, socket or device is never opened,
+/// since reading one can block for ever.
+fn regular_file(p: &Path) -> Result<(), String> {
+    match std::fs::metadata(p) {
+        Ok(m) if m.is_file() => Ok(()),
+        Ok(_) => Err("not a regular file (a pipe, socket or device); not read".into()),
+        Err(e) => Err(format!("cannot read: {e}")),
+    }
 }
 
 /// An input to load: a file to read, or a built-in copy's name and text.
@@ -299,7 +345,11 @@ pub fn load_with(
 /// Loads the trial files only (patients empty), checking trial ids across files.
 pub fn load_trials(trials: &Source) -> Workspace {
     let mut ws = Workspace::default();
-    let mut ids = HashSet::new();
+    // Ids and short names are compared without case: `status set` and attestations name a
+    // study or a criterion by them, so two that differ only in case would cross.
+    let mut ids: HashMap<String, String> = HashMap::new();
+    let mut names: HashMap<String, String> = HashMap::new();
+    let mut criteria: HashMap<String, String> = HashMap::new();
     for input in inputs(trials, embedded::TRIALS, &mut ws.problems) {
         let (name, text) = match input.read() {
             Ok(x) => x,
@@ -310,23 +360,80 @@ pub fn load_trials(trials: &Source) -> Workspace {
         };
         let (t, probs) = load_trial(&name, &text);
         ws.problems.extend(probs);
-        if let Some(t) = t {
-            if ids.insert(t.id.clone()) {
-                ws.trials.push(t);
-            } else {
-                let msg = format!(
-                    "id: trial id '{}' is already used by another file; this one is skipped",
+        let Some(t) = t else { continue };
+        let at = |key: &str| match key_line(&text, key) {
+            Some(at) => {
+                let (l, c) = line_col(&text, at);
+                (Some(l), Some(c))
+            }
+            None => (None, None),
+        };
+        let problem = |key: &str, msg: String| {
+            let (line, column) = at(key);
+            Problem {
+                file: name.clone(),
+                line,
+                column,
+                message: msg,
+            }
+        };
+        if let Some(other) = ids.get(&t.id.to_lowercase()) {
+            ws.problems.push(problem(
+                "id",
+                format!(
+                    "id: trial id '{}' is already used by {other} (ids are compared without case); this file is skipped",
                     t.id
-                );
-                ws.problems.push(match key_line(&text, "id") {
-                    Some(at) => {
-                        let (l, c) = line_col(&text, at);
-                        Problem::at(&name, l, c, msg)
-                    }
-                    None => Problem::file(&name, msg),
-                });
+                ),
+            ));
+            continue;
+        }
+        if let Some(other) = names.get(&t.short_name.to_lowercase()) {
+            ws.problems.push(problem(
+                "short_name",
+                format!(
+                    "short_name: '{}' is already used by {other} (compared without case); this file is skipped",
+                    t.short_name
+                ),
+            ));
+            continue;
+        }
+        for c in &t.criteria {
+            if let Some(other) = criteria.get(&c.id.to_lowercase()) {
+                ws.problems.push(problem(
+                    "id",
+                    format!(
+                        "criterion {}: the same id is used in {other}; attestations would answer both",
+                        c.id
+                    ),
+                ));
             }
         }
+        // Named by the file's own name in messages (a folder's path adds nothing).
+        let short = Path::new(&name)
+            .file_name()
+            .map_or(name.clone(), |n| n.to_string_lossy().into_owned());
+        ids.insert(t.id.to_lowercase(), short.clone());
+        names.insert(t.short_name.to_lowercase(), short.clone());
+        for c in &t.criteria {
+            criteria
+                .entry(c.id.to_lowercase())
+                .or_insert_with(|| short.clone());
+        }
+        ws.trials.push(t);
+    }
+    if ws.trials.is_empty() {
+        let place = match trials {
+            Source::Paths(p) => p
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            Source::Embedded => "(built-in)".into(),
+        };
+        ws.problems.push(Problem::file(
+            &place,
+            "no trial was loaded: there is nothing to match patients against".into(),
+        ));
     }
     ws
 }
@@ -397,11 +504,12 @@ impl<'a> PatientStream<'a> {
                 .filter_map(|r| match r {
                     Ok((p, probs)) => {
                         problems.extend(probs);
-                        if ids.insert(p.id().to_string()) {
+                        // Compared without case: "P01" and "p01" are one patient.
+                        if ids.insert(p.id().to_lowercase()) {
                             Some(p)
                         } else {
                             let msg = format!(
-                                "id: patient id '{}' is already used by another file; this one is skipped",
+                                "id: patient id '{}' is already used by another file (ids are compared without case); this one is skipped",
                                 p.id()
                             );
                             problems.push(match p.id_pos {

@@ -1,16 +1,35 @@
 //! Text from data files made safe for a terminal: control characters and escape sequences are
 //! shown visibly (as `\x1b`, `\u{7}`, ...) and never interpreted; and width-aware truncation.
 
-/// Replaces every control character (C0, DEL, C1) except none with a visible escape.
+/// Whether a character is invisible formatting that can disguise text: bidirectional
+/// controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C), zero-width characters
+/// (U+200B–U+200D, U+2060–U+2064, U+FEFF) and the soft hyphen.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00ad}'
+            | '\u{061c}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{feff}'
+    )
+}
+
+/// Replaces every control character (C0, DEL, C1) and invisible formatting character with a
+/// visible escape.
 pub fn sanitize(s: &str) -> String {
-    if !s.chars().any(char::is_control) {
+    if !s.chars().any(|c| c.is_control() || is_invisible(c)) {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
             '\n' | '\t' => out.push(' '),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if c.is_control() || is_invisible(c) => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
             c => out.push(c),
         }
     }

@@ -108,6 +108,11 @@ impl Dimension {
         self.factor(unit).map(|f| value / f)
     }
 
+    /// The units this dimension accepts, as written for people ("µmol/L, mg/dL").
+    pub fn accepted_units(self) -> impl Iterator<Item = &'static str> {
+        self.accepted().split(", ")
+    }
+
     fn accepted(self) -> &'static str {
         match self {
             Dimension::Creatinine => "µmol/L, mg/dL, mmol/L",

@@ -28,6 +28,41 @@ pub const NUMERIC_LABS: &[(&str, Dimension)] = &[
     ("serum_hcg", Dimension::Hcg),
 ];
 
+/// The plausible range of each numeric lab in its canonical unit (facts: ranges wider than any
+/// result a laboratory reports for a living patient). A value outside is a problem — most often
+/// a value written in another unit — and is never used.
+pub const LAB_RANGES: &[(&str, f64, f64)] = &[
+    ("creatinine", 10.0, 2500.0),
+    ("alt", 0.0, 20_000.0),
+    ("ast", 0.0, 20_000.0),
+    ("ck", 0.0, 500_000.0),
+    ("aldolase", 0.0, 2_000.0),
+    ("ldh", 0.0, 50_000.0),
+    ("tbil", 0.0, 1_000.0),
+    ("wbc", 0.0, 500.0),
+    ("neutrophils", 0.0, 300.0),
+    ("lymphocytes", 0.0, 500.0),
+    ("platelets", 0.0, 3_000.0),
+    ("hemoglobin", 30.0, 250.0),
+    ("inr", 0.5, 20.0),
+    ("pt", 5.0, 300.0),
+    ("crp", 0.0, 1_000.0),
+    ("esr", 0.0, 200.0),
+    ("urine_protein_24h", 0.0, 60_000.0),
+    ("upcr", 0.0, 60.0),
+    ("fvc_pct", 5.0, 200.0),
+    ("dlco_pct", 5.0, 200.0),
+    ("serum_hcg", 0.0, 1_000_000.0),
+];
+
+/// The plausible range of a numeric lab in its canonical unit.
+pub fn lab_range(name: &str) -> Option<(f64, f64)> {
+    LAB_RANGES
+        .iter()
+        .find(|(n, ..)| *n == name)
+        .map(|(_, lo, hi)| (*lo, *hi))
+}
+
 /// Every lab name, numeric ones first (ids are positions in this list).
 pub const LABS: &[&str] = &[
     "creatinine",
@@ -598,6 +633,9 @@ mod tests {
             assert!(index(LABS, n).is_some(), "{n}");
         }
         assert!(CLASSES.len() <= 32 && CATEGORIES.len() <= 64 && DRUGS.len() <= 64);
+        for (n, _) in NUMERIC_LABS {
+            assert!(lab_range(n).is_some(), "{n} has a plausible range");
+        }
         let m = drug_mask("mycophenolate mofetil");
         assert_eq!(m.count_ones(), 2);
         assert_ne!(key("A-I6"), key("A-I9"));

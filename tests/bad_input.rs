@@ -240,7 +240,7 @@ fn two_trials_with_one_id() {
     let p = ws
         .problems
         .iter()
-        .find(|p| p.file == path.display().to_string())
+        .find(|p| p.file == path.display().to_string() && p.message.contains("trial id"))
         .expect("problem");
     assert!(
         p.message.contains("trial id 'NCT06613490' is already used"),

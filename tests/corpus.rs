@@ -164,6 +164,6 @@ fn duplicate_patient_id_names_the_id_line() {
     assert_eq!((p.line, p.column), (Some(2), Some(1)));
     assert_eq!(
         p.message,
-        "id: patient id 'GOOD-1' is already used by another file; this one is skipped"
+        "id: patient id 'GOOD-1' is already used by another file (ids are compared without case); this one is skipped"
     );
 }

@@ -304,6 +304,17 @@ fn leaf_eval<const X: bool>(rule: &Rule, cx: &Ctx) -> Outcome {
         Rule::Attested(part) => attested::<X>(cx, part.as_deref()),
         Rule::Together { a, b, span } => together::<X>(a, b, *span, cx),
         Rule::Contraception(span) => contraception::<X>(*span, cx),
+        Rule::Unreadable(why) => Outcome::unknown(
+            if X {
+                format!("rule could not be read: {why}")
+            } else {
+                String::new()
+            },
+            miss!(
+                X,
+                format!("a readable rule for {} (trial file)", cx.criterion)
+            ),
+        ),
         Rule::Show(num) => Outcome::known(
             true,
             if X {

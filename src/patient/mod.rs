@@ -5,6 +5,7 @@ pub mod date;
 pub mod facts;
 pub mod model;
 pub mod shared;
+mod when;
 
 pub use facts::Facts;
 pub use model::*;
@@ -188,7 +189,8 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-struct Checker<'a> {
+/// Collects the problems of one file, each at its line and column.
+pub(super) struct Checker<'a> {
     file: &'a str,
     src: &'a str,
     problems: Vec<Problem>,
@@ -196,7 +198,7 @@ struct Checker<'a> {
 
 /// Where `key = ...` is written in the table that starts at `from` (the table's own position
 /// when the key is not found before the next table).
-fn key_pos(src: &str, from: usize, key: &str) -> usize {
+pub(super) fn key_pos(src: &str, from: usize, key: &str) -> usize {
     let Some(rest) = src.get(from..) else {
         return from;
     };
@@ -221,7 +223,7 @@ impl Checker<'_> {
         self.at_offset(span.span().start, field, message);
     }
 
-    fn at_offset(&mut self, offset: usize, field: &str, message: String) {
+    pub(super) fn at_offset(&mut self, offset: usize, field: &str, message: String) {
         let (line, col) = line_col(self.src, offset);
         self.problems.push(Problem::at(
             self.file,
@@ -287,20 +289,31 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
         src,
         problems: Vec::new(),
     };
+    // One spelling per id: trimmed, in Unicode NFC, without invisible characters (a
+    // zero-width space would make "P01" and "P01\u{200b}" two patients).
+    let normal: String = unicode_normalization::UnicodeNormalization::nfc(p.id.trim()).collect();
+    if normal.chars().any(crate::text::is_invisible) {
+        let at = crate::load::key_line(src, "id").unwrap_or(0);
+        let (l, col) = line_col(src, at);
+        c.problems.push(Problem::at(
+            file,
+            l,
+            col,
+            format!(
+                "id: '{}' contains invisible characters; they are removed",
+                crate::text::sanitize(&normal)
+            ),
+        ));
+    }
+    p.id = normal
+        .chars()
+        .filter(|ch| !crate::text::is_invisible(*ch))
+        .collect();
     if p.id.trim().is_empty() {
         c.problems
             .push(Problem::at(file, 1, 1, "id: must not be empty".into()));
     }
-    if let Some(dob) = &p.dob
-        && dob.get_ref().0 > as_of
-    {
-        c.at(
-            dob,
-            "dob",
-            format!("{} is after the as-of date {as_of}", dob.get_ref().0),
-        );
-        p.dob = None;
-    }
+    when::check_dates(&mut c, &mut p, as_of);
     let measure = |c: &mut Checker,
                    m: &Option<Spanned<Measure>>,
                    field: &str,
@@ -377,18 +390,6 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
         .retain(|d| c.word(&d.code, "diagnosis.code", vocab::DIAGNOSES));
     p.condition
         .retain(|d| c.word(&d.category, "condition.category", vocab::CATEGORIES));
-    p.attestation.retain(|a| {
-        if a.date > as_of {
-            c.at_key(
-                &a.criterion,
-                "date",
-                "attestation.date",
-                format!("{} is after the as-of date", a.date),
-            );
-            return false;
-        }
-        true
-    });
     if let Some(r) = &mut p.reproductive
         && let Some(period) = &r.contraception_period
         && crate::trial::rule::parse_span(period.get_ref()).is_none()
@@ -573,6 +574,31 @@ fn latest_by_id<const N: usize>(items: impl Iterator<Item = (u8, Option<NaiveDat
     best.map(|b| b.map_or(NONE, |(i, _)| u32::try_from(i).unwrap_or(NONE)))
 }
 
+/// Whether a canonical value lies within the lab's plausible range.
+fn plausible(name: &str, canonical: f64) -> bool {
+    vocab::lab_range(name).is_none_or(|(lo, hi)| (lo..=hi).contains(&canonical))
+}
+
+/// "hemoglobin 10.5 g/L is outside 30–250 g/L — was it g/dL?": the range, and the accepted
+/// unit that would make the value plausible.
+fn implausible(name: &str, value: f64, unit: &str, d: Dimension) -> String {
+    let (lo, hi) = vocab::lab_range(name).unwrap_or((0.0, 0.0));
+    let fmt = crate::trial::rule::fmt_num;
+    let guess = d
+        .accepted_units()
+        .filter(|u| !u.eq_ignore_ascii_case(unit.trim()))
+        .find(|u| d.to_canonical(value, u).is_ok_and(|x| plausible(name, x)))
+        .map(|u| format!(" — was it {u}?"))
+        .unwrap_or_default();
+    format!(
+        "{name} {} {unit} is outside {}–{} {}{guess}; not used",
+        fmt(value),
+        fmt(lo),
+        fmt(hi),
+        d.canonical()
+    )
+}
+
 fn lab_fact(c: &mut Checker, spanned: &Spanned<Lab>) -> Option<LabFact> {
     let l = spanned.get_ref();
     if !vocab::is_lab(&l.name) {
@@ -604,6 +630,12 @@ fn lab_fact(c: &mut Checker, spanned: &Spanned<Lab>) -> Option<LabFact> {
         } else {
             match (dim, &l.unit) {
                 (Some(d), Some(su)) => match d.to_canonical(v, su.get_ref()) {
+                    Ok(x) if !plausible(&l.name, x) => {
+                        let u = su.get_ref();
+                        let message = implausible(&l.name, v, u, d);
+                        c.at_key(spanned, "value", "lab.value", message.clone());
+                        value = Some(Err(message));
+                    }
                     Ok(x) => {
                         value = Some(Ok(x));
                         uln = l.uln.and_then(|x| d.to_canonical(x, su.get_ref()).ok());

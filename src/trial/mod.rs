@@ -13,8 +13,9 @@ use crate::patient::line_col;
 use crate::problem::Problem;
 use std::collections::HashSet;
 
-/// Parses and compiles one trial file. Criteria whose rule does not compile are reported and
-/// left out of the trial, so a typo in one rule never hides the rest.
+/// Parses and compiles one trial file. A criterion whose rule does not compile (or whose id or
+/// cohort is wrong) is reported and kept as unknown ("rule could not be read"), so a typo
+/// never hides the rest and never makes a verdict more permissive.
 pub fn load_trial(file: &str, src: &str) -> (Option<Trial>, Vec<Problem>) {
     let mut problems = Vec::new();
     let parsed: TrialFile = match toml::from_str(src) {
@@ -66,14 +67,13 @@ pub fn load_trial(file: &str, src: &str) -> (Option<Trial>, Vec<Problem>) {
     let mut criteria = Vec::new();
     for c in &parsed.criterion {
         let (line, col) = line_col(src, c.rule.span().start);
-        if !seen.insert(c.id.clone()) {
-            problems.push(Problem::at(
-                file,
-                line,
-                col,
-                format!("criterion {}: duplicate id", c.id),
-            ));
-            continue;
+        // A criterion whose id or cohort is wrong stays, unknown, in every cohort: it must be
+        // fixed, and until then no verdict is made more permissive by its absence.
+        let mut unreadable = None;
+        if !seen.insert(c.id.to_lowercase()) {
+            let message = format!("criterion {}: duplicate id", c.id);
+            problems.push(Problem::at(file, line, col, message.clone()));
+            unreadable = Some(format!("line {line}, column {col}: {message}"));
         }
         let cohort = c.cohort.get_ref();
         let cohort = if cohort == "common" {
@@ -82,17 +82,26 @@ pub fn load_trial(file: &str, src: &str) -> (Option<Trial>, Vec<Problem>) {
             Some(cohort.clone())
         } else {
             let (l, cl) = line_col(src, c.cohort.span().start);
-            problems.push(Problem::at(
-                file,
-                l,
-                cl,
-                format!(
-                    "criterion {}: cohort '{cohort}' is not declared in a [[cohort]] table",
-                    c.id
-                ),
-            ));
-            continue;
+            let message = format!(
+                "criterion {}: cohort '{cohort}' is not declared in a [[cohort]] table",
+                c.id
+            );
+            problems.push(Problem::at(file, l, cl, message.clone()));
+            unreadable = Some(format!("line {l}, column {cl}: {message}"));
+            None
         };
+        if let Some(why) = unreadable {
+            criteria.push(Criterion {
+                id: c.id.clone(),
+                kind: c.kind,
+                cohort,
+                text: c.text.clone(),
+                rule_text: c.rule.get_ref().clone(),
+                rule: Rule::Unreadable(why),
+                note: c.note.clone(),
+            });
+            continue;
+        }
         let compiled = rule::compile(c.rule.get_ref()).and_then(|mut r| {
             if r.resolve_screening(screening_window) {
                 Ok(r)
@@ -126,8 +135,32 @@ pub fn load_trial(file: &str, src: &str) -> (Option<Trial>, Vec<Problem>) {
                     cl,
                     format!("criterion {} rule: {}", c.id, e.message),
                 ));
+                // The criterion stays, unknown: a rule that cannot be read never makes a
+                // verdict more permissive by disappearing.
+                criteria.push(Criterion {
+                    id: c.id.clone(),
+                    kind: c.kind,
+                    cohort,
+                    text: c.text.clone(),
+                    rule_text: c.rule.get_ref().clone(),
+                    rule: Rule::Unreadable(format!("line {l}, column {cl}: {}", e.message)),
+                    note: c.note.clone(),
+                });
             }
         }
+    }
+    if criteria.is_empty() {
+        let message = "the trial file has no [[criterion]] tables: every patient would be eligible";
+        problems.push(Problem::file(file, message.into()));
+        criteria.push(Criterion {
+            id: "(none)".into(),
+            kind: Kind::Inclusion,
+            cohort: None,
+            text: "(no criteria in the trial file)".into(),
+            rule_text: String::new(),
+            rule: Rule::Unreadable(message.into()),
+            note: None,
+        });
     }
     let meta = parsed.meta();
     let trial = Trial {

@@ -221,6 +221,15 @@ pub struct Trial {
 }
 
 impl Trial {
+    /// How many criteria could not be read from the trial file (they stay unknown): a study
+    /// with any says so wherever its verdicts are shown.
+    pub fn unreadable(&self) -> usize {
+        self.criteria
+            .iter()
+            .filter(|c| matches!(c.rule, crate::trial::Rule::Unreadable(_)))
+            .count()
+    }
+
     /// Indices of the criteria that apply to a cohort (common ones first, in file order).
     pub fn criteria_for<'a>(&'a self, cohort: Option<&'a str>) -> impl Iterator<Item = usize> + 'a {
         self.criteria

@@ -147,6 +147,7 @@ pub fn words(r: &Rule) -> String {
             span.text()
         ),
         Rule::Show(n) => format!("(shown for the investigator: {})", num_words(n)),
+        Rule::Unreadable(why) => format!("(the rule could not be read: {why}; always unknown)"),
         Rule::Female => "female".into(),
         Rule::Male => "male".into(),
         Rule::Flag(f) => f.name().replace('_', " "),
@@ -273,6 +274,7 @@ fn collect(r: &Rule, out: &mut Vec<String>) {
         }
         Rule::Attested(None) => push(out, "attestation"),
         Rule::Attested(Some(part)) => push(out, format!("attestation (part {part})")),
+        Rule::Unreadable(_) => push(out, "nothing (the rule could not be read)"),
         Rule::Together { .. } => push(out, "treatment (drug, classes, dates); checked.treatments"),
         Rule::Contraception(_) => push(
             out,

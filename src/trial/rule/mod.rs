@@ -332,6 +332,9 @@ pub enum Rule {
     Contraception(Span),
     /// Always true: shows a numeric fact as evidence beside a judgement (never decides).
     Show(Num),
+    /// A rule that could not be read from its trial file (the message says why): always
+    /// unknown, so the criterion stays listed and never passes or fails.
+    Unreadable(String),
     /// `num op threshold`, the threshold in the fact's canonical unit; `shown` is as written.
     Compare {
         num: Num,

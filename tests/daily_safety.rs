@@ -1,0 +1,298 @@
+//! Issue 11, part 1: inputs that used to make a verdict silently more permissive — a rule that
+//! does not compile, colliding ids, future and impossible dates, impossible magnitudes,
+//! look-alike patient ids, skipped files — each now a problem at its file and line, and never
+//! a confident verdict built on it.
+
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use trialmatch::load::{Source, Workspace, load};
+use trialmatch::rank::{State, Verdict, rank};
+
+fn as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 22).expect("date")
+}
+
+/// A folder holding copies of the shipped trial files, one of them edited.
+fn trials_with(edit: impl Fn(&str, String) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for e in std::fs::read_dir("trials").expect("trials") {
+        let path = e.expect("entry").path();
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let text = std::fs::read_to_string(&path).expect("read");
+        std::fs::write(dir.path().join(&name), edit(&name, text)).expect("write");
+    }
+    dir
+}
+
+fn load_dirs(trials: &Path, patients: &Path) -> Workspace {
+    load(
+        &Source::Paths(vec![trials.to_path_buf()]),
+        &Source::Paths(vec![patients.to_path_buf()]),
+        as_of(),
+    )
+}
+
+fn patients_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    dir
+}
+
+fn verdict(ws: &Workspace, patient: &str, trial: &str) -> (Verdict, Vec<(String, State, String)>) {
+    let p = ws
+        .patients
+        .iter()
+        .find(|p| p.id() == patient)
+        .expect("patient");
+    let m = rank(&ws.trials, p, as_of())
+        .into_iter()
+        .find(|m| ws.trials[m.trial].id == trial)
+        .expect("trial");
+    let t = &ws.trials[m.trial];
+    let rows = m
+        .best()
+        .results
+        .iter()
+        .map(|r| (t.criteria[r.index].id.clone(), r.state, r.reason.clone()))
+        .collect();
+    (m.verdict(), rows)
+}
+
+#[test]
+fn a_rule_that_does_not_compile_keeps_its_criterion_as_unknown() {
+    // A one-letter typo in KN5501's pregnancy exclusion.
+    let trials = trials_with(|name, text| {
+        if name == "kn5501-sle.toml" {
+            text.replace(
+                "female and (evidence(pregnant,",
+                "femal and (evidence(pregnant,",
+            )
+        } else {
+            text
+        }
+    });
+    let src = std::fs::read_to_string("sample-patients/p04-sle-pregnant.toml").expect("p04");
+    let patients = patients_dir(&[("p04.toml", &src)]);
+    let ws = load_dirs(trials.path(), patients.path());
+    let problem = ws
+        .problems
+        .iter()
+        .find(|p| p.message.contains("S-E10 rule"))
+        .expect("the typo is a problem");
+    assert!(problem.line.is_some(), "{problem}");
+    let (v, rows) = verdict(&ws, "P04", "KN5501-SLE");
+    assert_ne!(v, Verdict::Eligible);
+    let (_, state, reason) = rows
+        .iter()
+        .find(|(id, ..)| id == "S-E10")
+        .expect("S-E10 still listed");
+    assert_eq!(*state, State::Unknown);
+    assert!(reason.contains("rule could not be read"), "{reason}");
+    let kn = ws.trials.iter().find(|t| t.id == "KN5501-SLE").expect("kn");
+    assert_eq!(kn.unreadable(), 1);
+    // `check` says so and exits non-zero.
+    let out = Command::new(env!("CARGO_BIN_EXE_trialmatch"))
+        .arg("--trials")
+        .arg(trials.path())
+        .arg("--patients")
+        .arg(patients.path())
+        .args(["--as-of", "2026-11-22", "check"])
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("S-E10 rule"));
+}
+
+#[test]
+fn a_trial_file_without_criteria_makes_no_one_eligible() {
+    let trials = trials_with(|name, text| {
+        if name == "kn5501-sle.toml" {
+            text.split("\n[[criterion]]")
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        } else {
+            text
+        }
+    });
+    let src = std::fs::read_to_string("sample-patients/p03-sle-adult.toml").expect("p03");
+    let patients = patients_dir(&[("p03.toml", &src)]);
+    let ws = load_dirs(trials.path(), patients.path());
+    assert!(
+        ws.problems
+            .iter()
+            .any(|p| p.message.contains("no [[criterion]] tables"))
+    );
+    let (v, _) = verdict(&ws, "P03", "KN5501-SLE");
+    assert_eq!(v, Verdict::Possible);
+}
+
+#[test]
+fn ids_that_collide_across_trial_files_are_problems() {
+    // A criterion id used in two files; a trial id and a short name that differ only in case.
+    let trials = trials_with(|_, text| text);
+    let extra = "id = \"nct06613490\"\nshort_name = \"Other\"\ntitle = \"t\"\n\n[[criterion]]\nid = \"X-1\"\nkind = \"inclusion\"\ncohort = \"common\"\ntext = \"t\"\nrule = \"age >= 18\"\n";
+    std::fs::write(trials.path().join("zz-case.toml"), extra).expect("write");
+    let name = "id = \"OTHER-2\"\nshort_name = \"kn5501 sle\"\ntitle = \"t\"\n\n[[criterion]]\nid = \"Y-1\"\nkind = \"inclusion\"\ncohort = \"common\"\ntext = \"t\"\nrule = \"age >= 18\"\n";
+    std::fs::write(trials.path().join("zz-name.toml"), name).expect("write");
+    let crit = "id = \"OTHER-3\"\nshort_name = \"Third\"\ntitle = \"t\"\n\n[[criterion]]\nid = \"a-i4\"\nkind = \"inclusion\"\ncohort = \"common\"\ntext = \"t\"\nrule = \"age >= 18\"\n";
+    std::fs::write(trials.path().join("zz-crit.toml"), crit).expect("write");
+    let patients = patients_dir(&[]);
+    let ws = load_dirs(trials.path(), patients.path());
+    let has = |needle: &str| ws.problems.iter().any(|p| p.message.contains(needle));
+    assert!(
+        has("trial id 'nct06613490' is already used"),
+        "{:?}",
+        ws.problems
+    );
+    assert!(
+        has("short_name: 'kn5501 sle' is already used"),
+        "{:?}",
+        ws.problems
+    );
+    assert!(
+        has("criterion a-i4: the same id is used in"),
+        "{:?}",
+        ws.problems
+    );
+}
+
+const LABS: &str = "id = \"LAB\"\nsex = \"female\"\ndob = 1980-01-01\n\n[[lab]]\nname = \"alt\"\nvalue = 300.0\nunit = \"U/L\"\nuln = 40.0\ndate = 2026-11-15\n\n[[lab]]\nname = \"alt\"\nvalue = 20.0\nunit = \"U/L\"\nuln = 40.0\ndate = 2062-01-01\n";
+
+#[test]
+fn future_and_pre_1900_dates_are_problems_and_never_used() {
+    let patients = patients_dir(&[
+        ("lab.toml", LABS),
+        ("old.toml", "id = \"OLD\"\ndob = 0000-01-01\n"),
+    ]);
+    let ws = load_dirs(Path::new("trials"), patients.path());
+    let future = ws
+        .problems
+        .iter()
+        .find(|p| p.message.contains("2062-01-01 is after the as-of date"))
+        .expect("future lab reported");
+    assert_eq!(future.line, Some(17), "{future}");
+    let p = ws.patients.iter().find(|p| p.id() == "LAB").expect("LAB");
+    let alt = p.latest_lab("alt").expect("alt");
+    assert_eq!(alt.date, NaiveDate::from_ymd_opt(2026, 11, 15));
+    let (_, rows) = verdict(&ws, "LAB", "CHEC2024-181");
+    let c5 = rows.iter().find(|(id, ..)| id == "C-I5").expect("C-I5");
+    assert_ne!(c5.1, State::Pass, "{}", c5.2);
+    assert!(
+        ws.problems
+            .iter()
+            .any(|p| p.message.contains("0000-01-01 is before 1900"))
+    );
+    let old = ws.patients.iter().find(|p| p.id() == "OLD").expect("OLD");
+    assert!(old.data.dob.is_none());
+}
+
+#[test]
+fn impossible_magnitudes_are_problems_with_the_likely_unit() {
+    let hb = "id = \"HB\"\n\n[[lab]]\nname = \"hemoglobin\"\nvalue = 10.5\nunit = \"g/L\"\ndate = 2026-11-15\n\n[[lab]]\nname = \"neutrophils\"\nvalue = 3.0\nunit = \"10^9/L\"\ndate = 2026-11-15\n";
+    let cr = "id = \"CR\"\nsex = \"male\"\ndob = 1970-01-01\nweight = { value = 70.0, unit = \"kg\" }\n\n[[lab]]\nname = \"creatinine\"\nvalue = 88.0\nunit = \"mmol/L\"\ndate = 2026-11-15\n";
+    let patients = patients_dir(&[("hb.toml", hb), ("cr.toml", cr)]);
+    let ws = load_dirs(Path::new("trials"), patients.path());
+    let msg = |needle: &str| {
+        ws.problems
+            .iter()
+            .find(|p| p.message.contains(needle))
+            .unwrap_or_else(|| panic!("{needle}: {:?}", ws.problems))
+            .clone()
+    };
+    let p = msg("hemoglobin 10.5 g/L is outside 30–250 g/L — was it g/dL?");
+    assert_eq!(p.line, Some(5), "{p}");
+    msg("creatinine 88 mmol/L is outside 10–2500 µmol/L — was it µmol/L?");
+    let (_, rows) = verdict(&ws, "HB", "KN5501-SLE");
+    let s7 = rows.iter().find(|(id, ..)| id == "S-I7").expect("S-I7");
+    assert_eq!(s7.1, State::Unknown, "{}", s7.2);
+    let (_, rows) = verdict(&ws, "CR", "CHEC2024-181");
+    let c6 = rows.iter().find(|(id, ..)| id == "C-I6").expect("C-I6");
+    assert_eq!(c6.1, State::Unknown, "{}", c6.2);
+}
+
+#[test]
+fn look_alike_patient_ids_are_one_patient() {
+    let patients = patients_dir(&[
+        ("a.toml", "id = \"P01\"\n"),
+        ("b.toml", "id = \"p01\"\n"),
+        ("c.toml", "id = \"P01 \"\n"),
+        ("d.toml", "id = \"P01\u{200b}\"\n"),
+        ("e.toml", "id = \"Jose\u{301}\"\n"),
+        ("f.toml", "id = \"Jos\u{e9}\"\n"),
+    ]);
+    let ws = load_dirs(Path::new("trials"), patients.path());
+    let ids: Vec<&str> = ws.patients.iter().map(|p| p.id()).collect();
+    assert_eq!(ids, ["P01", "Jos\u{e9}"], "{:?}", ws.problems);
+    let dups = ws
+        .problems
+        .iter()
+        .filter(|p| p.message.contains("is already used by another file"))
+        .count();
+    assert_eq!(dups, 4, "{:?}", ws.problems);
+    assert!(
+        ws.problems
+            .iter()
+            .any(|p| p.message.contains("invisible characters"))
+    );
+}
+
+#[test]
+fn skipped_files_are_named_and_no_trials_is_an_error() {
+    let patients = patients_dir(&[
+        ("a.toml", "id = \"A\"\n"),
+        ("b.TOML", "id = \"B\"\n"),
+        ("c.tml", "id = \"C\"\n"),
+    ]);
+    std::fs::create_dir(patients.path().join("more")).expect("mkdir");
+    let ws = load_dirs(Path::new("trials"), patients.path());
+    let skipped: Vec<String> = ws
+        .problems
+        .iter()
+        .filter(|p| p.message.starts_with("skipped:"))
+        .map(|p| p.to_string())
+        .collect();
+    assert_eq!(skipped.len(), 3, "{skipped:?}");
+    let empty = tempfile::tempdir().expect("tempdir");
+    let ws = load_dirs(empty.path(), patients.path());
+    assert!(
+        ws.problems
+            .iter()
+            .any(|p| p.message.contains("no trial was loaded"))
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_trialmatch"))
+        .arg("--trials")
+        .arg(empty.path())
+        .arg("--patients")
+        .arg(PathBuf::from("sample-patients"))
+        .args(["--as-of", "2026-11-22", "check"])
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_toml_is_skipped_not_read() {
+    let dir = patients_dir(&[("a.toml", "id = \"A\"\n")]);
+    let fifo = dir.path().join("pipe.toml");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    // Would block for ever if opened for reading.
+    let ws = load_dirs(Path::new("trials"), dir.path());
+    assert_eq!(ws.patients.len(), 1);
+    assert!(
+        ws.problems
+            .iter()
+            .any(|p| p.message.contains("not a regular file")),
+        "{:?}",
+        ws.problems
+    );
+}
