@@ -63,6 +63,9 @@ struct MatchOut<'a> {
     counts: Counts,
     criteria: Vec<CriterionOut<'a>>,
     cohorts: Vec<CohortOut<'a>>,
+    /// Criteria of the study whose rule could not be read (they are unknown): a verdict with
+    /// any is not to be trusted until the trial file is fixed.
+    unreadable_rules: usize,
 }
 
 #[derive(Serialize)]
@@ -110,6 +113,7 @@ fn match_out<'a>(trials: &'a [Trial], m: &'a TrialMatch) -> MatchOut<'a> {
                 counts: c.counts,
             })
             .collect(),
+        unreadable_rules: t.unreadable(),
     }
 }
 
@@ -249,6 +253,14 @@ pub fn write_table(
                 sanitize(&t.site_line()),
             );
             writeln!(out, "{}", truncate(&line, w))?;
+            let unreadable = t.unreadable();
+            if unreadable > 0 {
+                let l = format!(
+                    "       ⚠ {unreadable} rule{} of this study could not be read (see Problems): its verdict is incomplete",
+                    if unreadable == 1 { "" } else { "s" }
+                );
+                writeln!(out, "{}", truncate(&l, w))?;
+            }
             for r in b
                 .results
                 .iter()
@@ -301,7 +313,8 @@ fn csv_field(s: &str) -> String {
 }
 
 /// The CSV report's header line.
-pub const CSV_HEADER: &str = "patient_id,name,study,cohort,verdict,pass,fail,unknown,score";
+pub const CSV_HEADER: &str =
+    "patient_id,name,study,cohort,verdict,pass,fail,unknown,score,unreadable_rules";
 
 /// Writes one CSV row per patient × study (best cohort), evaluated in parallel on the fast
 /// path and written in order.
@@ -319,7 +332,7 @@ pub fn write_csv_rows(
                 for m in crate::rank::rank_with(trials, p, as_of, false) {
                     let b = m.best();
                     s.push_str(&format!(
-                        "{},{},{},{},{},{},{},{},{:.1}\n",
+                        "{},{},{},{},{},{},{},{},{:.1},{}\n",
                         csv_field(p.id()),
                         csv_field(p.data.name.as_deref().unwrap_or("")),
                         csv_field(&trials[m.trial].id),
@@ -328,7 +341,8 @@ pub fn write_csv_rows(
                         b.counts.pass,
                         b.counts.fail,
                         b.counts.unknown,
-                        m.score()
+                        m.score(),
+                        trials[m.trial].unreadable()
                     ));
                 }
                 s

@@ -296,3 +296,64 @@ fn a_fifo_named_toml_is_skipped_not_read() {
         ws.problems
     );
 }
+
+#[test]
+fn a_study_with_an_unreadable_rule_is_marked_in_the_report_and_the_ui() {
+    let trials = trials_with(|name, text| {
+        if name == "kn5501-sle.toml" {
+            text.replace(
+                "score(sledai2k, within=screening) >= 8",
+                "score(sledai2k) >= ",
+            )
+        } else {
+            text
+        }
+    });
+    let src = std::fs::read_to_string("sample-patients/p03-sle-adult.toml").expect("p03");
+    let patients = patients_dir(&[("p03.toml", &src)]);
+    let run = |format: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_trialmatch"))
+            .arg("--trials")
+            .arg(trials.path())
+            .arg("--patients")
+            .arg(patients.path())
+            .args(["--as-of", "2026-11-22", "report", "--format", format])
+            .output()
+            .expect("runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let table = run("table");
+    assert!(
+        table.contains("⚠ 1 rule of this study could not be read"),
+        "{table}"
+    );
+    let csv = run("csv");
+    assert!(
+        csv.contains("P03,Test Patient Charlie,KN5501-SLE,,possible,"),
+        "{csv}"
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l.contains("KN5501-SLE") && l.ends_with(",1")),
+        "{csv}"
+    );
+    let json = run("json");
+    assert!(json.contains("\"unreadable_rules\":1"), "{json}");
+    // The UI's match table marks the study.
+    let ws = load_dirs(trials.path(), patients.path());
+    let mut app = trialmatch::tui::App::new(ws, as_of());
+    app.update(trialmatch::tui::Action::Resize {
+        width: 120,
+        height: 40,
+    });
+    let mut term =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).expect("terminal");
+    term.draw(|f| f.render_widget(&app, f.area()))
+        .expect("draw");
+    let buf = term.backend().buffer();
+    let text: String = (0..buf.area.height)
+        .flat_map(|y| (0..buf.area.width).map(move |x| (x, y)))
+        .filter_map(|(x, y)| buf.cell((x, y)).map(|c| c.symbol().to_string()))
+        .collect();
+    assert!(text.contains("KN5501 SLE ⚠"), "{text}");
+}

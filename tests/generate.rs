@@ -127,13 +127,13 @@ fn csv_report_has_one_row_per_patient_and_study() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("patient_id,name,study,cohort,verdict,pass,fail,unknown,score")
+        Some("patient_id,name,study,cohort,verdict,pass,fail,unknown,score,unreadable_rules")
     );
     let rows: Vec<&str> = lines.collect();
     let patients = std::fs::read_dir("sample-patients").expect("dir").count();
     assert_eq!(rows.len(), patients * 4);
     assert!(
-        rows.contains(&"P01,Test Patient Alpha,CHEC2024-181,RA,eligible,27,0,0,100.0"),
+        rows.contains(&"P01,Test Patient Alpha,CHEC2024-181,RA,eligible,27,0,0,100.0,0"),
         "{csv}"
     );
 }

@@ -77,7 +77,16 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         .rows
         .get(app.drill.patient)
         .map_or(String::new(), |r| format!(" · {} {}", r.id, r.name));
-    let title = format!(" Criteria · {}{who} ", sanitize(&trial.short_name));
+    let unreadable = trial.unreadable();
+    let warning = if unreadable > 0 {
+        format!(
+            " · ⚠ {unreadable} rule{} could not be read (check)",
+            if unreadable == 1 { "" } else { "s" }
+        )
+    } else {
+        String::new()
+    };
+    let title = format!(" Criteria · {}{who}{warning} ", sanitize(&trial.short_name));
     pane(app, Line::styled(title, t.title), true).render(a.list, buf);
 
     // Cohorts: the chosen one in brackets, each with its verdict glyph.

@@ -109,7 +109,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let cells = [
             marker(selected, focused),
             Line::raw((n + 1).to_string()),
-            Line::raw(sanitize(&trial.short_name)),
+            Line::raw(super::study_name(trial)),
             Line::raw(sanitize(app.cohort_id(m).unwrap_or("—"))),
             Line::from(Span::styled(
                 format!("{} {}", verdict_glyph(v), v.as_str()),

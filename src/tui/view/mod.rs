@@ -27,6 +27,17 @@ pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
 
 /// Status bar, body and footer.
+/// A study's short name as shown beside its verdicts, marked "⚠" when a rule of its trial
+/// file could not be read (its verdicts then hold an unknown that must be fixed in the file).
+pub fn study_name(t: &crate::trial::Trial) -> String {
+    let name = crate::text::sanitize(&t.short_name);
+    if t.unreadable() > 0 {
+        format!("{name} ⚠")
+    } else {
+        name
+    }
+}
+
 pub fn chrome(area: Rect) -> [Rect; 3] {
     Layout::vertical([
         Constraint::Length(1),

@@ -115,7 +115,7 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         };
         let pick = if j == app.overview_column { "›" } else { "" };
         let room = cw.saturating_sub(pick.len().min(1) + arrow.len().min(1));
-        let text = format!("{pick}{}{arrow}", truncate(&sanitize(&tr.short_name), room));
+        let text = format!("{pick}{}{arrow}", truncate(&super::study_name(tr), room));
         let style = if j == app.overview_column {
             t.header.patch(t.selected)
         } else {
