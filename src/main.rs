@@ -75,6 +75,15 @@ enum StatusCommand {
         #[arg(long, value_enum, default_value = "table")]
         format: ListFormat,
     },
+    /// Withdraw a decision entered in error (e.g. for the wrong patient): a new entry names
+    /// it; it stays in the history, struck through, and no longer counts as the status
+    Withdraw {
+        /// The decision's number (# in `status history`)
+        seq: i64,
+        /// Why, in a few words
+        #[arg(long, default_value = "")]
+        note: String,
+    },
     /// Show every recorded change for a patient, oldest first
     History {
         patient: String,
@@ -194,9 +203,11 @@ fn stream_report(inputs: &Inputs, json: bool, out: &mut impl Write) -> std::io::
         stream.for_each(STREAM_CHUNK, &mut problems, |ps| {
             trialmatch::report::write_csv_rows(&ws.trials, &ps, as_of, out)
         })?;
-        // CSV has no place for them: problems go to standard error.
+        // CSV has no place for them: problems go to standard error (a failed write there is
+        // an error like any other, never a panic that loses the rows above).
+        let mut err = std::io::stderr().lock();
         for p in &problems {
-            eprintln!("{}", trialmatch::text::sanitize(&p.to_string()));
+            writeln!(err, "{}", trialmatch::text::sanitize(&p.to_string()))?;
         }
         Ok(())
     }
@@ -286,7 +297,9 @@ fn status_command(
             status,
             format,
         } => {
-            let ds = inputs.worklist()?.current(patient.as_deref(), status)?;
+            // Reading never creates a database where a mistyped --db points.
+            let ds =
+                Store::open_existing(&inputs.db_path()?)?.current(patient.as_deref(), status)?;
             match format {
                 ListFormat::Table => print::write_table(&ds, "No decisions recorded.", out)?,
                 ListFormat::Json => print::write_json(&ds, out)?,
@@ -304,17 +317,53 @@ fn status_command(
                 }
                 None => None,
             };
-            let ds = inputs.worklist()?.history(&patient, trial_id.as_deref())?;
+            let h =
+                Store::open_existing(&inputs.db_path()?)?.history(&patient, trial_id.as_deref())?;
             match format {
                 ListFormat::Table => {
-                    print::write_table(&ds, "No decisions recorded for this patient.", out)?
+                    use std::io::IsTerminal;
+                    let empty = "No decisions recorded for this patient.";
+                    let strike = std::io::stdout().is_terminal();
+                    print::write_history_table(&h, empty, strike, out)?
                 }
-                ListFormat::Json => print::write_json(&ds, out)?,
+                ListFormat::Json => print::write_history_json(&h, out)?,
             }
         }
         StatusCommand::Path => writeln!(out, "{}", inputs.db_path()?.display())?,
+        StatusCommand::Withdraw { seq, note } => {
+            let mut store = Store::open_existing(&inputs.db_path()?)?;
+            let w = store.withdraw(seq, &note)?;
+            let ws = load_trials(&inputs.trial_source());
+            let study = ws
+                .trials
+                .iter()
+                .find(|t| t.id == w.trial)
+                .map_or(w.trial.as_str(), |t| t.short_name.as_str());
+            let pair = format!(
+                "{} × {}",
+                trialmatch::text::sanitize(&w.patient),
+                trialmatch::text::sanitize(study)
+            );
+            let now = store.current(Some(&w.patient), None)?;
+            let now = now.iter().find(|d| d.trial == w.trial);
+            // Printed only once the withdrawal is committed.
+            writeln!(
+                out,
+                "#{} withdrew #{} ({pair}: {}) as entered in error (by {} at {})",
+                w.seq,
+                w.withdraws,
+                w.status.label(),
+                trialmatch::text::sanitize(&w.who),
+                w.at.with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M:%S")
+            )?;
+            match now {
+                Some(d) => writeln!(out, "{pair} is now: {} (#{})", d.status.label(), d.seq)?,
+                None => writeln!(out, "{pair} now has no status")?,
+            }
+        }
         StatusCommand::Backup { file } => {
-            let store = inputs.worklist()?;
+            let store = Store::open_existing(&inputs.db_path()?)?;
             store.backup_to(&file)?;
             writeln!(
                 out,
@@ -338,7 +387,15 @@ fn export_command(
     let ws = inputs.load();
     let (index, t) = find_trial(&ws.trials, trial)?;
     let p = find_patient(&ws, patient)?;
-    let history = inputs.worklist()?.history(patient, Some(&t.id))?;
+    // Reading only: without a worklist at the path the summary has no history.
+    let history = match Store::open_existing(&inputs.db_path()?) {
+        Ok(store) => store.history(patient, Some(&t.id))?,
+        Err(e @ StoreError::Missing { .. }) => {
+            let _ = writeln!(std::io::stderr(), "trialmatch: note: {e}");
+            trialmatch::worklist::History::default()
+        }
+        Err(e) => return Err(e.into()),
+    };
     let doc = trialmatch::export::referral_markdown(
         &ws.trials,
         index,
@@ -351,19 +408,19 @@ fn export_command(
     match to {
         None => out.write_all(doc.as_bytes())?,
         Some(path) => {
-            let mut f = trialmatch::fsutil::create_private_file(path).map_err(|e| {
-                if e.kind() == std::io::ErrorKind::AlreadyExists {
-                    Failed(format!(
-                        "{}: already exists and was not replaced; choose another --out",
-                        path.display()
-                    ))
-                } else {
-                    Failed(format!("{}: {e}", path.display()))
-                }
-            })?;
-            f.write_all(doc.as_bytes())
-                .and_then(|()| f.sync_all())
-                .map_err(|e| Failed(format!("{}: {e}", path.display())))?;
+            // All or nothing: a full disk leaves no truncated summary to block a retry.
+            use trialmatch::fsutil::{Durability, write_new_private};
+            write_new_private(path, Durability::Synced, |f, _| f.write_all(doc.as_bytes()))
+                .map_err(|e| {
+                    if e.kind() == std::io::ErrorKind::AlreadyExists {
+                        Failed(format!(
+                            "{}: already exists and was not replaced; choose another --out",
+                            path.display()
+                        ))
+                    } else {
+                        Failed(format!("{}: {e}; nothing was written", path.display()))
+                    }
+                })?;
             writeln!(out, "wrote {}", path.display())?;
         }
     }
@@ -377,7 +434,8 @@ fn install_panic_hook() {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "trialmatch stopped on an internal error{at}. No patient data is shown here; \
              please report it with the command you ran."
         );
@@ -478,14 +536,17 @@ fn main() -> ExitCode {
                 .map(|_| ExitCode::SUCCESS)
         }
     };
+    // What can be flushed is flushed, whatever went wrong before.
     let flushed = out.flush();
     match (result, flushed) {
         (Ok(code), Ok(())) => code,
+        // A reader that went away (`| head`): the conventional status of a SIGPIPE death,
+        // 128 + 13, so a pipeline can tell the output was cut.
         (Err(e), _) | (_, Err(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-            ExitCode::SUCCESS
+            ExitCode::from(141)
         }
         (Err(e), _) | (_, Err(e)) => {
-            eprintln!("trialmatch: {e}");
+            let _ = writeln!(std::io::stderr(), "trialmatch: {e}");
             ExitCode::from(2)
         }
     }

@@ -1,5 +1,7 @@
 //! A problem found in an input file: where it is (file, line, column when known) and what is
-//! wrong. Problems never stop the other files from loading.
+//! wrong. Problems never stop the other files from loading. Positions in a file's text are
+//! found through [`Lines`], built once per file, so a file with many problems costs no more
+//! than one pass; a file's problems are capped at [`MAX_PER_FILE`].
 
 use serde::Serialize;
 use std::fmt;
@@ -39,5 +41,76 @@ impl fmt::Display for Problem {
             (Some(l), None) => write!(f, "{}:{}: {}", self.file, l, self.message),
             _ => write!(f, "{}: {}", self.file, self.message),
         }
+    }
+}
+
+/// The most problems listed for one file; the rest are counted in one last problem.
+pub const MAX_PER_FILE: usize = 100;
+
+/// Where each line of a text starts, for turning byte offsets into 1-based lines and columns
+/// without rescanning the text for every problem.
+#[derive(Debug, Clone)]
+pub struct Lines<'a> {
+    src: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(src: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(src.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { src, starts }
+    }
+
+    /// The 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.src.len());
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let col = self.src.get(start..offset).map_or(0, |s| s.chars().count());
+        (line, col + 1)
+    }
+}
+
+/// Caps `problems` of `file` at [`MAX_PER_FILE`], ending with a count of those left out.
+pub fn cap(file: &str, problems: &mut Vec<Problem>) {
+    if problems.len() > MAX_PER_FILE {
+        let more = problems.len() - MAX_PER_FILE;
+        problems.truncate(MAX_PER_FILE);
+        problems.push(Problem::file(
+            file,
+            format!("and {more} more problems in this file (fix these first)"),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_give_the_same_positions_as_a_scan() {
+        let src = "a = 1\nbé = 2\n\nlast";
+        let lines = Lines::new(src);
+        for offset in 0..=src.len() {
+            if !src.is_char_boundary(offset) {
+                continue;
+            }
+            let before = &src[..offset];
+            let line = before.matches('\n').count() + 1;
+            let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            assert_eq!(lines.line_col(offset), (line, col), "offset {offset}");
+        }
+    }
+
+    #[test]
+    fn problems_are_capped_with_a_count() {
+        let mut v: Vec<Problem> = (0..150)
+            .map(|i| Problem::at("f", i + 1, 1, "x".into()))
+            .collect();
+        cap("f", &mut v);
+        assert_eq!(v.len(), MAX_PER_FILE + 1);
+        assert!(v[MAX_PER_FILE].message.contains("and 50 more problems"));
     }
 }

@@ -357,3 +357,95 @@ fn a_study_with_an_unreadable_rule_is_marked_in_the_report_and_the_ui() {
         .collect();
     assert!(text.contains("KN5501 SLE ⚠"), "{text}");
 }
+
+#[test]
+fn deeply_nested_rules_are_a_problem_not_a_crash() {
+    let deep = format!("{}age >= 18{}", "(".repeat(2000), ")".repeat(2000));
+    let nots = format!("{}age >= 18", "not ".repeat(2000));
+    let trials = trials_with(|_, text| text);
+    for (name, rule) in [("zz-deep.toml", &deep), ("zz-not.toml", &nots)] {
+        let body = format!(
+            "id = \"{name}\"\nshort_name = \"{name}\"\ntitle = \"t\"\n\n[[criterion]]\nid = \"{name}-1\"\nkind = \"inclusion\"\ncohort = \"common\"\ntext = \"t\"\nrule = \"{rule}\"\n"
+        );
+        std::fs::write(trials.path().join(name), body).expect("write");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_trialmatch"))
+        .arg("--trials")
+        .arg(trials.path())
+        .args([
+            "--patients",
+            "sample-patients",
+            "--as-of",
+            "2026-11-22",
+            "check",
+        ])
+        .output()
+        .expect("runs");
+    // A problem (exit 1), not an abort.
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        text.matches("nested more than 64 levels").count(),
+        2,
+        "{text}"
+    );
+}
+
+#[test]
+fn a_file_with_thousands_of_problems_lists_the_first_and_counts_the_rest() {
+    let mut text = String::from("id = \"MANY\"\n");
+    for i in 0..5000 {
+        text.push_str(&format!("\n[[lab]]\nname = \"nolab{i}\"\nvalue = 1.0\n"));
+    }
+    let patients = patients_dir(&[("many.toml", &text)]);
+    let ws = load_dirs(Path::new("trials"), patients.path());
+    let mine: Vec<_> = ws
+        .problems
+        .iter()
+        .filter(|p| p.file.ends_with("many.toml"))
+        .collect();
+    assert_eq!(mine.len(), trialmatch::problem::MAX_PER_FILE + 1);
+    assert!(
+        mine.last()
+            .is_some_and(|p| p.message.contains("and 4900 more problems"))
+    );
+    // Positions stay right far into the file.
+    assert_eq!(mine[99].line, Some(2 + 99 * 4 + 2), "{}", mine[99]);
+}
+
+#[cfg(unix)]
+#[test]
+fn broken_pipes_end_with_the_conventional_status_and_lose_no_output() {
+    use std::process::Stdio;
+    // A problem to print on standard error while the CSV goes to standard output.
+    let patients = patients_dir(&[
+        ("a.toml", "id = \"A\"\ndob = 1980-01-01\n"),
+        ("bad.toml", "id = \"B\"\nsex = \"F\"\n"),
+    ]);
+    let run = |stdout: Stdio, stderr: Stdio| {
+        Command::new(env!("CARGO_BIN_EXE_trialmatch"))
+            .args(["--trials", "trials", "--patients"])
+            .arg(patients.path())
+            .args(["--as-of", "2026-11-22", "report", "--format", "csv"])
+            .stdout(stdout)
+            .stderr(stderr)
+            .status()
+            .expect("runs")
+    };
+    // Standard error's reader gone: the CSV is still written whole.
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let csv = tempfile::NamedTempFile::new().expect("temp");
+    let status = run(
+        Stdio::from(csv.reopen().expect("reopen")),
+        Stdio::from(writer),
+    );
+    assert_eq!(status.code(), Some(141), "{status:?}");
+    let written = std::fs::read_to_string(csv.path()).expect("csv");
+    assert_eq!(written.lines().count(), 1 + 4, "{written}");
+    // Standard output's reader gone: not a silent success.
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let status = run(Stdio::from(writer), Stdio::null());
+    assert_eq!(status.code(), Some(141), "{status:?}");
+}

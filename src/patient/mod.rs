@@ -11,7 +11,7 @@ pub use facts::Facts;
 pub use model::*;
 pub use shared::Shared;
 
-use crate::problem::Problem;
+use crate::problem::{Lines, Problem};
 use crate::units::Dimension;
 use crate::vocab;
 use chrono::NaiveDate;
@@ -181,18 +181,17 @@ impl Profile {
     }
 }
 
-/// Where a byte offset falls: 1-based line and column.
+/// Where a byte offset falls: 1-based line and column (one lookup; a file with many
+/// positions to find builds a [`Lines`] once).
 pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
-    let before = &src[..offset.min(src.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
+    Lines::new(src).line_col(offset)
 }
 
 /// Collects the problems of one file, each at its line and column.
 pub(super) struct Checker<'a> {
     file: &'a str,
     src: &'a str,
+    lines: Lines<'a>,
     problems: Vec<Problem>,
 }
 
@@ -224,7 +223,7 @@ impl Checker<'_> {
     }
 
     pub(super) fn at_offset(&mut self, offset: usize, field: &str, message: String) {
-        let (line, col) = line_col(self.src, offset);
+        let (line, col) = self.lines.line_col(offset);
         self.problems.push(Problem::at(
             self.file,
             line,
@@ -287,6 +286,7 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
     let mut c = Checker {
         file,
         src,
+        lines: Lines::new(src),
         problems: Vec::new(),
     };
     // One spelling per id: trimmed, in Unicode NFC, without invisible characters (a
@@ -535,6 +535,7 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
         facts: Facts::default(),
     };
     profile.facts = Facts::new(&profile, as_of);
+    crate::problem::cap(file, &mut c.problems);
     (profile, c.problems)
 }
 

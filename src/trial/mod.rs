@@ -178,5 +178,6 @@ pub fn load_trial(file: &str, src: &str) -> (Option<Trial>, Vec<Problem>) {
         screening_window,
         signoffs: parsed.signoff,
     };
+    crate::problem::cap(file, &mut problems);
     (Some(trial), problems)
 }

@@ -194,7 +194,13 @@ struct Parser {
     toks: Vec<(Tok, usize)>,
     pos: usize,
     end: usize,
+    /// How deeply the parse is nested (brackets, calls, `not`).
+    depth: usize,
 }
+
+/// The deepest nesting a rule may have: far beyond any criterion, and far below what would
+/// overflow the stack when the rule is compiled or evaluated.
+pub const MAX_DEPTH: usize = 64;
 
 /// Parses a rule expression into a syntax tree.
 pub fn parse(src: &str) -> Result<Node, SyntaxError> {
@@ -203,6 +209,7 @@ pub fn parse(src: &str) -> Result<Node, SyntaxError> {
         toks,
         pos: 0,
         end: src.len(),
+        depth: 0,
     };
     if p.toks.is_empty() {
         return Err(SyntaxError {
@@ -265,7 +272,27 @@ impl Parser {
         }
     }
 
+    /// Runs `f` one level deeper, refusing a rule nested beyond [`MAX_DEPTH`].
+    fn nested(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<Node, SyntaxError>,
+    ) -> Result<Node, SyntaxError> {
+        if self.depth >= MAX_DEPTH {
+            return self.err(format!(
+                "the rule is nested more than {MAX_DEPTH} levels deep here"
+            ));
+        }
+        self.depth += 1;
+        let r = f(self);
+        self.depth -= 1;
+        r
+    }
+
     fn expr(&mut self) -> Result<Node, SyntaxError> {
+        self.nested(Self::expr_inner)
+    }
+
+    fn expr_inner(&mut self) -> Result<Node, SyntaxError> {
         let mut parts = vec![self.and()?];
         while self.is_word("or") {
             self.pos += 1;
@@ -294,7 +321,7 @@ impl Parser {
     fn unary(&mut self) -> Result<Node, SyntaxError> {
         if self.is_word("not") && !matches!(self.toks.get(self.pos + 1), Some((Tok::LParen, _))) {
             self.pos += 1;
-            return Ok(Node::Not(Box::new(self.unary()?)));
+            return Ok(Node::Not(Box::new(self.nested(Self::unary)?)));
         }
         let left = self.term()?;
         if let Some(Tok::Op(op)) = self.peek().cloned() {
