@@ -27,8 +27,9 @@ struct Inputs {
     /// Folder of trial files (default ./trials, else the built-in copies)
     #[arg(long, global = true)]
     trials: Option<PathBuf>,
-    /// Patient files or folders (default ./sample-patients, else the built-in copies)
-    #[arg(long, global = true, num_args = 1..)]
+    /// A patient file or folder; repeat for more (default ./sample-patients, else the
+    /// built-in copies). One value each, so `--patients DIR check` still runs `check`.
+    #[arg(long, global = true, action = clap::ArgAction::Append)]
     patients: Vec<PathBuf>,
     /// Screening date the rules measure from, YYYY-MM-DD (default today)
     #[arg(long, global = true, value_parser = parse_date)]

@@ -449,3 +449,33 @@ fn broken_pipes_end_with_the_conventional_status_and_lose_no_output() {
     let status = run(Stdio::from(writer), Stdio::null());
     assert_eq!(status.code(), Some(141), "{status:?}");
 }
+
+#[test]
+fn patients_takes_one_value_so_the_subcommand_is_not_swallowed() {
+    let out = Command::new(env!("CARGO_BIN_EXE_trialmatch"))
+        .args([
+            "--patients",
+            "sample-patients",
+            "--as-of",
+            "2026-11-22",
+            "check",
+        ])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("18 patients, 0 problems"));
+    // Repeated for several inputs.
+    let out = Command::new(env!("CARGO_BIN_EXE_trialmatch"))
+        .args([
+            "--patients",
+            "sample-patients/p01-ra-multi.toml",
+            "--patients",
+            "sample-patients/p02-asys-iim-multi.toml",
+            "--as-of",
+            "2026-11-22",
+            "check",
+        ])
+        .output()
+        .expect("runs");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2 patients, 0 problems"));
+}
