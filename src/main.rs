@@ -124,9 +124,9 @@ enum Command {
     Report {
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
-        /// Width of the table in columns
-        #[arg(long, default_value_t = 100)]
-        width: usize,
+        /// Width of the table in columns (default: the terminal's width, else 100)
+        #[arg(long)]
+        width: Option<usize>,
     },
     /// Validate trial and patient files; exit status 1 when there are problems
     Check,
@@ -253,14 +253,23 @@ fn find_patient<'a>(
     ws: &'a Workspace,
     id: &str,
 ) -> Result<&'a trialmatch::patient::Profile, Failed> {
-    ws.patients.iter().find(|p| p.id() == id).ok_or_else(|| {
-        Failed(format!(
-            "no patient '{}' among the {} loaded patients; check the id, or name the \
-             patient files with --patients",
-            trialmatch::text::sanitize(id),
-            ws.patients.len()
-        ))
-    })
+    // Ids are one patient whatever their case (as when the files are loaded).
+    let wanted = id.trim().to_lowercase();
+    ws.patients
+        .iter()
+        .find(|p| p.id().to_lowercase() == wanted)
+        .ok_or_else(|| {
+            let ids: Vec<&str> = ws.patients.iter().map(|p| p.id()).collect();
+            let hint = trialmatch::vocab::suggest(id.trim(), &ids)
+                .map(|s| format!(" (did you mean '{}'?)", trialmatch::text::sanitize(s)))
+                .unwrap_or_default();
+            Failed(format!(
+                "no patient '{}'{hint} among the {} loaded patients; check the id, or name the \
+                 patient files with --patients",
+                trialmatch::text::sanitize(id),
+                ws.patients.len()
+            ))
+        })
 }
 
 fn status_command(
@@ -278,7 +287,8 @@ fn status_command(
         } => {
             let ws = inputs.load();
             let (_, t) = find_trial(&ws.trials, &trial)?;
-            find_patient(&ws, &patient)?;
+            // Recorded under the file's own spelling of the id, whatever case was typed.
+            let patient = find_patient(&ws, &patient)?.id().to_string();
             let d = inputs.worklist()?.record(&patient, &t.id, status, &note)?;
             // Printed only once the change is committed.
             writeln!(
@@ -388,6 +398,7 @@ fn export_command(
     let ws = inputs.load();
     let (index, t) = find_trial(&ws.trials, trial)?;
     let p = find_patient(&ws, patient)?;
+    let patient = p.id();
     // Reading only: without a worklist at the path the summary has no history.
     let history = match Store::open_existing(&inputs.db_path()?) {
         Ok(store) => store.history(patient, Some(&t.id))?,
@@ -475,6 +486,14 @@ fn main() -> ExitCode {
                 Format::Csv => stream_report(&cli.inputs, false, &mut out),
                 Format::Table => {
                     let ws = cli.inputs.load();
+                    let width = width.unwrap_or_else(|| {
+                        use std::io::IsTerminal;
+                        let term = std::io::stdout().is_terminal();
+                        match crossterm::terminal::size() {
+                            Ok((w, _)) if term && w > 0 => usize::from(w),
+                            _ => 100,
+                        }
+                    });
                     trialmatch::report::write_table(&ws, cli.inputs.as_of(), width, &mut out)
                 }
             };

@@ -207,13 +207,15 @@ pub fn write_table(
     out: &mut impl Write,
 ) -> io::Result<()> {
     let w = width.max(60);
-    writeln!(
-        out,
-        "trialmatch report — as of {as_of} — {} patients × {} studies — {} problems",
-        ws.patients.len(),
-        ws.trials.len(),
-        ws.problems.len()
-    )?;
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let head = format!(
+        "trialmatch report — as of {as_of} — {} × {} — {}",
+        plural(ws.patients.len(), "patient", "patients"),
+        plural(ws.trials.len(), "study", "studies"),
+        plural(ws.problems.len(), "problem", "problems")
+    );
+    writeln!(out, "{}", truncate(&head, w))?;
     for p in &ws.patients {
         let age = crate::derive::age(p, as_of)
             .value
@@ -231,11 +233,11 @@ pub fn write_table(
             sanitize(&p.main_diagnosis())
         );
         writeln!(out, "{}", truncate(&head, w))?;
-        writeln!(
-            out,
+        let columns = format!(
             "  #  {:<16} {:<9} {:<12} {:>4} {:>4} {:>4} {:>5}  Site",
             "Study", "Cohort", "Verdict", "Pass", "Fail", "Unk", "Score"
-        )?;
+        );
+        writeln!(out, "{}", truncate(&columns, w))?;
         for (i, m) in rank(&ws.trials, p, as_of).iter().enumerate() {
             let t = &ws.trials[m.trial];
             let b = m.best();

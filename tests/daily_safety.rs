@@ -479,3 +479,82 @@ fn patients_takes_one_value_so_the_subcommand_is_not_swallowed() {
         .expect("runs");
     assert!(String::from_utf8_lossy(&out.stdout).contains("2 patients, 0 problems"));
 }
+
+#[test]
+fn patient_ids_typed_in_another_case_find_the_patient_and_typos_get_a_suggestion() {
+    let db = tempfile::tempdir().expect("tempdir");
+    let dbf = db.path().join("w.sqlite3");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_trialmatch"))
+            .arg("--db")
+            .arg(&dbf)
+            .args(["--as-of", "2026-11-22"])
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let out = run(&["status", "set", "p01", "CHEC2024-181", "screening"]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("P01 ×"),
+        "{out:?}"
+    );
+    let out = run(&["status", "set", "P011", "CHEC2024-181", "screening"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("did you mean 'P01'?")
+            || String::from_utf8_lossy(&out.stderr).contains("did you mean 'P11'?"),
+        "{out:?}"
+    );
+}
+
+/// Polls `tmux capture-pane` until `done` holds or the deadline passes.
+fn capture_until(target: &str, done: impl Fn(&str) -> bool) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-J", "-t", target])
+            .output()
+            .expect("tmux");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        if done(&text) || std::time::Instant::now() > deadline {
+            return text;
+        }
+        std::thread::yield_now();
+    }
+}
+
+#[test]
+fn the_table_report_fits_the_terminal_it_is_printed_on() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        panic!("tmux is needed (CI installs it)");
+    }
+    let session = format!("tm-width-{}", std::process::id());
+    let bin = env!("CARGO_BIN_EXE_trialmatch");
+    let cmd = format!(
+        "{bin} --as-of 2026-11-22 --patients sample-patients/p01-ra-multi.toml report; echo REPORT-DONE; sleep 30"
+    );
+    let started = Command::new("tmux")
+        .args([
+            "new-session",
+            "-d",
+            "-x",
+            "64",
+            "-y",
+            "50",
+            "-s",
+            &session,
+            &cmd,
+        ])
+        .status()
+        .expect("tmux");
+    assert!(started.success());
+    let text = capture_until(&session, |t| t.contains("REPORT-DONE"));
+    let _ = Command::new("tmux")
+        .args(["kill-session", "-t", &session])
+        .status();
+    assert!(text.contains("REPORT-DONE"), "{text}");
+    for line in text.lines() {
+        assert!(line.chars().count() <= 64, "{line}");
+    }
+}
