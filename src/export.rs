@@ -1,13 +1,14 @@
 //! The referral summary sent to a study team: one patient × one study as Markdown — who the
 //! patient is, the verdict, the criteria met with their evidence, the open questions, whom to
-//! call, and the worklist's decision history. Written owner-only, never over another file.
+//! call, and the worklist's decision history. Written owner-only, never over another file,
+//! and all or nothing (a full disk leaves no truncated summary).
 
 use crate::missing::missing_facts;
 use crate::patient::{Profile, Sex};
 use crate::rank::{CohortResult, State, TrialMatch, rank_with};
 use crate::text::sanitize;
 use crate::trial::{NOT_STATED, Trial};
-use crate::worklist::Decision;
+use crate::worklist::{Entry, History, print};
 use chrono::{DateTime, Local, NaiveDate};
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -28,7 +29,7 @@ fn md(s: &str) -> String {
     for c in sanitize(s).chars() {
         if matches!(
             c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '!'
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '!' | '~'
         ) {
             out.push('\\');
         }
@@ -42,13 +43,14 @@ fn or_not_stated(v: &Option<String>) -> String {
 }
 
 /// The summary for `patient` and the study at index `trial`, evaluated as of `as_of`.
-/// `history` is the pair's decisions, oldest first; `written` stamps the document.
+/// `history` is the pair's history (decisions withdrawn as entered in error are shown struck
+/// through, with the withdrawal); `written` stamps the document.
 pub fn referral_markdown(
     trials: &[Trial],
     trial: usize,
     patient: &Profile,
     as_of: NaiveDate,
-    history: &[Decision],
+    history: &History,
     written: DateTime<Local>,
 ) -> Option<String> {
     let t = trials.get(trial)?;
@@ -70,7 +72,7 @@ fn write_doc(
     best: &CohortResult,
     patient: &Profile,
     as_of: NaiveDate,
-    history: &[Decision],
+    history: &History,
     written: DateTime<Local>,
 ) -> std::fmt::Result {
     writeln!(
@@ -255,15 +257,50 @@ fn write_doc(
         writeln!(o, "No decisions recorded in the worklist.")?;
     } else {
         writeln!(o, "| When | Status | Who | Note |\n|---|---|---|---|")?;
-        for d in history {
-            writeln!(
-                o,
-                "| {} | {} | {} | {} |",
-                d.at.with_timezone(&Local).format("%Y-%m-%d %H:%M"),
-                d.status.label(),
-                md(&d.who),
-                md(&d.note)
-            )?;
+        let when = |at: &DateTime<chrono::Utc>| {
+            at.with_timezone(&Local)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        };
+        for e in history.entries() {
+            let (at, status, who, note) = match e {
+                Entry::Decision {
+                    decision: d,
+                    withdrawn: None,
+                } => (d.at, d.status.label().to_string(), &d.who, md(&d.note)),
+                // Struck through, and said in words for whoever reads it printed.
+                Entry::Decision {
+                    decision: d,
+                    withdrawn: Some(_),
+                } => (
+                    d.at,
+                    format!("~~{}~~ — {}", d.status.label(), print::WITHDRAWN),
+                    &d.who,
+                    if d.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!("~~{}~~", md(&d.note))
+                    },
+                ),
+                Entry::Withdrawal(w) => {
+                    let of = history
+                        .decisions
+                        .iter()
+                        .find(|d| d.seq == w.withdraws)
+                        .map_or_else(|| format!("#{}", w.withdraws), |d| when(&d.at));
+                    (
+                        w.at,
+                        format!(
+                            "{}: withdraws the {} of {of}",
+                            print::ENTERED_IN_ERROR,
+                            w.status.label()
+                        ),
+                        &w.who,
+                        md(&w.note),
+                    )
+                }
+            };
+            writeln!(o, "| {} | {status} | {} | {note} |", when(&at), md(who))?;
         }
     }
     Ok(())
@@ -292,7 +329,7 @@ pub fn write_referral(
     trial: usize,
     patient: &Profile,
     as_of: NaiveDate,
-    history: &[Decision],
+    history: &History,
 ) -> io::Result<PathBuf> {
     let doc = referral_markdown(trials, trial, patient, as_of, history, Local::now())
         .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no such study"))?;
@@ -310,12 +347,16 @@ pub fn write_referral(
             format!("{stem}-{n}.md")
         };
         let path = dir.join(name);
-        match crate::fsutil::create_private_file(&path) {
-            Ok(mut f) => {
-                f.write_all(doc.as_bytes())?;
-                f.sync_all()?;
-                return Ok(path);
-            }
+        if std::fs::symlink_metadata(&path).is_ok() {
+            continue;
+        }
+        let written =
+            crate::fsutil::write_new_private(&path, crate::fsutil::Durability::Synced, |f, _| {
+                f.write_all(doc.as_bytes())
+            });
+        match written {
+            Ok(()) => return Ok(path),
+            // Taken a moment ago by another trialmatch: the next number.
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),
         }

@@ -528,7 +528,7 @@ pub fn generate(
 }
 
 /// Writes `count` patients into `dir` (created owner-only if absent); files are created new,
-/// owner-only, and an existing file is never overwritten.
+/// owner-only, each whole or not at all, and an existing file is never overwritten.
 pub fn write_dir(
     dir: &std::path::Path,
     count: usize,
@@ -540,9 +540,12 @@ pub fn write_dir(
     crate::fsutil::create_private_dir(dir)?;
     generate(count, seed, as_of, trials, |name, text| {
         let path = dir.join(name);
-        let mut f = crate::fsutil::create_private_file(&path)
-            .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
-        f.write_all(text.as_bytes())
+        // Whole or absent: a file cut short by a full disk could still read as a patient.
+        // Not synced one by one: a queue is tens of thousands of synthetic files.
+        crate::fsutil::write_new_private(&path, crate::fsutil::Durability::Buffered, |f, _| {
+            f.write_all(text.as_bytes())
+        })
+        .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))
     })
 }
 

@@ -68,7 +68,7 @@ fn status_changes_are_appended_and_the_latest_is_current() {
     assert_eq!(p02.len(), 1);
     assert_eq!(p02[0].who, "ana");
 
-    let history = s.history("P01", None).unwrap();
+    let history = s.history("P01", None).unwrap().decisions;
     let seen: Vec<(Status, &str, &str)> = history
         .iter()
         .map(|d| (d.status, d.who.as_str(), d.note.as_str()))
@@ -82,14 +82,14 @@ fn status_changes_are_appended_and_the_latest_is_current() {
         ]
     );
     assert_eq!(history[1].at, at(5));
-    let one = s.history("P01", Some("KN5501-SLE")).unwrap();
+    let one = s.history("P01", Some("KN5501-SLE")).unwrap().decisions;
     assert_eq!(one.len(), 2);
     assert!(s.history("P99", None).unwrap().is_empty());
 
     // Reopening finds everything again.
     drop(s);
     let s = Store::open(&db(&dir)).unwrap();
-    assert_eq!(s.history("P01", None).unwrap(), history);
+    assert_eq!(s.history("P01", None).unwrap().decisions, history);
 }
 
 #[test]
@@ -151,7 +151,7 @@ fn a_new_database_is_owner_only_in_wal_mode_at_the_latest_version() {
     let mut s = Store::open(&path).unwrap();
     s.record_as("P01", "KN5501-SLE", Status::New, "", "ana", at(0))
         .unwrap();
-    assert_eq!(s.schema_version().unwrap(), 2);
+    assert_eq!(s.schema_version().unwrap(), 3);
     use std::os::unix::fs::PermissionsExt;
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&path), 0o600);
@@ -198,15 +198,15 @@ fn an_older_schema_is_migrated_and_keeps_its_history() {
              ('P05', 'KN5501-SLE', 'referred', '', 'dee', '2026-01-03T03:04:05.000Z');",
         )
         .unwrap();
-        // Version 1 allowed rewriting history; version 2 must not.
+        // Version 1 allowed rewriting history; versions 2 and later must not.
         assert!(
             c.execute("UPDATE decision SET note = 'edited' WHERE id = 1", [])
                 .is_ok()
         );
     }
     let mut s = Store::open(&path).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 2);
-    let h = s.history("P05", None).unwrap();
+    assert_eq!(s.schema_version().unwrap(), 3);
+    let h = s.history("P05", None).unwrap().decisions;
     assert_eq!(h.len(), 2);
     assert_eq!(h[0].note, "edited");
     assert_eq!(h[1].status, Status::Referred);
@@ -361,7 +361,7 @@ fn two_connections_writing_at_once_lose_nothing() {
     seqs.dedup();
     assert_eq!(seqs.len(), 2 * per, "every write got its own row");
     let s = Store::open(&path).unwrap();
-    let h = s.history("P01", None).unwrap();
+    let h = s.history("P01", None).unwrap().decisions;
     assert_eq!(h.len(), 2 * per);
     for who in ["ana", "ben"] {
         let notes: Vec<&str> = h
@@ -427,7 +427,7 @@ fn a_backup_is_a_private_consistent_copy_and_never_replaces_a_file() {
         b.history("P07", None).unwrap(),
         s.history("P07", None).unwrap()
     );
-    assert_eq!(b.schema_version().unwrap(), 2);
+    assert_eq!(b.schema_version().unwrap(), 3);
     drop(b);
     let before = bytes(&copy);
     let e = s.backup_to(&copy).unwrap_err();

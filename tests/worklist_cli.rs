@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use trialmatch::load::{Source, load};
 use trialmatch::rank::{State, rank_with};
-use trialmatch::worklist::{Decision, Status, Store};
+use trialmatch::worklist::{Decision, History, Status, Store};
 
 const AS_OF: &str = "2026-11-22";
 
@@ -190,15 +190,18 @@ fn the_referral_summary_holds_what_the_study_team_needs() {
         })
         .expect("a sample patient with unknown criteria");
     let t = &ws.trials[m.trial];
-    let history = vec![Decision {
-        seq: 4,
-        patient: p.id().to_string(),
-        trial: t.id.clone(),
-        status: Status::ContactedStudy,
-        note: "left voicemail | call back".into(),
-        who: "ana".into(),
-        at: chrono::Utc::now(),
-    }];
+    let history = History {
+        decisions: vec![Decision {
+            seq: 4,
+            patient: p.id().to_string(),
+            trial: t.id.clone(),
+            status: Status::ContactedStudy,
+            note: "left voicemail | call back".into(),
+            who: "ana".into(),
+            at: chrono::Utc::now(),
+        }],
+        withdrawals: Vec::new(),
+    };
     let doc = trialmatch::export::referral_markdown(
         &ws.trials,
         m.trial,
@@ -312,8 +315,9 @@ fn the_ui_export_names_a_fresh_file_each_time() {
     let into = trialmatch::export::referrals_dir(&dir.path().join("w.sqlite3"));
     assert_eq!(into, dir.path().join("referrals"));
     let p = &ws.patients[0];
-    let a = trialmatch::export::write_referral(&into, &ws.trials, 0, p, as_of(), &[]).unwrap();
-    let b = trialmatch::export::write_referral(&into, &ws.trials, 0, p, as_of(), &[]).unwrap();
+    let none = History::default();
+    let a = trialmatch::export::write_referral(&into, &ws.trials, 0, p, as_of(), &none).unwrap();
+    let b = trialmatch::export::write_referral(&into, &ws.trials, 0, p, as_of(), &none).unwrap();
     assert_ne!(a, b);
     let name = |p: &Path| p.file_name().unwrap().to_string_lossy().into_owned();
     assert_eq!(
@@ -397,6 +401,7 @@ fn status_set_survives_sigkill() {
     let notes: Vec<String> = store
         .history("P01", Some("KN5501-SLE"))
         .unwrap()
+        .decisions
         .into_iter()
         .map(|d| d.note)
         .collect();

@@ -8,7 +8,7 @@ mod store;
 mod who;
 
 pub use status::Status;
-pub use store::{Decision, Store, StoreError, default_path};
+pub use store::{Decision, Entry, History, Store, StoreError, Withdrawal, default_path};
 pub use who::os_user;
 
 /// Longest note accepted, in characters: a note says why, it is not a letter.

@@ -24,6 +24,33 @@ pub const MIGRATIONS: &[&str] = &[
          BEGIN SELECT RAISE(ABORT, 'the decision history is append-only'); END;
      CREATE TRIGGER decision_no_delete BEFORE DELETE ON decision
          BEGIN SELECT RAISE(ABORT, 'the decision history is append-only'); END;",
+    // 3: (a) a row can only be appended. `INSERT OR REPLACE` (and an upsert) deletes the row
+    // it conflicts with without firing the DELETE trigger, so an explicit key at or before
+    // the last one is refused before the conflict is resolved; an automatic key reads as -1
+    // there, so keys of 0 and below are refused once known, after the insert (ABORT undoes
+    // the whole statement, a replaced row included).
+    // (b) "entered in error": a row with `withdraws` set withdraws the decision it names — of
+    // the same patient, study and status, not a withdrawal itself, and not withdrawn before.
+    // The decision stays in the history; it no longer counts for the current status.
+    "CREATE TRIGGER decision_append_only BEFORE INSERT ON decision
+         WHEN NEW.id > 0 AND NEW.id <= (SELECT max(id) FROM decision)
+         BEGIN SELECT RAISE(ABORT, 'the decision history is append-only'); END;
+     CREATE TRIGGER decision_positive_key AFTER INSERT ON decision
+         WHEN NEW.id <= 0
+         BEGIN SELECT RAISE(ABORT, 'the decision history is append-only'); END;
+     ALTER TABLE decision ADD COLUMN withdraws INTEGER REFERENCES decision (id);
+     CREATE INDEX decision_withdrawn ON decision (withdraws) WHERE withdraws IS NOT NULL;
+     CREATE TRIGGER decision_withdrawal BEFORE INSERT ON decision
+         WHEN NEW.withdraws IS NOT NULL
+         BEGIN
+             SELECT RAISE(ABORT, 'a withdrawal names a decision of the same patient, study and status')
+             WHERE NOT EXISTS (SELECT 1 FROM decision d
+                 WHERE d.id = NEW.withdraws AND d.withdraws IS NULL
+                   AND d.patient_id = NEW.patient_id AND d.trial_id = NEW.trial_id
+                   AND d.status = NEW.status);
+             SELECT RAISE(ABORT, 'that decision is already withdrawn')
+             WHERE EXISTS (SELECT 1 FROM decision w WHERE w.withdraws = NEW.withdraws);
+         END;",
 ];
 
 /// The version this build writes.

@@ -1,6 +1,8 @@
 //! The worklist history of one patient: every recorded status change, oldest first (the newest
 //! last, selected when it opens), with who made it and why; the selected entry's whole note
-//! below. Times are shown in the local zone.
+//! below. Times are shown in the local zone. A change withdrawn as entered in error keeps its
+//! row, struck through and marked "withdrawn (entered in error)" in words, so it reads the
+//! same without colour; the detail says who withdrew it, when and why.
 
 use crate::text::sanitize;
 use crate::tui::app::App;
@@ -9,11 +11,13 @@ use crate::tui::view::{
     table_rows, wrap,
 };
 use crate::tui::worklist::short_label;
-use crate::worklist::Decision;
+use crate::worklist::print::WITHDRAWN;
+use crate::worklist::{Decision, Withdrawal};
 use chrono::{DateTime, Local, Utc};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Line;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 /// "2026-11-22 09:30" in the app's zone (the local one unless a test fixed it).
@@ -92,6 +96,11 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         Some(Ok(_)) => {}
     }
     let cols = columns(rows, &ws);
+    let withdrawn = |seq: i64| match &h.entries {
+        Some(Ok(history)) => history.withdrawal_of(seq),
+        _ => None,
+    };
+    let struck = t.dim.add_modifier(Modifier::CROSSED_OUT);
     let cur = app.cursors.history;
     let offset = cur.window(rows_data.len(), rows.height as usize);
     for (n, d) in rows_data
@@ -106,14 +115,24 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         } else {
             short_label(d.status)
         };
+        let (status, note) = match withdrawn(d.seq) {
+            None => (Line::styled(status, t.label), Line::raw(sanitize(&d.note))),
+            Some(_) => (
+                Line::styled(status, struck),
+                Line::from(vec![
+                    Span::styled(format!("{WITHDRAWN} "), t.warn),
+                    Span::styled(sanitize(&d.note), struck),
+                ]),
+            ),
+        };
         let cells = [
             marker(selected, true),
             Line::raw(d.seq.to_string()),
             Line::raw(when(app, d.at)),
             Line::raw(study(app, &d.trial)),
-            Line::styled(status, t.label),
+            status,
             Line::raw(sanitize(&d.who)),
-            Line::raw(sanitize(&d.note)),
+            note,
         ];
         let y = rows.y + (n - offset) as u16;
         draw_row(buf, rows, y, &cols, &cells, row_style(app, selected, true));
@@ -122,7 +141,7 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
     let inner = block.inner(detail);
     block.render(detail, buf);
     if let Some(d) = rows_data.get(cur.selected) {
-        for (i, l) in detail_lines(app, d, inner.width as usize)
+        for (i, l) in detail_lines(app, d, withdrawn(d.seq), inner.width as usize)
             .into_iter()
             .take(inner.height as usize)
             .enumerate()
@@ -132,22 +151,63 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
     }
 }
 
-/// The selected change in full: what, when, who, then the note wrapped.
-fn detail_lines(app: &App, d: &Decision, w: usize) -> Vec<Line<'static>> {
-    let mut out = vec![Line::styled(
-        format!(
-            "{} → {} · {} · by {}",
-            study(app, &d.trial),
-            d.status.label(),
-            when(app, d.at),
-            sanitize(&d.who)
-        ),
-        app.theme.label,
-    )];
+/// The selected change in full: what, when, who, whether and why it was withdrawn, then the
+/// note wrapped.
+fn detail_lines(
+    app: &App,
+    d: &Decision,
+    withdrawn: Option<&Withdrawal>,
+    w: usize,
+) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let head = format!(
+        "{} → {} · {} · by {}",
+        study(app, &d.trial),
+        d.status.label(),
+        when(app, d.at),
+        sanitize(&d.who)
+    );
+    let mut out = Vec::new();
+    match withdrawn {
+        None => out.push(Line::styled(head, t.label)),
+        Some(x) => {
+            out.push(Line::styled(
+                head,
+                t.label.add_modifier(Modifier::CROSSED_OUT),
+            ));
+            let why = if x.note.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", sanitize(&x.note))
+            };
+            let text = format!(
+                "{} · #{} · {} · by {}{why}",
+                upper_first(WITHDRAWN),
+                x.seq,
+                when(app, x.at),
+                sanitize(&x.who)
+            );
+            out.extend(wrap(&text, w).into_iter().map(|l| Line::styled(l, t.warn)));
+        }
+    }
     if d.note.is_empty() {
-        out.push(Line::styled("(no note)", app.theme.dim));
+        out.push(Line::styled("(no note)", t.dim));
     } else {
-        out.extend(wrap(&sanitize(&d.note), w).into_iter().map(Line::raw));
+        let style = match withdrawn {
+            Some(_) => t.dim.add_modifier(Modifier::CROSSED_OUT),
+            None => ratatui::style::Style::new(),
+        };
+        out.extend(
+            wrap(&sanitize(&d.note), w)
+                .into_iter()
+                .map(|l| Line::styled(l, style)),
+        );
     }
     out
+}
+
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }

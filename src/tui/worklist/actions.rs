@@ -8,7 +8,7 @@ use crate::tui::app::{App, Cursor, Pane, Screen};
 use crate::tui::worklist::{
     HistoryView, Message, Modal, Outcome, PickFor, Picker, Request, StatusFilter,
 };
-use crate::worklist::{Decision, Status};
+use crate::worklist::{Decision, History, Status};
 use chrono::FixedOffset;
 use std::collections::{HashMap, HashSet};
 
@@ -138,6 +138,7 @@ impl App {
             .map(|t| t.id.as_str());
         match &h.entries {
             Some(Ok(v)) => v
+                .decisions
                 .iter()
                 .filter(|d| study.is_none_or(|s| d.trial == s))
                 .collect(),
@@ -333,7 +334,7 @@ impl App {
                     && h.patient == patient
                     && let Some(Ok(v)) = &mut h.entries
                 {
-                    v.push(d.clone());
+                    v.decisions.push(d.clone());
                 }
                 self.worklist.current.insert((patient, trial), d);
                 if self.worklist.filter != StatusFilter::All {
@@ -354,6 +355,14 @@ impl App {
                 self.say(text, true);
             }
             Outcome::History { patient, result } => {
+                let result = result.map(|decisions| History {
+                    decisions,
+                    withdrawals: Vec::new(),
+                });
+                self.receive(Outcome::HistoryRead { patient, result });
+                return;
+            }
+            Outcome::HistoryRead { patient, result } => {
                 if let Some(h) = &mut self.worklist.history
                     && h.patient == patient
                 {

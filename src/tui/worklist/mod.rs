@@ -14,7 +14,7 @@ pub mod modal;
 pub use modal::{Modal, NoteForm, PickFor, Picker};
 
 use crate::tui::app::App;
-use crate::worklist::{Decision, Status, Store};
+use crate::worklist::{Decision, History, Status, Store};
 use chrono::FixedOffset;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -43,9 +43,15 @@ pub enum Outcome {
         trial: usize,
         result: Result<Decision, String>,
     },
+    /// A history of decisions alone (none withdrawn): what a test or an older caller gives.
     History {
         patient: usize,
         result: Result<Vec<Decision>, String>,
+    },
+    /// A history as the database holds it: decisions, withdrawn ones with their withdrawals.
+    HistoryRead {
+        patient: usize,
+        result: Result<History, String>,
     },
     Exported {
         result: Result<PathBuf, String>,
@@ -73,7 +79,7 @@ pub fn execute(store: &mut Store, app: &App, r: &Request) -> Outcome {
                 _ => Err(gone()),
             },
         },
-        Request::History { patient } => Outcome::History {
+        Request::History { patient } => Outcome::HistoryRead {
             patient: *patient,
             result: match pid(*patient) {
                 Some(p) => store.history(&p, None).map_err(|e| e.to_string()),
@@ -164,7 +170,7 @@ pub struct HistoryView {
     /// Only that study's decisions.
     pub only_study: bool,
     /// None while the database is read.
-    pub entries: Option<Result<Vec<Decision>, String>>,
+    pub entries: Option<Result<History, String>>,
 }
 
 /// A line for the status bar.
