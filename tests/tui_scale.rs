@@ -225,6 +225,6 @@ fn ten_thousand_patients_with_a_worklist() {
     // The list rows show the statuses of the patients drawn.
     app.set_status_filter(StatusFilter::Is(Status::Screening));
     let first = app.visible[0];
-    assert_eq!(app.list_status(first), Some((Status::Screening, 0)));
+    assert_eq!(app.list_status(first), (Some(Status::Screening), 0));
     assert!(screen(&app)[3].contains("screening"), "{}", screen(&app)[3]);
 }

@@ -1,7 +1,7 @@
 //! The patient list: the referral queue, best match first, with the fuzzy filter's matched
-//! characters highlighted and each patient's worklist status (the latest change, or the one the
-//! status filter asks for, "+n" for more studies with a status). Only the visible window of
-//! rows is built.
+//! characters highlighted and each patient's worklist status (for the best-match study beside
+//! it, or the one the status filter asks for; "+n" for more studies with a status). Names come
+//! before diagnoses when the width is short. Only the visible window of rows is built.
 
 use crate::tui::app::{App, Pane};
 use crate::tui::theme::verdict_glyph;
@@ -20,9 +20,10 @@ pub fn widths(app: &App) -> [Constraint; 7] {
     [
         Constraint::Length(1),
         Constraint::Length(app.id_width),
-        Constraint::Fill(2),
+        // A name of 22 characters shows whole before the diagnosis takes the rest.
+        Constraint::Min(22),
         Constraint::Length(5),
-        Constraint::Fill(3),
+        Constraint::Fill(1),
         Constraint::Length(app.study_width + 2),
         Constraint::Length(12),
     ]
@@ -114,12 +115,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             },
             best,
             match app.list_status(p) {
-                Some((s, 0)) => Line::styled(tiny_label(s), t.label),
-                Some((s, more)) => Line::from(vec![
+                (Some(s), 0) => Line::styled(tiny_label(s), t.label),
+                (Some(s), more) => Line::from(vec![
                     Span::styled(tiny_label(s), t.label),
                     Span::styled(format!(" +{more}"), t.dim),
                 ]),
-                None => Line::styled("—", t.dim),
+                (None, 0) => Line::styled("—", t.dim),
+                (None, more) => Line::styled(format!("— +{more}"), t.dim),
             },
         ];
         draw_row(

@@ -86,16 +86,24 @@ impl App {
     }
 
     /// The status the patient list shows for a patient: the one the status filter asks for,
-    /// else the latest change; and how many other studies have a status.
-    pub fn list_status(&self, patient: usize) -> Option<(Status, usize)> {
+    /// else its best-match study's (none when that study has none); and how many other
+    /// studies have a status.
+    pub fn list_status(&self, patient: usize) -> (Option<Status>, usize) {
         let all: Vec<&Decision> = (0..self.trials.len())
             .filter_map(|t| self.decision(patient, t))
             .collect();
+        // The status of the study the cell sits beside (the best match), never another
+        // study's; under a status filter, the study that has it.
         let shown = match self.worklist.filter {
-            StatusFilter::Is(s) => all.iter().find(|d| d.status == s),
-            _ => all.iter().max_by_key(|d| d.seq),
-        }?;
-        Some((shown.status, all.len() - 1))
+            StatusFilter::Is(s) => all.iter().find(|d| d.status == s).copied(),
+            _ => self
+                .rows
+                .get(patient)
+                .and_then(|r| r.best)
+                .and_then(|(_, t)| self.decision(patient, t)),
+        };
+        let others = all.len() - usize::from(shown.is_some());
+        (shown.map(|d| d.status), others)
     }
 
     /// Whether patient `p` passes the status filter.
