@@ -188,6 +188,32 @@ pub struct CriterionFile {
     pub note: Option<String>,
 }
 
+/// A phone number in international form ("+86 180 6120 2878") when it is written with the
+/// Chinese country code in a local way ("086 18061202878", "0086 …") or as "+86 …": the
+/// studies' phones are Chinese. `None` for any other form (shown as written).
+pub fn international_phone(phone: &str) -> Option<String> {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let national = ["0086", "086"]
+        .iter()
+        .find_map(|p| {
+            digits
+                .strip_prefix(p)
+                .filter(|_| !phone.trim().starts_with('+'))
+        })
+        .or_else(|| phone.trim().starts_with("+86").then(|| &digits[2..]))?;
+    match national.len() {
+        // A mobile number: 3-4-4.
+        11 => Some(format!(
+            "+86 {} {} {}",
+            &national[..3],
+            &national[3..7],
+            &national[7..]
+        )),
+        8..=10 => Some(format!("+86 {national}")),
+        _ => None,
+    }
+}
+
 /// One criterion, compiled.
 #[derive(Debug, Clone)]
 pub struct Criterion {
@@ -257,5 +283,28 @@ impl Trial {
             },
             None => NOT_STATED.to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::international_phone;
+
+    #[test]
+    fn chinese_phones_in_international_form() {
+        assert_eq!(
+            international_phone("086 18061202878").as_deref(),
+            Some("+86 180 6120 2878")
+        );
+        assert_eq!(
+            international_phone("0086-18800181269").as_deref(),
+            Some("+86 188 0018 1269")
+        );
+        assert_eq!(
+            international_phone("+86 18061202878").as_deref(),
+            Some("+86 180 6120 2878")
+        );
+        assert_eq!(international_phone("not stated in source"), None);
+        assert_eq!(international_phone("+1 555 0100"), None);
     }
 }

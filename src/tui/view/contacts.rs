@@ -126,10 +126,18 @@ fn study_lines(app: &App, t: &Trial, w: usize) -> Vec<Line<'static>> {
             w.saturating_sub(4),
             Style::new(),
         )));
+        let phone = match c
+            .phone
+            .as_deref()
+            .and_then(crate::trial::international_phone)
+        {
+            Some(intl) => format!("{intl} (as written: {})", or_not_stated(&c.phone)),
+            None => or_not_stated(&c.phone),
+        };
         out.extend(indent(labelled(
             app,
             "Phone",
-            &or_not_stated(&c.phone),
+            &phone,
             8,
             w.saturating_sub(4),
             Style::new(),
