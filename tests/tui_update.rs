@@ -707,3 +707,31 @@ fn the_filter_pattern_agrees_with_the_skim_matcher() {
         }
     }
 }
+
+#[test]
+fn an_attestation_to_ask_for_is_written_out_as_the_question() {
+    let mut app = app();
+    let row = app
+        .visible
+        .iter()
+        .position(|&p| app.rows[p].id == "P18")
+        .unwrap_or(usize::MAX);
+    for _ in 0..row {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Char('m'));
+    let at = app
+        .missing_list()
+        .iter()
+        .position(|f| f.fact == "clinician attestation for C-I25 (problematic)")
+        .expect("P18 awaits the C-I25 judgement");
+    for _ in 0..at {
+        press(&mut app, KeyCode::Down);
+    }
+    let text = screen(&app).join("\n");
+    assert!(
+        text.contains("Ask the investigator (C-I25, problematic):"),
+        "{text}"
+    );
+    assert!(text.contains("EULAR definition of refractory"), "{text}");
+}

@@ -116,6 +116,35 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         return;
     };
     let mut lines: Vec<Line> = Vec::new();
+    let width = inner.width as usize;
+    // A judgement to ask for: the question in words, from the criterion's text and note.
+    if let Some(what) = f.fact.strip_prefix("clinician attestation for ") {
+        let (id, part) = match what.split_once(" (") {
+            Some((id, part)) => (id, Some(part.trim_end_matches(')'))),
+            None => (what, None),
+        };
+        let criterion = f.blocks.iter().find_map(|(ti, _, cid)| {
+            (cid == id)
+                .then(|| app.trials.get(*ti)?.criteria.iter().find(|c| c.id == id))
+                .flatten()
+        });
+        if let Some(c) = criterion {
+            let ask = match part {
+                Some(p) => format!("Ask the investigator ({id}, {p}):"),
+                None => format!("Ask the investigator ({id}): is this met?"),
+            };
+            lines.push(Line::styled(ask, t.label));
+            for l in super::wrap(&sanitize(&c.text), width) {
+                lines.push(Line::raw(l));
+            }
+            if let Some(note) = &c.note {
+                for l in super::wrap(&format!("How it is read: {}", sanitize(note)), width) {
+                    lines.push(Line::styled(l, t.dim));
+                }
+            }
+            lines.push(Line::raw(""));
+        }
+    }
     for (ti, cohort, cid) in &f.blocks {
         let text = app
             .trials
@@ -135,7 +164,21 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
             Span::raw(text),
         ]));
     }
-    for (i, l) in lines.iter().take(inner.height as usize).enumerate() {
+    let shown = inner.height as usize;
+    let cut = lines.len() > shown;
+    for (i, l) in lines.iter().take(shown).enumerate() {
         buf.set_line(inner.x, inner.y + i as u16, l, inner.width);
+        // Text cut at the pane's edge ends with "…".
+        if l.width() > width && width > 0 {
+            buf.set_string(inner.x + inner.width - 1, inner.y + i as u16, "…", t.dim);
+        }
+    }
+    if cut && shown > 0 {
+        buf.set_string(
+            inner.x + inner.width.saturating_sub(1),
+            inner.bottom() - 1,
+            "…",
+            t.dim,
+        );
     }
 }
