@@ -127,7 +127,27 @@ fn write_doc(
     writeln!(o, "\n## Study\n")?;
     writeln!(o, "- Study: {} ({})", md(&t.short_name), md(&t.id))?;
     writeln!(o, "- Title: {}", md(&t.title))?;
-    writeln!(o, "- Registry id: {}", or_not_stated(&t.meta.registry_id))?;
+    // The registry id as the contacts screen shows it: from the source, else a listing
+    // outside the sources, with where it comes from and how sure it is.
+    let registry = match &t.meta.registry_id {
+        Some(id) => md(id),
+        None => t
+            .external_facts
+            .iter()
+            .find(|f| f.field.eq_ignore_ascii_case("registry id"))
+            .map_or(format!("_{NOT_STATED}_"), |f| {
+                format!(
+                    "{} (from a {}{}; not in the study's own documents)",
+                    md(&f.value),
+                    md(&f.source),
+                    f.confidence
+                        .as_deref()
+                        .map(|c| format!(", {}", md(c)))
+                        .unwrap_or_default()
+                )
+            }),
+    };
+    writeln!(o, "- Registry id: {registry}")?;
     writeln!(
         o,
         "- Sponsor study id: {}",

@@ -558,3 +558,27 @@ fn the_table_report_fits_the_terminal_it_is_printed_on() {
         assert!(line.chars().count() <= 64, "{line}");
     }
 }
+
+#[test]
+fn the_referral_summary_gives_the_registry_id_with_its_source() {
+    let ws = load_dirs(Path::new("trials"), Path::new("sample-patients"));
+    let t = ws
+        .trials
+        .iter()
+        .position(|t| t.id == "KN5501-SLE")
+        .expect("KN5501");
+    let p = ws.patients.iter().find(|p| p.id() == "P03").expect("P03");
+    let md = trialmatch::export::referral_markdown(
+        &ws.trials,
+        t,
+        p,
+        as_of(),
+        &trialmatch::worklist::History::default(),
+        chrono::Local::now(),
+    )
+    .expect("summary");
+    assert!(
+        md.contains("- Registry id: NCT06010472 (from a public registry listing"),
+        "{md}"
+    );
+}
