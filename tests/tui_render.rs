@@ -379,8 +379,10 @@ fn worklist_statuses_in_the_match_table_and_list() {
     to_p03_second_study(&mut app);
     let lines = screen(&app);
     let p03 = lines.iter().find(|l| l.contains("P03 Test")).cloned();
+    // The cell beside "KN5501 SLE" shows that study's status, never the paediatric one's.
     assert!(
-        p03.as_deref().is_some_and(|l| l.contains("not elig. +1")),
+        p03.as_deref()
+            .is_some_and(|l| l.contains("KN5501 SLE      referred +1")),
         "{p03:?}"
     );
     let paed = lines.iter().find(|l| l.contains("2 Paed CD19/BCMA"));

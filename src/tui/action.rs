@@ -8,6 +8,8 @@ use crate::tui::input::Edit;
 pub enum Action {
     /// Leave trialmatch and give the terminal back.
     Quit,
+    /// Suspend trialmatch and give the terminal to the shell; `fg` resumes it, redrawn.
+    Suspend,
     /// Move the selection (or scroll the text) up one row.
     Up,
     /// Move the selection (or scroll the text) down one row.

@@ -1,7 +1,8 @@
-//! All UI state in one `App`, the only function that changes it (`update`), and the event loop
-//! that feeds it. Every patient is ranked once, at startup, on the fast path (states and
-//! counts only, in parallel); the explained ranking and the missing facts are computed in
-//! `update` only for the patient(s) a screen shows, and kept in a small cache.
+//! All UI state in one `App` and the only function that changes it (`update`); the event loop
+//! that feeds it is in `run`, beside the terminal it owns. Every patient is ranked once, at
+//! startup, on the fast path (states and counts only, in parallel); the explained ranking and
+//! the missing facts are computed in `update` only for the patient(s) a screen shows, and kept
+//! in a small cache.
 
 use crate::load::{Progress, Workspace};
 use crate::missing::{MissingFact, missing_facts};
@@ -19,15 +20,10 @@ use crate::worklist::Store;
 use chrono::NaiveDate;
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
-use ratatui::crossterm::event::{self, Event, KeyEventKind, MouseButton, MouseEventKind};
+use ratatui::crossterm::event::{Event, KeyEventKind, MouseButton, MouseEventKind};
 use ratatui::layout::{Position, Rect};
-use ratatui::{Terminal, backend::Backend};
 use rayon::prelude::*;
-use std::io;
 use std::sync::atomic::Ordering;
-
-/// How often a waiting event loop checks for SIGTERM or SIGHUP.
-pub const SIGNAL_TICK: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Rows the mouse wheel moves.
 pub const WHEEL_STEP: isize = 3;
@@ -1095,6 +1091,8 @@ impl App {
             | Action::StatusFilter => self.worklist_action(action),
             // Only a picker or the note input acts on these.
             Action::Pick(_) | Action::Confirm | Action::Cancel | Action::Edit(_) => {}
+            // The event loop suspends the process (a terminal matter); no state changes.
+            Action::Suspend => {}
         }
         self.explain();
         self.fit();
@@ -1281,47 +1279,5 @@ impl App {
             },
             Err(_) => false,
         }
-    }
-
-    /// Draws and handles events until the user quits; worklist requests go to `store`.
-    /// Runs until quit (or a SIGTERM/SIGHUP, noticed within [`SIGNAL_TICK`]).
-    pub fn run_loop<B: Backend>(
-        &mut self,
-        terminal: &mut Terminal<B>,
-        mut store: Option<&mut Store>,
-    ) -> io::Result<()>
-    where
-        io::Error: From<B::Error>,
-    {
-        let size = terminal.size()?;
-        self.update(Action::Resize {
-            width: size.width,
-            height: size.height,
-        });
-        while !self.quit {
-            terminal.draw(|f| view::draw(self, f))?;
-            // Wait for input, checking now and then for SIGTERM/SIGHUP and for decisions
-            // another trialmatch or `status set` has recorded meanwhile.
-            while !event::poll(SIGNAL_TICK)? {
-                if crate::tui::signals::received().is_some() {
-                    return Ok(());
-                }
-                if let Some(s) = store.as_deref_mut()
-                    && self.refresh_from(s)
-                {
-                    terminal.draw(|f| view::draw(self, f))?;
-                }
-            }
-            let ev = event::read()?;
-            if let Some(a) = self.action_for(&ev) {
-                self.update(a);
-            }
-            match store.as_deref_mut() {
-                Some(s) => self.run_requests(s),
-                // No database: the worklist keys already said why; nothing to run.
-                None => self.worklist.requests.clear(),
-            }
-        }
-        Ok(())
     }
 }

@@ -103,6 +103,9 @@ const BACKTAB: Key = Key::Code(KeyCode::BackTab);
 const HOME: Key = Key::Code(KeyCode::Home);
 const END: Key = Key::Code(KeyCode::End);
 const BACKSPACE: Key = Key::Code(KeyCode::Backspace);
+/// Suspends everywhere, also while typing or choosing, as in any terminal program.
+const CTRL_Z: Key = Key::Ctrl('z');
+const SUSPEND: &str = "suspend to the shell (fg resumes)";
 /// The picker's number keys.
 const DIGITS: &[Key] = &[
     ch('1'),
@@ -224,6 +227,7 @@ pub const KEYMAP: &[Binding] = &[
         "quit trialmatch",
         "quit",
     ),
+    b(C::Global, &[CTRL_Z], Action::Suspend, SUSPEND, ""),
     // Patient list.
     b(
         C::Patients,
@@ -368,6 +372,7 @@ pub const KEYMAP: &[Binding] = &[
         "quit trialmatch",
         "",
     ),
+    b(C::Filter, &[CTRL_Z], Action::Suspend, SUSPEND, ""),
     b(
         C::Filter,
         &[Key::AnyChar],
@@ -543,6 +548,7 @@ pub const KEYMAP: &[Binding] = &[
         "quit trialmatch",
         "",
     ),
+    b(C::Picker, &[CTRL_Z], Action::Suspend, SUSPEND, ""),
     // Typing a note.
     b(
         C::Note,
@@ -614,6 +620,7 @@ pub const KEYMAP: &[Binding] = &[
         "quit trialmatch",
         "",
     ),
+    b(C::Note, &[CTRL_Z], Action::Suspend, SUSPEND, ""),
     b(
         C::Note,
         &[Key::AnyChar],
@@ -750,4 +757,26 @@ pub fn help_rows() -> Vec<(Context, String, &'static str)> {
                 .map(|b| (b.context, keys_label(b.keys), b.description))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ctrl_z_suspends_in_every_context_and_is_never_typed() {
+        let ctrl_z = KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL);
+        for c in Context::ALL {
+            assert_eq!(action_for(c, &ctrl_z), Some(Action::Suspend), "{c:?}");
+        }
+        let z = KeyEvent::new(KeyCode::Char('z'), KeyModifiers::NONE);
+        assert_eq!(
+            action_for(Context::Note, &z),
+            Some(Action::Edit(Edit::Insert('z')))
+        );
+        assert_eq!(
+            action_for(Context::Filter, &z),
+            Some(Action::FilterInput('z'))
+        );
+    }
 }

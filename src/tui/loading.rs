@@ -1,6 +1,6 @@
 //! The loading screen, drawn from the first frame while a background thread reads the patient
-//! files and then evaluates them: how many of how many, with a bar for each stage. Only q and
-//! Ctrl-C (the keymap's quit keys) do anything here.
+//! files and then evaluates them: how many of how many, with a bar for each stage. Only the
+//! keymap's quit keys (q, Ctrl-C) and its suspend key (Ctrl-Z) do anything here.
 
 use crate::load::Progress;
 use crate::tui::action::Action;
@@ -37,10 +37,14 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
-/// Whether an event quits while loading: a key the keymap binds to quit everywhere.
-pub fn quits(ev: &Event) -> bool {
-    matches!(ev, Event::Key(k) if k.kind != KeyEventKind::Release
-        && keymap::action_for(Context::Global, k) == Some(Action::Quit))
+/// What an event asks for while loading: [`Action::Quit`] or [`Action::Suspend`], for a key
+/// the keymap binds to them everywhere; nothing else acts here.
+pub fn action(ev: &Event) -> Option<Action> {
+    match ev {
+        Event::Key(k) if k.kind != KeyEventKind::Release => keymap::action_for(Context::Global, k)
+            .filter(|a| matches!(a, Action::Quit | Action::Suspend)),
+        _ => None,
+    }
 }
 
 /// (done, total) of a stage, done never above total.
@@ -156,6 +160,23 @@ impl Widget for &Loading<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    #[test]
+    fn only_quit_and_suspend_act_while_loading() {
+        let key = |code, mods| Event::Key(KeyEvent::new(code, mods));
+        let none = KeyModifiers::NONE;
+        let ctrl = KeyModifiers::CONTROL;
+        assert_eq!(action(&key(KeyCode::Char('q'), none)), Some(Action::Quit));
+        assert_eq!(action(&key(KeyCode::Char('c'), ctrl)), Some(Action::Quit));
+        assert_eq!(
+            action(&key(KeyCode::Char('z'), ctrl)),
+            Some(Action::Suspend)
+        );
+        assert_eq!(action(&key(KeyCode::Char('j'), none)), None);
+        assert_eq!(action(&key(KeyCode::Char('?'), none)), None);
+        assert_eq!(action(&Event::Resize(80, 24)), None);
+    }
 
     #[test]
     fn thousands_groups_digits() {

@@ -17,7 +17,10 @@
 //!   the explained ranking and missing facts are computed in `update` for the patient a
 //!   screen shows. The filter narrows its previous result as it grows.
 //! - [`run`] starts the terminal on the [`loading`] screen at once, loads and evaluates on a
-//!   background thread, then runs the event loop; the terminal is restored on every path.
+//!   background thread, then runs the event loop; the terminal is restored on every path. The
+//!   loop waits on one channel fed by terminal input and by [`signals`], so SIGHUP, SIGTERM,
+//!   SIGINT and SIGQUIT end it at once, a terminal that goes away ends it as if hung up, and
+//!   Ctrl-Z / SIGTSTP suspend it (given back to the shell, taken again and redrawn on `fg`).
 //! - [`view`] draws `&App` into a buffer, one file per pane, building rows only for the visible
 //!   window of long lists. Every string from a data file goes through `text::sanitize`.
 //! - [`worklist`] connects the UI to the decision database without making `update` impure:
