@@ -52,7 +52,13 @@ fn navigation_works_in_every_list_context_with_arrows_and_vim_keys() {
             Some(Action::Bottom),
             "{ctx:?}"
         );
-        assert_eq!(act(ctx, KeyCode::Char('q')), Some(Action::Quit), "{ctx:?}");
+        // In the help `q` closes the help; everywhere else it quits.
+        let q = if ctx == Context::Help {
+            Action::Back
+        } else {
+            Action::Quit
+        };
+        assert_eq!(act(ctx, KeyCode::Char('q')), Some(q), "{ctx:?}");
         assert_eq!(action_for(ctx, &ctrl('c')), Some(Action::Quit), "{ctx:?}");
         assert_eq!(
             act(ctx, KeyCode::Char('?')),
@@ -478,4 +484,14 @@ fn the_main_screen_footer_shows_the_status_key_and_help_lists_the_worklist() {
             "{ctx:?} {keys}"
         );
     }
+}
+
+#[test]
+fn q_in_the_help_closes_it_instead_of_quitting() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use trialmatch::tui::Action;
+    use trialmatch::tui::keymap::{Context, action_for};
+    let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+    assert_eq!(action_for(Context::Help, &q), Some(Action::Back));
+    assert_eq!(action_for(Context::Patients, &q), Some(Action::Quit));
 }

@@ -472,7 +472,8 @@ impl App {
             .max()
             .unwrap_or(2)
             .clamp(2, 12) as u16;
-        let study_names: Vec<String> = trials.iter().map(|t| sanitize(&t.short_name)).collect();
+        // Marked "⚠" where a rule of the trial file could not be read.
+        let study_names: Vec<String> = trials.iter().map(crate::tui::view::study_name).collect();
         let study_width = study_names
             .iter()
             .map(|s| width(s))

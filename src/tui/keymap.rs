@@ -220,6 +220,8 @@ pub const KEYMAP: &[Binding] = &[
         "problems",
     ),
     b(C::Global, &[ch('?')], Action::ShowHelp, "this help", "help"),
+    // In the help, `q` closes it rather than quitting (read before the global binding).
+    b(C::Help, &[ch('q')], Action::Back, "close the help", "close"),
     b(
         C::Global,
         &[ch('q'), Key::Ctrl('c')],
