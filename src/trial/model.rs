@@ -274,6 +274,23 @@ impl Trial {
         }
     }
 
+    /// Whether the study takes patients, as the sources state it: "end date … passed" once
+    /// the stated end date is before `as_of`, else the stated status ("recruiting", "not yet
+    /// recruiting"), else "status not stated".
+    pub fn recruitment(&self, as_of: chrono::NaiveDate) -> String {
+        let ended = self
+            .meta
+            .completion_date
+            .as_deref()
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
+            .filter(|d| *d < as_of);
+        match (ended, self.meta.status.as_deref()) {
+            (Some(d), _) => format!("end date {d} passed"),
+            (None, Some(s)) => s.to_lowercase(),
+            (None, None) => "status not stated".into(),
+        }
+    }
+
     /// The first site's name and city, for one-line displays.
     pub fn site_line(&self) -> String {
         match self.sites.first() {
@@ -289,6 +306,19 @@ impl Trial {
 #[cfg(test)]
 mod tests {
     use super::international_phone;
+
+    #[test]
+    fn recruitment_says_when_the_stated_end_date_has_passed() {
+        let ws = crate::load::load_trials(&crate::load::Source::Paths(vec!["trials".into()]));
+        let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap_or_default();
+        let t = |id: &str| ws.trials.iter().find(|t| t.id == id);
+        let nct = t("NCT06613490").map(|t| t.recruitment(day("2026-11-22")));
+        assert_eq!(nct.as_deref(), Some("end date 2026-10-20 passed"));
+        let nct = t("NCT06613490").map(|t| t.recruitment(day("2026-10-20")));
+        assert_eq!(nct.as_deref(), Some("recruiting"));
+        let paed = t("PAED-CD19-BCMA").map(|t| t.recruitment(day("2026-11-22")));
+        assert_eq!(paed.as_deref(), Some("status not stated"));
+    }
 
     #[test]
     fn chinese_phones_in_international_form() {

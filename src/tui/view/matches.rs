@@ -1,6 +1,7 @@
 //! The match table: the selected patient's studies ranked, one row each — verdict glyph and
-//! colour, pass/fail/unknown counts, a score bar, the worklist status, the site — so the best
-//! fit, and what has been done about it, is read at a glance.
+//! colour, pass/fail/unknown counts, a score bar, the worklist status, whether the study is
+//! recruiting (or its stated end date has passed) and the site — so the best fit, and what has
+//! been done about it, is read at a glance.
 
 use crate::text::sanitize;
 use crate::tui::app::{App, Pane};
@@ -71,7 +72,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             if wide { "Pass Fail Unk" } else { "P/F/U" },
             "Score",
             "Worklist",
-            "Site",
+            "Recruitment · site",
         ],
         t.header,
     );
@@ -124,7 +125,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 Some(s) => Line::styled(short_label(s), t.label),
                 None => Line::styled("—", t.dim),
             },
-            Line::raw(sanitize(&trial.site_line())),
+            Line::from(vec![
+                Span::styled(format!("{} · ", trial.recruitment(app.as_of)), t.dim),
+                Span::raw(sanitize(&trial.site_line())),
+            ]),
         ];
         let y = rows.y + (n - offset) as u16;
         draw_row(

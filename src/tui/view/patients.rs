@@ -21,7 +21,7 @@ pub fn widths(app: &App) -> [Constraint; 7] {
         Constraint::Length(1),
         Constraint::Length(app.id_width),
         // A name of 22 characters shows whole before the diagnosis takes the rest.
-        Constraint::Min(22),
+        Constraint::Length(22),
         Constraint::Length(5),
         Constraint::Fill(1),
         Constraint::Length(app.study_width + 2),
