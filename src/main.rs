@@ -200,9 +200,19 @@ fn stream_report(inputs: &Inputs, json: bool, out: &mut impl Write) -> std::io::
         stream.for_each(STREAM_CHUNK, &mut problems, |ps| r.patients(&ps))?;
         r.end(&problems)
     } else {
+        // Each row's worklist status, when a worklist exists (read only, never created).
+        let statuses: trialmatch::report::Statuses = inputs
+            .db_path()
+            .ok()
+            .and_then(|path| Store::open_existing(&path).ok())
+            .and_then(|store| store.current(None, None).ok())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| ((d.patient, d.trial), d.status.label()))
+            .collect();
         writeln!(out, "{}", trialmatch::report::CSV_HEADER)?;
         stream.for_each(STREAM_CHUNK, &mut problems, |ps| {
-            trialmatch::report::write_csv_rows(&ws.trials, &ps, as_of, out)
+            trialmatch::report::write_csv_rows(&ws.trials, &ps, as_of, &statuses, out)
         })?;
         // CSV has no place for them: problems go to standard error (a failed write there is
         // an error like any other, never a panic that loses the rows above).
@@ -246,6 +256,12 @@ fn find_trial<'a>(trials: &'a [Trial], name: &str) -> Result<(usize, &'a Trial),
             known.join(", ")
         ))
     })
+}
+
+/// The loaded patient's own spelling of a typed id, or why there is none (with a suggestion).
+fn known_patient(inputs: &Inputs, typed: &str) -> Result<String, Failed> {
+    let ws = inputs.load();
+    find_patient(&ws, typed).map(|p| p.id().to_string())
 }
 
 /// Checks a patient id against the loaded patients, so a typo is not recorded.
@@ -309,8 +325,18 @@ fn status_command(
             format,
         } => {
             // Reading never creates a database where a mistyped --db points.
-            let ds =
-                Store::open_existing(&inputs.db_path()?)?.current(patient.as_deref(), status)?;
+            let store = Store::open_existing(&inputs.db_path()?)?;
+            let mut ds = store.current(patient.as_deref(), status)?;
+            // Nothing under the id as typed: the patient's own spelling, or why there is none
+            // ("no patient 'P3' (did you mean 'P03'?)" rather than "No decisions recorded").
+            if let Some(typed) = patient.as_deref()
+                && ds.is_empty()
+            {
+                let id = known_patient(inputs, typed)?;
+                if id != typed {
+                    ds = store.current(Some(&id), status)?;
+                }
+            }
             match format {
                 ListFormat::Table => print::write_table(&ds, "No decisions recorded.", out)?,
                 ListFormat::Json => print::write_json(&ds, out)?,
@@ -328,8 +354,14 @@ fn status_command(
                 }
                 None => None,
             };
-            let h =
-                Store::open_existing(&inputs.db_path()?)?.history(&patient, trial_id.as_deref())?;
+            let store = Store::open_existing(&inputs.db_path()?)?;
+            let mut h = store.history(&patient, trial_id.as_deref())?;
+            if h.decisions.is_empty() {
+                let id = known_patient(inputs, &patient)?;
+                if id != patient {
+                    h = store.history(&id, trial_id.as_deref())?;
+                }
+            }
             match format {
                 ListFormat::Table => {
                     use std::io::IsTerminal;

@@ -315,8 +315,10 @@ fn csv_field(s: &str) -> String {
 }
 
 /// The CSV report's header line.
-pub const CSV_HEADER: &str =
-    "patient_id,name,study,cohort,verdict,pass,fail,unknown,score,unreadable_rules";
+pub const CSV_HEADER: &str = "patient_id,name,study,study_name,cohort,verdict,pass,fail,unknown,score,unreadable_rules,worklist_status";
+
+/// The worklist status of patient × study (patient id, trial id → status label), for the CSV.
+pub type Statuses = std::collections::HashMap<(String, String), &'static str>;
 
 /// Writes one CSV row per patient × study (best cohort), evaluated in parallel on the fast
 /// path and written in order.
@@ -324,6 +326,7 @@ pub fn write_csv_rows(
     trials: &[Trial],
     patients: &[Profile],
     as_of: NaiveDate,
+    statuses: &Statuses,
     out: &mut impl Write,
 ) -> io::Result<()> {
     for chunk in patients.chunks(JSON_CHUNK * 4) {
@@ -333,18 +336,25 @@ pub fn write_csv_rows(
                 let mut s = String::new();
                 for m in crate::rank::rank_with(trials, p, as_of, false) {
                     let b = m.best();
+                    let t = &trials[m.trial];
+                    let status = statuses
+                        .get(&(p.id().to_string(), t.id.clone()))
+                        .copied()
+                        .unwrap_or("");
                     s.push_str(&format!(
-                        "{},{},{},{},{},{},{},{},{:.1},{}\n",
+                        "{},{},{},{},{},{},{},{},{},{:.1},{},{}\n",
                         csv_field(p.id()),
                         csv_field(p.data.name.as_deref().unwrap_or("")),
-                        csv_field(&trials[m.trial].id),
+                        csv_field(&t.id),
+                        csv_field(&t.short_name),
                         csv_field(b.cohort.as_deref().unwrap_or("")),
                         b.verdict().as_str(),
                         b.counts.pass,
                         b.counts.fail,
                         b.counts.unknown,
                         m.score(),
-                        trials[m.trial].unreadable()
+                        t.unreadable(),
+                        csv_field(status)
                     ));
                 }
                 s
@@ -360,7 +370,7 @@ pub fn write_csv_rows(
 /// Writes the CSV report of a loaded workspace (header and rows).
 pub fn write_csv(ws: &Workspace, as_of: NaiveDate, out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "{CSV_HEADER}")?;
-    write_csv_rows(&ws.trials, &ws.patients, as_of, out)
+    write_csv_rows(&ws.trials, &ws.patients, as_of, &Statuses::new(), out)
 }
 
 #[cfg(test)]

@@ -329,12 +329,12 @@ fn a_study_with_an_unreadable_rule_is_marked_in_the_report_and_the_ui() {
     );
     let csv = run("csv");
     assert!(
-        csv.contains("P03,Test Patient Charlie,KN5501-SLE,,possible,"),
+        csv.contains("P03,Test Patient Charlie,KN5501-SLE,KN5501 SLE,,possible,"),
         "{csv}"
     );
     assert!(
         csv.lines()
-            .any(|l| l.contains("KN5501-SLE") && l.ends_with(",1")),
+            .any(|l| l.contains("KN5501-SLE") && l.contains(",1,")),
         "{csv}"
     );
     let json = run("json");
@@ -581,4 +581,78 @@ fn the_referral_summary_gives_the_registry_id_with_its_source() {
         md.contains("- Registry id: NCT06010472 (from a public registry listing"),
         "{md}"
     );
+}
+
+#[test]
+fn status_list_names_a_patient_that_does_not_exist() {
+    let db = tempfile::tempdir().expect("tempdir");
+    let dbf = db.path().join("w.sqlite3");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_trialmatch"))
+            .arg("--db")
+            .arg(&dbf)
+            .args(["--as-of", "2026-11-22"])
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    assert!(
+        run(&["status", "set", "P01", "CHEC2024-181", "screening"])
+            .status
+            .success()
+    );
+    let out = run(&["status", "list", "--patient", "P3"]);
+    assert!(!out.status.success(), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no patient 'P3' (did you mean"), "{err}");
+    // Another case of a known id finds its decisions.
+    let out = run(&["status", "list", "--patient", "p01"]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("screening"),
+        "{out:?}"
+    );
+    let out = run(&["status", "history", "p01"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("screening"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn the_csv_names_each_study_and_gives_its_worklist_status() {
+    let db = tempfile::tempdir().expect("tempdir");
+    let dbf = db.path().join("w.sqlite3");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_trialmatch"))
+            .arg("--db")
+            .arg(&dbf)
+            .args(["--as-of", "2026-11-22"])
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    assert!(
+        run(&["status", "set", "P03", "KN5501-SLE", "referred"])
+            .status
+            .success()
+    );
+    let out = run(&["report", "--format", "csv"]);
+    let csv = String::from_utf8_lossy(&out.stdout);
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("P03,") && l.contains(",KN5501-SLE,"))
+        .expect("row");
+    assert!(row.contains(",KN5501 SLE,"), "{row}");
+    assert!(row.ends_with(",referred"), "{row}");
+    // Without a worklist the column is empty, and no database is created.
+    let none = db.path().join("none.sqlite3");
+    let out = Command::new(env!("CARGO_BIN_EXE_trialmatch"))
+        .arg("--db")
+        .arg(&none)
+        .args(["--as-of", "2026-11-22", "report", "--format", "csv"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    assert!(!none.exists());
 }

@@ -82,7 +82,7 @@ fn same_seed_same_files_and_all_valid() {
         .collect();
     assert_eq!(rows.len(), 1200, "300 patients × 4 studies");
     for v in ["possible", "ineligible"] {
-        assert!(rows.iter().any(|r| r[4] == v), "no {v} row");
+        assert!(rows.iter().any(|r| r[5] == v), "no {v} row");
     }
     let text: String = fa
         .iter()
@@ -127,13 +127,17 @@ fn csv_report_has_one_row_per_patient_and_study() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("patient_id,name,study,cohort,verdict,pass,fail,unknown,score,unreadable_rules")
+        Some(
+            "patient_id,name,study,study_name,cohort,verdict,pass,fail,unknown,score,unreadable_rules,worklist_status"
+        )
     );
     let rows: Vec<&str> = lines.collect();
     let patients = std::fs::read_dir("sample-patients").expect("dir").count();
     assert_eq!(rows.len(), patients * 4);
     assert!(
-        rows.contains(&"P01,Test Patient Alpha,CHEC2024-181,RA,eligible,27,0,0,100.0,0"),
+        rows.contains(
+            &"P01,Test Patient Alpha,CHEC2024-181,CHEC CAR-NK AID,RA,eligible,27,0,0,100.0,0,"
+        ),
         "{csv}"
     );
 }
