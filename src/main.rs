@@ -453,7 +453,14 @@ fn export_command(
         None => out.write_all(doc.as_bytes())?,
         Some(path) => {
             // All or nothing: a full disk leaves no truncated summary to block a retry.
-            use trialmatch::fsutil::{Durability, write_new_private};
+            use trialmatch::fsutil::{Durability, create_private_dir, write_new_private};
+            // A folder named in --out that does not exist yet is created, owner-only.
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+                && !dir.exists()
+            {
+                create_private_dir(dir)
+                    .map_err(|e| Failed(format!("{}: {e}; nothing was written", dir.display())))?;
+            }
             write_new_private(path, Durability::Synced, |f, _| f.write_all(doc.as_bytes()))
                 .map_err(|e| {
                     if e.kind() == std::io::ErrorKind::AlreadyExists {

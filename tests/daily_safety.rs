@@ -656,3 +656,32 @@ fn the_csv_names_each_study_and_gives_its_worklist_status() {
     assert!(out.status.success());
     assert!(!none.exists());
 }
+
+#[cfg(unix)]
+#[test]
+fn export_into_a_missing_folder_creates_it_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("new/deeper/p01.md");
+    let run = Command::new(env!("CARGO_BIN_EXE_trialmatch"))
+        .arg("--db")
+        .arg(dir.path().join("none.sqlite3"))
+        .args([
+            "--as-of",
+            "2026-11-22",
+            "export",
+            "P01",
+            "CHEC2024-181",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .expect("runs");
+    assert!(run.status.success(), "{run:?}");
+    assert!(out.exists());
+    let mode = std::fs::metadata(dir.path().join("new"))
+        .expect("meta")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o700);
+}
