@@ -45,6 +45,17 @@ fn patients_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
+/// Runs the binary with a worklist database at `db` and the fixed as-of date.
+fn cli(db: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_trialmatch"))
+        .arg("--db")
+        .arg(db)
+        .args(["--as-of", "2026-11-22"])
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
 fn verdict(ws: &Workspace, patient: &str, trial: &str) -> (Verdict, Vec<(String, State, String)>) {
     let p = ws
         .patients
@@ -484,15 +495,7 @@ fn patients_takes_one_value_so_the_subcommand_is_not_swallowed() {
 fn patient_ids_typed_in_another_case_find_the_patient_and_typos_get_a_suggestion() {
     let db = tempfile::tempdir().expect("tempdir");
     let dbf = db.path().join("w.sqlite3");
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_trialmatch"))
-            .arg("--db")
-            .arg(&dbf)
-            .args(["--as-of", "2026-11-22"])
-            .args(args)
-            .output()
-            .expect("runs")
-    };
+    let run = |args: &[&str]| cli(&dbf, args);
     let out = run(&["status", "set", "p01", "CHEC2024-181", "screening"]);
     assert!(out.status.success(), "{out:?}");
     assert!(
@@ -587,15 +590,7 @@ fn the_referral_summary_gives_the_registry_id_with_its_source() {
 fn status_list_names_a_patient_that_does_not_exist() {
     let db = tempfile::tempdir().expect("tempdir");
     let dbf = db.path().join("w.sqlite3");
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_trialmatch"))
-            .arg("--db")
-            .arg(&dbf)
-            .args(["--as-of", "2026-11-22"])
-            .args(args)
-            .output()
-            .expect("runs")
-    };
+    let run = |args: &[&str]| cli(&dbf, args);
     assert!(
         run(&["status", "set", "P01", "CHEC2024-181", "screening"])
             .status
@@ -623,15 +618,7 @@ fn status_list_names_a_patient_that_does_not_exist() {
 fn the_csv_names_each_study_and_gives_its_worklist_status() {
     let db = tempfile::tempdir().expect("tempdir");
     let dbf = db.path().join("w.sqlite3");
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_trialmatch"))
-            .arg("--db")
-            .arg(&dbf)
-            .args(["--as-of", "2026-11-22"])
-            .args(args)
-            .output()
-            .expect("runs")
-    };
+    let run = |args: &[&str]| cli(&dbf, args);
     assert!(
         run(&["status", "set", "P03", "KN5501-SLE", "referred"])
             .status

@@ -90,16 +90,18 @@ pub fn load_trial(file: &str, src: &str) -> (Option<Trial>, Vec<Problem>) {
             unreadable = Some(format!("line {l}, column {cl}: {message}"));
             None
         };
+        // The criterion as written, with the rule it evaluates.
+        let criterion = |cohort: Option<String>, rule: Rule| Criterion {
+            id: c.id.clone(),
+            kind: c.kind,
+            cohort,
+            text: c.text.clone(),
+            rule_text: c.rule.get_ref().clone(),
+            rule,
+            note: c.note.clone(),
+        };
         if let Some(why) = unreadable {
-            criteria.push(Criterion {
-                id: c.id.clone(),
-                kind: c.kind,
-                cohort,
-                text: c.text.clone(),
-                rule_text: c.rule.get_ref().clone(),
-                rule: Rule::Unreadable(why),
-                note: c.note.clone(),
-            });
+            criteria.push(criterion(cohort, Rule::Unreadable(why)));
             continue;
         }
         let compiled = rule::compile(c.rule.get_ref()).and_then(|mut r| {
@@ -110,15 +112,7 @@ pub fn load_trial(file: &str, src: &str) -> (Option<Trial>, Vec<Problem>) {
             }
         });
         match compiled {
-            Ok(r) => criteria.push(Criterion {
-                id: c.id.clone(),
-                kind: c.kind,
-                cohort,
-                text: c.text.clone(),
-                rule_text: c.rule.get_ref().clone(),
-                rule: r,
-                note: c.note.clone(),
-            }),
+            Ok(r) => criteria.push(criterion(cohort, r)),
             Err(e) => {
                 // The string's opening quote(s) come before the rule text.
                 let quote = if src[c.rule.span().start..].starts_with("'''")
@@ -137,15 +131,10 @@ pub fn load_trial(file: &str, src: &str) -> (Option<Trial>, Vec<Problem>) {
                 ));
                 // The criterion stays, unknown: a rule that cannot be read never makes a
                 // verdict more permissive by disappearing.
-                criteria.push(Criterion {
-                    id: c.id.clone(),
-                    kind: c.kind,
+                criteria.push(criterion(
                     cohort,
-                    text: c.text.clone(),
-                    rule_text: c.rule.get_ref().clone(),
-                    rule: Rule::Unreadable(format!("line {l}, column {cl}: {}", e.message)),
-                    note: c.note.clone(),
-                });
+                    Rule::Unreadable(format!("line {l}, column {cl}: {}", e.message)),
+                ));
             }
         }
     }
