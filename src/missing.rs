@@ -15,6 +15,14 @@ pub struct MissingFact {
     pub decisive_for: Vec<usize>,
 }
 
+impl MissingFact {
+    /// Whether the fact only concerns studies or cohorts already ruled out: knowing it changes
+    /// no verdict (the missing-data screen folds these away).
+    pub fn only_ruled_out(&self) -> bool {
+        self.decisive_for.is_empty()
+    }
+}
+
 /// Every missing fact for a patient's matches, most decisive first, then most criteria blocked.
 pub fn missing_facts(trials: &[Trial], matches: &[TrialMatch]) -> Vec<MissingFact> {
     let mut out: Vec<MissingFact> = Vec::new();

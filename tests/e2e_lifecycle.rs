@@ -470,6 +470,9 @@ fn suspends_and_resumes(suspend: impl FnOnce(&Tmux, &AppProcess)) {
     // A single key acts at once (raw mode: no Enter needed).
     t.keys(&["?"]);
     t.wait_for(&["Help · every key, from the keymap"]);
+    // `q` closes the help, then quits.
+    t.keys(&["q"]);
+    t.wait_for(&["best match first"]);
     t.keys(&["q"]);
     app.wait_gone(DEADLINE, "q");
     t.wait_modes("alternate=0 mouse=0");

@@ -203,7 +203,10 @@ fn the_real_binary_in_a_real_terminal() {
         "quit trialmatch",
         "Typing a filter",
     ]);
-    // Quit: the shell is back, with its terminal settings restored.
+    // In the help `q` closes it; `q` again quits: the shell is back, with its terminal
+    // settings restored.
+    t.keys(&["q"]);
+    t.wait_for(&["Patients: 1 of 18 match"]);
     t.keys(&["q"]);
     let s = t.wait_for(&["EXITED-0", "STTY-RESTORED"]);
     assert!(

@@ -184,6 +184,11 @@ fn overview_contacts_and_missing_keys() {
         Some(Action::Left)
     );
     assert_eq!(act(Context::Missing, KeyCode::Enter), Some(Action::Open));
+    assert_eq!(
+        act(Context::Missing, KeyCode::Char('a')),
+        Some(Action::RuledOutFacts),
+        "a shows (again: folds) the facts only for studies already ruled out"
+    );
     assert_eq!(act(Context::Help, KeyCode::Enter), None);
     assert_eq!(act(Context::Problems, KeyCode::Char('s')), None);
 }
@@ -243,6 +248,7 @@ fn every_keyboard_action_has_a_key_and_a_description() {
         Action::OnlyFailing,
         Action::OnlyUnknown,
         Action::AllCriteria,
+        Action::RuledOutFacts,
         Action::Sort,
         Action::SetStatus,
         Action::AddNote,
@@ -311,8 +317,8 @@ fn footer_shows_the_context_keys_first_then_global_ones() {
         &[
             ("f", "failing"),
             ("u", "unknown"),
-            ("a", "all"),
-            ("←→", "cohort")
+            ("←→", "cohort"),
+            ("s", "status")
         ]
     );
     assert!(labels.contains(&("?", "help")));
@@ -345,7 +351,9 @@ fn worklist_keys_in_the_list_match_table_drill_down_and_overview() {
     assert_eq!(act(cr, KeyCode::Char('e')), Some(Action::Export));
     assert_eq!(act(p, KeyCode::Char('s')), Some(Action::SetStatus));
     assert_eq!(act(p, KeyCode::Char('S')), Some(Action::StatusFilter));
-    assert_eq!(act(p, KeyCode::Char('n')), None, "a note needs a study");
+    // In the list, n and e act on the selected patient's highlighted study, as s does.
+    assert_eq!(act(p, KeyCode::Char('n')), Some(Action::AddNote));
+    assert_eq!(act(p, KeyCode::Char('e')), Some(Action::Export));
     assert_eq!(act(o, KeyCode::Char('S')), Some(Action::StatusFilter));
     assert_eq!(
         act(o, KeyCode::Char('s')),

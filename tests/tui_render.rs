@@ -6,8 +6,10 @@ mod tui_support;
 
 use ratatui::crossterm::event::KeyCode;
 use ratatui::style::Color;
+use std::ops::Not;
 use trialmatch::problem::Problem;
 use trialmatch::tui::App;
+use trialmatch::tui::keymap::{self, Context};
 use trialmatch::tui::theme::Theme;
 use tui_support::*;
 
@@ -80,6 +82,16 @@ fn missing_data() {
     to_patient(&mut keys, "P13");
     keys.push(KeyCode::Char('m'));
     snap("missing", &keys);
+}
+
+#[test]
+fn missing_data_folds_facts_only_for_ruled_out_studies() {
+    // P03: two facts could change a verdict; the rest only concern ruled-out studies, folded
+    // into the last row (selected, so the bottom pane explains it).
+    let mut keys = Vec::new();
+    to_patient(&mut keys, "P03");
+    keys.extend([KeyCode::Char('m'), KeyCode::End]);
+    snap("missing_folded", &keys);
 }
 
 #[test]
@@ -484,4 +496,73 @@ fn worklist_overview_and_status_filter() {
         press(app, KeyCode::Char('4'));
         press(app, KeyCode::Char('o'));
     });
+}
+
+/// Keys that reach each context of the keymap from the start.
+const CONTEXTS: [(Context, &[KeyCode]); 12] = [
+    (Context::Patients, &[]),
+    (Context::Matches, &[KeyCode::Enter]),
+    (Context::Filter, &[KeyCode::Char('/')]),
+    (Context::Criteria, &[KeyCode::Enter, KeyCode::Enter]),
+    (Context::Missing, &[KeyCode::Char('m')]),
+    (Context::Contacts, &[KeyCode::Char('c')]),
+    (Context::Overview, &[KeyCode::Char('o')]),
+    (Context::Help, &[KeyCode::Char('?')]),
+    (Context::Problems, &[KeyCode::Char('!')]),
+    (Context::History, &[KeyCode::Char('H')]),
+    (Context::Picker, &[KeyCode::Enter, KeyCode::Char('s')]),
+    (
+        Context::Note,
+        &[KeyCode::Enter, KeyCode::Char('s'), KeyCode::Char('1')],
+    ),
+];
+
+/// The footer line of `app` drawn at its size.
+fn footer_line(app: &App) -> String {
+    screen(app).last().cloned().unwrap_or_default()
+}
+
+#[test]
+fn at_120_columns_the_footer_shows_every_key_it_promises() {
+    let covered: Vec<Context> = CONTEXTS.iter().map(|(c, _)| *c).collect();
+    for c in Context::ALL {
+        assert!(
+            c == Context::Global || covered.contains(&c),
+            "{c:?} not checked"
+        );
+    }
+    for (ctx, keys) in CONTEXTS {
+        let mut app = app_sized(120, 40);
+        for k in keys {
+            press(&mut app, *k);
+        }
+        assert_eq!(app.context(), ctx);
+        let line = footer_line(&app);
+        for (k, l) in keymap::footer(ctx) {
+            assert!(
+                line.contains(&format!("{k} {l}")),
+                "{ctx:?}: \"{k} {l}\" not in the footer at 120 columns:\n{line}"
+            );
+        }
+        assert!(!line.contains('…'), "{ctx:?}: {line}");
+    }
+}
+
+#[test]
+fn a_narrow_footer_says_it_left_keys_out() {
+    for (ctx, keys) in CONTEXTS {
+        let mut app = app_sized(80, 24);
+        for k in keys {
+            press(&mut app, *k);
+        }
+        let line = footer_line(&app);
+        let all = keymap::footer(ctx)
+            .iter()
+            .all(|(k, l)| line.contains(&format!("{k} {l}")));
+        assert!(all || line.contains('…'), "{ctx:?} cut silently: {line}");
+        assert!(
+            line.contains("? help") || ctx.takes_globals().not(),
+            "{line}"
+        );
+    }
 }

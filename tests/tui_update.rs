@@ -211,6 +211,95 @@ fn missing_data_lists_the_selected_patients_missing_facts_most_decisive_first() 
 }
 
 #[test]
+fn facts_only_for_ruled_out_studies_are_folded_into_one_row() {
+    let mut app = app();
+    select(&mut app, "P03");
+    press(&mut app, KeyCode::Char('m'));
+    let all = app.missing_list().to_vec();
+    let open: Vec<_> = all.iter().filter(|f| !f.decisive_for.is_empty()).collect();
+    let folded = all.len() - open.len();
+    assert!(!open.is_empty() && folded > 0, "P03 has both kinds");
+    // The facts that could change a verdict, then one row for the others.
+    assert_eq!(app.list_len(List::Missing), open.len() + 1);
+    let text = screen_text(&app);
+    assert!(
+        text.contains(&format!(
+            "+ {folded} facts only for studies already ruled out — a shows them"
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("already ruled out)"), "{text}");
+    // The cursor stops on that row; Enter there unfolds, on the first fact it showed.
+    press(&mut app, KeyCode::End);
+    assert_eq!(app.cursors.missing.selected, open.len());
+    assert!(screen_text(&app).contains("knowing them changes no verdict"));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen(), Screen::Missing, "Enter on the row unfolds");
+    assert_eq!(app.list_len(List::Missing), all.len());
+    assert_eq!(app.cursors.missing.selected, open.len());
+    assert!(
+        screen_text(&app).contains("— (already"),
+        "{}",
+        screen_text(&app)
+    );
+    // a folds them again: the selection on a folded fact goes to the row standing for it.
+    press(&mut app, KeyCode::End);
+    press(&mut app, KeyCode::Char('a'));
+    assert_eq!(app.list_len(List::Missing), open.len() + 1);
+    assert_eq!(app.cursors.missing.selected, open.len());
+    press(&mut app, KeyCode::Char('a'));
+    assert_eq!(app.list_len(List::Missing), all.len(), "a unfolds too");
+    press(&mut app, KeyCode::Char('a'));
+    // Enter on a fact opens a study it could change.
+    press(&mut app, KeyCode::Home);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen(), Screen::Criteria);
+    let t = app.drill_match().map(|m| m.trial);
+    assert!(t.is_some_and(|t| open[0].decisive_for.contains(&t)));
+    // A patient with nothing open: one row says so.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    select(&mut app, "P01");
+    press(&mut app, KeyCode::Char('m'));
+    assert_eq!(app.list_len(List::Missing), 1);
+    assert!(
+        screen_text(&app).contains("No missing fact could change a verdict:"),
+        "{}",
+        screen_text(&app)
+    );
+}
+
+#[test]
+fn enter_in_the_overview_opens_the_patient_and_esc_comes_back() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('o'));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    let p = app.overview_patient();
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen(), Screen::Main);
+    assert_eq!(app.context(), Context::Patients);
+    assert_eq!(app.selected_patient(), p);
+    // Into the match table and out again, then back to the overview on the same row.
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.context(), Context::Matches);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.context(), Context::Patients);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(
+        app.screen(),
+        Screen::Overview,
+        "Esc returns to the overview"
+    );
+    assert_eq!(app.overview_patient(), p);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen(), Screen::Main);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.stack, vec![Screen::Main]);
+    assert!(!app.quit);
+}
+
+#[test]
 fn contacts_follow_the_selected_study_and_cycle_with_left_right() {
     let mut app = app();
     press(&mut app, KeyCode::Enter);
@@ -326,6 +415,104 @@ fn filter_searches_ids_diagnoses_and_studies_not_ruled_out() {
             app.rows[p].id
         );
     }
+}
+
+/// The shipped files plus copies of P14 (eligible for Paed CD19/BCMA) as P19 and P1, listed
+/// last among the eligible.
+fn app_with_p19_and_p1() -> trialmatch::tui::App {
+    let mut ws = workspace();
+    let p14 = ws
+        .patients
+        .iter()
+        .find(|p| p.id() == "P14")
+        .cloned()
+        .unwrap_or_else(|| panic!("P14 shipped"));
+    for (id, name) in [("P19", "Test Patient Sierra"), ("P1", "Test Patient Tango")] {
+        let mut p = p14.clone();
+        p.data.id = id.into();
+        p.data.name = Some(name.into());
+        ws.patients.push(p);
+    }
+    let mut app = trialmatch::tui::App::new(ws, as_of());
+    app.update(Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    app
+}
+
+#[test]
+fn an_exact_id_ranks_first_is_selected_and_m_opens_that_patient() {
+    let mut app = app_with_p19_and_p1();
+    let p19 = patient_index(&app, "P19");
+    press(&mut app, KeyCode::Char('/'));
+    type_str(&mut app, "P19");
+    assert_eq!(app.visible.first(), Some(&p19), "exact id first");
+    assert_eq!(selected_id(&app).as_deref(), Some("P19"));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('m'));
+    assert_eq!(app.screen(), Screen::Missing);
+    assert_eq!(app.missing_patient, p19, "m opens P19's missing data");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    // Any case; and first even when other ids also match ("P1" is in P10..P18).
+    press(&mut app, KeyCode::Char('/'));
+    type_str(&mut app, "p1");
+    assert!(app.visible.len() > 1);
+    assert_eq!(selected_id(&app).as_deref(), Some("P1"));
+    assert_eq!(app.visible.first(), Some(&patient_index(&app, "P1")));
+    // Back to "p": no exact id, the list order again, the selection kept.
+    press(&mut app, KeyCode::Backspace);
+    assert_eq!(selected_id(&app).as_deref(), Some("P1"));
+    assert_ne!(app.visible.first(), Some(&patient_index(&app, "P1")));
+}
+
+#[test]
+fn the_filter_is_tight_enough_for_a_clinical_list() {
+    let mut app = app_with_p19_and_p1();
+    let ids = |app: &trialmatch::tui::App| -> Vec<String> {
+        let mut v: Vec<String> = app
+            .visible
+            .iter()
+            .map(|&p| app.rows[p].id.clone())
+            .collect();
+        v.sort();
+        v
+    };
+    press(&mut app, KeyCode::Char('/'));
+    type_str(&mut app, "P19");
+    assert_eq!(
+        ids(&app),
+        vec!["P19"],
+        "not every patient of Paed CD19/BCMA"
+    );
+    press(&mut app, KeyCode::Esc);
+    // /sle: the SLE patients (by code, name, acronym of the diagnosis, or a study they are not
+    // ruled out of), never the RA or SSc patients through scattered letters.
+    press(&mut app, KeyCode::Char('/'));
+    type_str(&mut app, "sle");
+    let sle = ids(&app);
+    for id in ["P03", "P04", "P08", "P11", "P16", "P17"] {
+        assert!(sle.contains(&id.to_string()), "{id} missing from {sle:?}");
+    }
+    for id in ["P01", "P05", "P10", "P18", "P09", "P02", "P06"] {
+        assert!(!sle.contains(&id.to_string()), "{id} in /sle: {sle:?}");
+    }
+    // The highlighted letters are those that matched: the acronym of the diagnosis.
+    assert_eq!(
+        app.highlight("Systemic lupus erythematosus"),
+        vec![0, 9, 15]
+    );
+    assert_eq!(app.highlight("Systemic sclerosis"), Vec::<usize>::new());
+    press(&mut app, KeyCode::Esc);
+    // Still fuzzy where it helps: word starts and runs.
+    press(&mut app, KeyCode::Char('/'));
+    type_str(&mut app, "cd19");
+    assert!(ids(&app).contains(&"P14".to_string()), "study name run");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('/'));
+    type_str(&mut app, "srns");
+    assert_eq!(ids(&app), vec!["P1", "P14", "P19"], "diagnosis code");
 }
 
 #[test]
@@ -570,13 +757,44 @@ fn two_screens_on_the_stack_keep_two_patients_explained() {
     assert_eq!(app.explained.len(), 1);
 }
 
+/// The tight match, written out as its definition: the pattern's characters in order (ASCII
+/// letters without case unless the pattern has an ASCII capital), each one either right after
+/// the previous one or at a word start. Tries every alignment.
+fn tight(s: &str, pattern: &str) -> bool {
+    fn from(t: &[char], p: &[char], after: Option<usize>, sensitive: bool) -> bool {
+        let Some((&c, rest)) = p.split_first() else {
+            return true;
+        };
+        let lo = after.map_or(0, |a| a + 1);
+        (lo..t.len()).any(|j| {
+            let same = if sensitive {
+                t[j] == c
+            } else {
+                t[j].eq_ignore_ascii_case(&c)
+            };
+            let placed = match after {
+                None => true,
+                Some(a) => j == a + 1 || j == 0 || !t[j - 1].is_alphanumeric(),
+            };
+            same && placed && from(t, rest, Some(j), sensitive)
+        })
+    }
+    let t: Vec<char> = s.chars().collect();
+    let p: Vec<char> = pattern.chars().collect();
+    from(
+        &t,
+        &p,
+        None,
+        pattern.chars().any(|c| c.is_ascii_uppercase()),
+    )
+}
+
 /// The patients a filter matches, searched from scratch: id, name, diagnoses, codes and the
-/// studies not ruled out.
+/// studies not ruled out; a patient whose id is the filter first.
 fn brute_force(app: &trialmatch::tui::App, filter: &str) -> Vec<usize> {
-    use fuzzy_matcher::FuzzyMatcher;
-    let m = fuzzy_matcher::skim::SkimMatcherV2::default();
-    let hit = |s: &str| m.fuzzy_match(s, filter).is_some();
-    app.order
+    let hit = |s: &str| tight(s, filter);
+    let mut v: Vec<usize> = app
+        .order
         .iter()
         .copied()
         .filter(|&p| {
@@ -590,7 +808,14 @@ fn brute_force(app: &trialmatch::tui::App, filter: &str) -> Vec<usize> {
                     .filter(|s| s.verdict() != Verdict::Ineligible)
                     .any(|s| hit(&app.trials[s.trial].short_name))
         })
-        .collect()
+        .collect();
+    if let Some(i) = v.iter().position(|&p| {
+        !filter.trim().is_empty() && app.rows[p].id.to_lowercase() == filter.trim().to_lowercase()
+    }) {
+        let p = v.remove(i);
+        v.insert(0, p);
+    }
+    v
 }
 
 #[test]
@@ -626,7 +851,7 @@ fn the_incremental_filter_finds_what_a_full_search_finds() {
 }
 
 #[test]
-fn the_filter_pattern_agrees_with_the_skim_matcher() {
+fn the_filter_pattern_is_its_definition_and_never_looser_than_skim() {
     use fuzzy_matcher::FuzzyMatcher;
     use trialmatch::tui::app::{Pattern, char_mask};
     let skim = fuzzy_matcher::skim::SkimMatcherV2::default();
@@ -690,15 +915,31 @@ fn the_filter_pattern_agrees_with_the_skim_matcher() {
         "1",
         "0001",
         "cd19",
+        "P19",
+        "p19",
+        "SySc",
+        "sysc",
+        "ra",
+        "ild",
+        "nsip",
+        "lupus n",
     ];
     for p in patterns {
         let pattern = Pattern::new(p);
         for c in &choices {
-            assert_eq!(
-                pattern.hits(c),
-                skim.fuzzy_match(c, p).is_some(),
+            assert_eq!(pattern.hits(c), tight(c, p), "/{p} in {c:?}");
+            // Every tight match is a skim match (so a filter narrows its prefix's result).
+            assert!(
+                !pattern.hits(c) || skim.fuzzy_match(c, p).is_some(),
                 "/{p} in {c:?}"
             );
+            // The highlighted characters are a match of the pattern.
+            if let Some(ix) = pattern.indices(c) {
+                let chars: Vec<char> = c.chars().collect();
+                assert_eq!(ix.len(), p.chars().count(), "/{p} in {c:?}");
+                assert!(ix.windows(2).all(|w| w[0] < w[1]), "/{p} in {c:?}");
+                assert!(ix.iter().all(|&i| i < chars.len()), "/{p} in {c:?}");
+            }
             // The character-class pre-check never rules out a match.
             assert!(
                 !pattern.hits(c) || pattern.may_hit(char_mask(c)),

@@ -253,18 +253,124 @@ fn add_note_keeps_the_status_and_needs_one() {
 }
 
 #[test]
-fn s_in_the_patient_list_opens_the_picker_for_the_highlighted_study() {
-    let mut app = app();
+fn s_in_the_patient_list_names_the_pair_and_keeps_the_focus() {
+    let mut app = app_sized(120, 40);
     select(&mut app, "P02");
     assert_eq!(app.focus, Pane::Patients);
     press(&mut app, KeyCode::Char('s'));
-    assert_eq!(app.focus, Pane::Matches);
+    assert_eq!(app.focus, Pane::Patients, "the focus stays in the list");
     let p = patient_index(&app, "P02");
     let best = app.matches[p][0].trial;
+    let study = app.study_name(best).to_string();
     assert!(matches!(
         &app.modal,
         Some(Modal::Picker(pk)) if pk.purpose == PickFor::Status { patient: p, trial: best, current: None }
     ));
+    assert!(screen_text(&app).contains(&format!("Status · P02 · {study}")));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.modal, None);
+    assert_eq!(app.context(), Context::Patients, "Esc: back where it was");
+    // Status, note, Enter: recorded for P02, and the list still has the keys.
+    press(&mut app, KeyCode::Char('s'));
+    press(&mut app, KeyCode::Char('2'));
+    assert!(screen_text(&app).contains(&format!("Note · P02 · {study}")));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.take_requests(),
+        vec![Request::Record {
+            patient: p,
+            trial: best,
+            status: Status::Screening,
+            note: String::new()
+        }]
+    );
+    assert_eq!(app.context(), Context::Patients, "the focus returned");
+    // So the next Down moves to the next patient, and the next s is for that patient.
+    press(&mut app, KeyCode::Down);
+    let next = app
+        .selected_patient()
+        .unwrap_or_else(|| panic!("a patient"));
+    assert_ne!(next, p);
+    press(&mut app, KeyCode::Char('s'));
+    assert!(matches!(
+        &app.modal,
+        Some(Modal::Picker(pk)) if matches!(pk.purpose, PickFor::Status { patient, .. } if patient == next)
+    ));
+    assert!(screen_text(&app).contains(&format!("Status · {} · ", app.rows[next].id)));
+}
+
+#[test]
+fn n_and_e_in_the_patient_list_act_on_the_selected_patients_study_and_say_so() {
+    let base = app_sized(120, 40);
+    let sle = trial_id(&base, "KN5501 SLE");
+    let mut app = base.with_decisions(vec![decision(4, "P03", &sle, Status::Referred, "")]);
+    select(&mut app, "P03");
+    let p = patient_index(&app, "P03");
+    let t = app.matches[p][0].trial;
+    assert_eq!(app.trials[t].id, sle, "P03's best match");
+    press(&mut app, KeyCode::Char('n'));
+    assert!(
+        matches!(&app.modal, Some(Modal::Note(n)) if n.note_only && n.patient == p && n.trial == t)
+    );
+    assert!(screen_text(&app).contains("Note · P03 · KN5501 SLE"));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.context(), Context::Patients);
+    press(&mut app, KeyCode::Char('e'));
+    assert_eq!(
+        app.take_requests(),
+        vec![Request::Export {
+            patient: p,
+            trial: t
+        }]
+    );
+    app.receive(Outcome::Exported {
+        patient: p,
+        trial: t,
+        result: Ok("/data/referrals/referral-P03.md".into()),
+    });
+    let status = screen(&app)[0].clone();
+    assert!(
+        status.contains(
+            "Referral summary written to /data/referrals/referral-P03.md (P03 · KN5501 SLE)"
+        ),
+        "{status}"
+    );
+    // A patient with no status: n says so, naming the pair.
+    select(&mut app, "P01");
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(app.modal, None);
+    let msg = app.message.clone().map(|m| m.text).unwrap_or_default();
+    let best = app.study_name(app.selected_matches()[0].trial).to_string();
+    assert!(
+        msg.contains(&format!("P01 · {best} has no status yet")),
+        "{msg}"
+    );
+}
+
+#[test]
+fn ctrl_c_in_a_note_asks_before_discarding_it() {
+    let (mut app, _, _) = on_p03_second_study(app_sized(120, 40));
+    press(&mut app, KeyCode::Char('s'));
+    press(&mut app, KeyCode::Char('4'));
+    type_str(&mut app, "called the study team");
+    press_ctrl(&mut app, 'c');
+    assert!(!app.quit, "the first Ctrl-C asks");
+    assert_eq!(note(&app), "called the study team");
+    let msg = app.message.clone().unwrap_or_else(|| panic!("a question"));
+    assert!(
+        msg.text.contains("not recorded") && msg.text.contains("Ctrl-C again quits"),
+        "{msg:?}"
+    );
+    assert!(msg.text.contains("P03 · "), "names the patient: {msg:?}");
+    assert!(screen(&app)[0].contains("Ctrl-C again quits"));
+    // Typing on forgets the question.
+    type_str(&mut app, ".");
+    press_ctrl(&mut app, 'c');
+    assert!(!app.quit, "asked again after typing");
+    assert_eq!(note(&app), "called the study team.");
+    press_ctrl(&mut app, 'c');
+    assert!(app.quit, "the second Ctrl-C in a row quits");
+    assert!(app.requests().is_empty());
 }
 
 #[test]
@@ -432,6 +538,8 @@ fn export_queues_the_highlighted_pair_and_says_where_it_wrote() {
     );
     app.take_requests();
     app.receive(Outcome::Exported {
+        patient: p,
+        trial: t,
         result: Ok("/data/referrals/referral-P03-X-2026-11-22.md".into()),
     });
     let status = screen(&app)[0].clone();
@@ -451,6 +559,8 @@ fn export_queues_the_highlighted_pair_and_says_where_it_wrote() {
         }]
     );
     app.receive(Outcome::Exported {
+        patient: p,
+        trial: t,
         result: Err("/data/referrals: permission denied".into()),
     });
     let m = app.message.clone().unwrap_or_else(|| panic!("a message"));
@@ -595,8 +705,10 @@ fn requests_run_against_a_real_database() {
     press(&mut app, KeyCode::Char('e'));
     app.run_requests(&mut store);
     let msg = app.message.clone().map(|m| m.text).unwrap_or_default();
+    // "Referral summary written to PATH (P03 · KN5501 SLE)".
     let path = msg
         .strip_prefix("Referral summary written to ")
+        .and_then(|m| m.rsplit_once(" (").map(|(path, _)| path))
         .unwrap_or_else(|| panic!("{msg}"));
     let path = std::path::Path::new(path);
     assert!(path.starts_with(dir.path().join("referrals")), "{msg}");

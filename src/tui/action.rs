@@ -60,6 +60,8 @@ pub enum Action {
     OnlyUnknown,
     /// Criteria: show every criterion.
     AllCriteria,
+    /// Missing data: show or fold the facts that only concern studies already ruled out.
+    RuledOutFacts,
     /// Overview: sort by the selected study column (again: reverse).
     Sort,
     /// Worklist: choose a status for the highlighted study (a picker, then a note).

@@ -245,12 +245,16 @@ pub struct Sort {
     pub reverse: bool,
 }
 
-/// The filter as the list tests it: whether fuzzy-matcher's skim matcher finds it in a string
-/// at all. `SkimMatcherV2` answers `Some` exactly when its pre-check passes: the pattern's
-/// characters appear in order in the string, ASCII letters compared without case unless the
-/// pattern has an ASCII capital ("smart case"). Only that answer matters for the list (its
-/// score does not), so the list runs that check alone and skips the scoring; the matcher itself
-/// still picks the diagnosis shown and the characters highlighted. A test holds the two equal.
+/// The filter as the list tests it: a tight fuzzy match, fit for a clinical list. The pattern's
+/// characters appear in order in the string (ASCII letters compared without case unless the
+/// pattern has an ASCII capital: "smart case", as fuzzy-matcher's skim matcher does), and a
+/// character that does not follow the previous one directly must start a word (the string's
+/// first character, or one after a character that is neither a letter nor a digit). So `sle`
+/// finds "SLE" and "Systemic lupus erythematosus" but not "Systemic sclerosis" or "Test
+/// Patient Juliet", and `P19` finds the id "P19" but not "Paed CD19". Every tight match is
+/// also a skim match (a test holds that), so the character-class pre-check stays valid, and a
+/// tight match of a filter is a tight match of its prefix, so the filter can narrow its
+/// previous result. The same alignment picks the characters highlighted.
 pub struct Pattern {
     chars: Vec<char>,
     case_sensitive: bool,
@@ -289,19 +293,28 @@ impl Pattern {
         mask & self.mask == self.mask
     }
 
-    /// Whether the skim matcher matches this pattern in `s`.
+    fn same(&self, c: char, p: char) -> bool {
+        if self.case_sensitive {
+            c == p
+        } else {
+            c.eq_ignore_ascii_case(&p)
+        }
+    }
+
+    /// Whether the pattern matches `s` tightly (see [`Pattern`]).
     pub fn hits(&self, s: &str) -> bool {
+        self.in_order(s) && self.indices(s).is_some()
+    }
+
+    /// Whether the pattern's characters appear in order in `s` (the skim matcher's test): a
+    /// cheap scan that rules most strings out before the tight match is tried.
+    fn in_order(&self, s: &str) -> bool {
         let mut want = self.chars.iter();
         let Some(mut p) = want.next() else {
             return true;
         };
         for c in s.chars() {
-            let same = if self.case_sensitive {
-                c == *p
-            } else {
-                c.eq_ignore_ascii_case(p)
-            };
-            if same {
+            if self.same(c, *p) {
                 match want.next() {
                     Some(n) => p = n,
                     None => return true,
@@ -309,6 +322,48 @@ impl Pattern {
             }
         }
         false
+    }
+
+    /// The character positions of `s` the pattern matches, leftmost alignment first
+    /// (empty for an empty pattern); None when it does not match.
+    pub fn indices(&self, s: &str) -> Option<Vec<usize>> {
+        let m = self.chars.len();
+        if m == 0 {
+            return Some(Vec::new());
+        }
+        let text: Vec<char> = s.chars().collect();
+        let n = text.len();
+        if n < m {
+            return None;
+        }
+        let starts: Vec<bool> = (0..n)
+            .map(|j| j == 0 || !text[j - 1].is_alphanumeric())
+            .collect();
+        // ok[i * n + j]: pattern[i..] matches with pattern[i] at text[j].
+        let mut ok = vec![false; m * n];
+        for i in (0..m).rev() {
+            // Whether pattern[i + 1] can sit at a word start after j (scanning j downwards).
+            let mut start_after = false;
+            for j in (0..n).rev() {
+                let rest = i + 1 == m || (j + 1 < n && ok[(i + 1) * n + j + 1]) || start_after;
+                ok[i * n + j] = self.same(text[j], self.chars[i]) && rest;
+                if i + 1 < m && starts[j] && ok[(i + 1) * n + j] {
+                    start_after = true;
+                }
+            }
+        }
+        let mut at = (0..n).find(|&j| ok[j])?;
+        let mut out = Vec::with_capacity(m);
+        out.push(at);
+        for i in 1..m {
+            at = if at + 1 < n && ok[i * n + at + 1] {
+                at + 1
+            } else {
+                (at + 1..n).find(|&j| starts[j] && ok[i * n + j])?
+            };
+            out.push(at);
+        }
+        Some(out)
     }
 }
 
@@ -344,13 +399,17 @@ pub struct App {
     trail: Vec<(String, Vec<usize>)>,
     /// Typing into the filter.
     pub typing: bool,
-    /// Open screens; the last is shown. Never empty.
+    /// Open screens; the last is shown. Never empty; the first is `Main`, which opens again
+    /// over the overview when the overview opens a patient (so Esc returns to it).
     pub stack: Vec<Screen>,
     pub focus: Pane,
     pub cursors: Cursors,
     pub show: Show,
     pub drill: Drill,
     pub missing_patient: usize,
+    /// The missing-data screen lists the facts that only concern studies already ruled out;
+    /// otherwise they are folded into one last row.
+    pub missing_ruled_out: bool,
     pub contacts_trial: usize,
     pub overview_column: usize,
     pub sort: Option<Sort>,
@@ -502,6 +561,7 @@ impl App {
             show: Show::All,
             drill: Drill::default(),
             missing_patient: 0,
+            missing_ruled_out: false,
             contacts_trial: 0,
             overview_column: 0,
             sort: None,
@@ -611,6 +671,31 @@ impl App {
             .map_or(&[], |e| e.missing.as_slice())
     }
 
+    /// The facts the missing-data screen lists, in its order: those that could change a
+    /// verdict, then (unfolded) those that only concern studies already ruled out.
+    pub fn missing_rows(&self) -> Vec<&MissingFact> {
+        let all = self.missing_list();
+        let open = all.iter().filter(|f| !f.only_ruled_out());
+        if self.missing_ruled_out {
+            open.chain(all.iter().filter(|f| f.only_ruled_out()))
+                .collect()
+        } else {
+            open.collect()
+        }
+    }
+
+    /// How many facts the missing-data screen folds into its last row (0: none folded).
+    pub fn missing_folded(&self) -> usize {
+        if self.missing_ruled_out {
+            0
+        } else {
+            self.missing_list()
+                .iter()
+                .filter(|f| f.only_ruled_out())
+                .count()
+        }
+    }
+
     /// The match of patient `p` for trial index `t`.
     pub fn match_for(&self, p: usize, t: usize) -> Option<&Standing> {
         self.matches.get(p)?.iter().find(|m| m.trial == t)
@@ -630,15 +715,12 @@ impl App {
             .map(|c| c.id.as_str())
     }
 
-    /// Fuzzy match of the filter in `s`: the matched character indices.
+    /// The filter's match in `s` (see [`Pattern`]): the matched character indices.
     pub fn highlight(&self, s: &str) -> Vec<usize> {
         if self.filter.is_empty() {
             return Vec::new();
         }
-        self.matcher
-            .fuzzy_indices(s, &self.filter)
-            .map(|(_, i)| i)
-            .unwrap_or_default()
+        Pattern::new(&self.filter).indices(s).unwrap_or_default()
     }
 
     /// The diagnosis to show for a patient: the main one, or while filtering the one the filter
@@ -648,17 +730,24 @@ impl App {
         if self.filter.is_empty() {
             return main;
         }
-        let main_score = self.matcher.fuzzy_match(main, &self.filter);
+        let pattern = Pattern::new(&self.filter);
+        let score = |d: &str| {
+            pattern
+                .hits(d)
+                .then(|| self.matcher.fuzzy_match(d, &self.filter))
+                .flatten()
+        };
+        let main_score = score(main);
         r.diagnoses
             .iter()
-            .filter_map(|d| self.matcher.fuzzy_match(d, &self.filter).map(|s| (s, d)))
+            .filter_map(|d| score(d).map(|s| (s, d)))
             .filter(|(s, _)| main_score.is_none_or(|m| *s > m))
             .max_by_key(|(s, _)| *s)
             .map_or(main, |(_, d)| d.as_str())
     }
 
-    /// Whether `filter` matches patient `i`: its id, name, diagnoses, diagnosis codes or a
-    /// study it is not ruled out of.
+    /// Whether `filter` matches patient `i` (tightly, see [`Pattern`]): its id, name,
+    /// diagnoses, diagnosis codes or a study it is not ruled out of.
     fn filter_matches(&self, i: usize, filter: &Pattern) -> bool {
         let (Some(r), Some(m)) = (self.rows.get(i), self.matches.get(i)) else {
             return false;
@@ -684,7 +773,8 @@ impl App {
             List::Patients => self.visible.len(),
             List::Matches => self.selected_matches().len(),
             List::Criteria => self.drill_rows().len(),
-            List::Missing => self.missing_list().len(),
+            // The facts shown, and the row that stands for the folded ones.
+            List::Missing => self.missing_rows().len() + usize::from(self.missing_folded() > 0),
             List::Contacts => view::contacts::lines(self, self.contacts_width()).len(),
             List::Overview => self.overview_rows.len(),
             List::Help => keymap::help_rows().len(),
@@ -802,7 +892,7 @@ impl App {
             .map(|m| m.trial),
             Screen::Criteria => self.drill_match().map(|m| m.trial),
             Screen::Missing => self
-                .missing_list()
+                .missing_rows()
                 .get(self.cursors.missing.selected)
                 .and_then(|f| f.decisive_for.first().or(f.blocks.first().map(|b| &b.0)))
                 .copied()
@@ -870,7 +960,7 @@ impl App {
     }
 
     /// Recomputes the visible patients after the filter changed, keeping the selected patient
-    /// when it still matches. Incremental: a filter that extends an earlier one searches only
+    /// when it still matches; a patient whose id is the filter comes first and is selected. Incremental: a filter that extends an earlier one searches only
     /// that one's result (a fuzzy match of the longer filter is a match of its prefix), and a
     /// filter seen before (Backspace) reuses its result; otherwise every patient is searched.
     pub(crate) fn refilter(&mut self) {
@@ -905,8 +995,25 @@ impl App {
             };
         }
         self.apply_status_filter();
+        // A patient whose id is the filter (any case) ranks first and is selected: the
+        // coordinator typed that patient, and `m`, `s` or Enter must act on it.
+        let typed = self.filter.trim().to_lowercase();
+        let exact = (!typed.is_empty())
+            .then(|| {
+                self.visible.iter().position(|&i| {
+                    self.rows
+                        .get(i)
+                        .is_some_and(|r| r.id.to_lowercase() == typed)
+                })
+            })
+            .flatten();
+        if let Some(pos) = exact {
+            let p = self.visible.remove(pos);
+            self.visible.insert(0, p);
+        }
         self.cursors.patients = Cursor::default();
-        if let Some(k) = keep
+        if exact.is_none()
+            && let Some(k) = keep
             && let Some(pos) = self.visible.iter().position(|&i| i == k)
         {
             self.cursors.patients.selected = pos;
@@ -1066,6 +1173,13 @@ impl App {
                 self.show = if self.show == want { Show::All } else { want };
                 self.cursors.criteria = Cursor::default();
             }
+            Action::RuledOutFacts => {
+                if self.screen() == Screen::Missing {
+                    // The selection stays on its fact; a fact folded away leaves it on the
+                    // row that stands for them (at the same index: they come last).
+                    self.missing_ruled_out = !self.missing_ruled_out;
+                }
+            }
             Action::Sort => {
                 let column = self.overview_column;
                 self.sort = Some(match self.sort {
@@ -1155,18 +1269,31 @@ impl App {
                 }
             },
             Screen::Overview => {
+                // The list opens over the overview, so Esc comes back to it.
                 if let Some(p) = self.overview_patient() {
                     self.select_patient(p);
-                    self.stack.truncate(1);
+                    self.stack.push(Screen::Main);
                     self.focus = Pane::Patients;
                 }
             }
             Screen::Missing => {
                 let p = self.missing_patient;
-                let Some(f) = self.missing_list().get(self.cursors.missing.selected) else {
+                let rows = self.missing_rows();
+                let Some(f) = rows.get(self.cursors.missing.selected) else {
+                    // The last row stands for the folded facts: Enter shows them.
+                    if self.missing_folded() > 0 {
+                        self.missing_ruled_out = true;
+                    }
                     return;
                 };
-                let Some((t, cohort, cid)) = f.blocks.first().cloned() else {
+                // The first study the fact could change, else the first it blocks.
+                let Some((t, cohort, cid)) = f
+                    .blocks
+                    .iter()
+                    .find(|b| f.decisive_for.contains(&b.0))
+                    .or(f.blocks.first())
+                    .cloned()
+                else {
                     return;
                 };
                 let Some((rank, m)) = self
@@ -1198,10 +1325,10 @@ impl App {
     }
 
     fn back(&mut self) {
-        if self.stack.len() > 1 {
-            self.stack.pop();
-        } else if self.focus == Pane::Matches {
+        if self.screen() == Screen::Main && self.focus == Pane::Matches {
             self.focus = Pane::Patients;
+        } else if self.stack.len() > 1 {
+            self.stack.pop();
         } else if !self.filter.is_empty() {
             self.filter.clear();
             self.refilter();

@@ -212,12 +212,13 @@ pub const KEYMAP: &[Binding] = &[
         "worklist history of the selected patient",
         "history",
     ),
+    // Not in the footer: the status bar says "N problems (press !)" when there are any.
     b(
         C::Global,
         &[ch('!')],
         Action::ShowProblems,
         "problems found in the data files",
-        "problems",
+        "",
     ),
     b(C::Global, &[ch('?')], Action::ShowHelp, "this help", "help"),
     // In the help, `q` closes it rather than quitting (read before the global binding).
@@ -238,12 +239,28 @@ pub const KEYMAP: &[Binding] = &[
         "show the selected patient's studies",
         "studies",
     ),
+    // The worklist keys act on the selected patient and the study highlighted in the match
+    // table (the best match unless another was chosen there); the focus stays in the list.
     b(
         C::Patients,
         &[ch('s')],
         Action::SetStatus,
-        "set the worklist status of a study (in the match table)",
+        "set the status of the patient's highlighted study (then a note)",
         "status",
+    ),
+    b(
+        C::Patients,
+        &[ch('n')],
+        Action::AddNote,
+        "add a note to the patient's highlighted study, keeping its status",
+        "",
+    ),
+    b(
+        C::Patients,
+        &[ch('e')],
+        Action::Export,
+        "write the referral summary of the patient's highlighted study",
+        "",
     ),
     b(
         C::Patients,
@@ -257,7 +274,7 @@ pub const KEYMAP: &[Binding] = &[
         &[TAB],
         Action::NextPane,
         "switch to the match table",
-        "pane",
+        "",
     ),
     b(
         C::Patients,
@@ -309,19 +326,20 @@ pub const KEYMAP: &[Binding] = &[
         "show only patients with a study in a status",
         "",
     ),
+    // Esc (in the footer as "back") leaves the table as well.
     b(
         C::Matches,
         &[LEFT, ch('h')],
         Action::Left,
         "back to the patient list",
-        "patients",
+        "",
     ),
     b(
         C::Matches,
         &[TAB],
         Action::NextPane,
         "switch to the patient list",
-        "pane",
+        "",
     ),
     b(
         C::Matches,
@@ -335,7 +353,7 @@ pub const KEYMAP: &[Binding] = &[
         &[ch('/')],
         Action::Filter,
         "filter patients",
-        "filter",
+        "",
     ),
     // Typing a filter.
     b(C::Filter, &[UP], Action::Up, "move up while filtering", ""),
@@ -402,7 +420,7 @@ pub const KEYMAP: &[Binding] = &[
         &[ch('a')],
         Action::AllCriteria,
         "all criteria",
-        "all",
+        "",
     ),
     b(
         C::Criteria,
@@ -437,15 +455,22 @@ pub const KEYMAP: &[Binding] = &[
         &[ch('e')],
         Action::Export,
         "write this study's referral summary (Markdown)",
-        "export",
+        "",
     ),
     // Missing data.
     b(
         C::Missing,
         &[ENTER],
         Action::Open,
-        "criteria of the first study this fact blocks",
+        "criteria of the first study this fact could change (on the last row: unfold)",
         "criteria",
+    ),
+    b(
+        C::Missing,
+        &[ch('a')],
+        Action::RuledOutFacts,
+        "show or fold the facts that only concern studies already ruled out",
+        "ruled out",
     ),
     // Contacts.
     b(
@@ -488,7 +513,7 @@ pub const KEYMAP: &[Binding] = &[
         C::Overview,
         &[ENTER],
         Action::Open,
-        "open the selected patient",
+        "open the selected patient (Esc comes back here)",
         "open",
     ),
     b(
@@ -503,7 +528,7 @@ pub const KEYMAP: &[Binding] = &[
         &[ch('S')],
         Action::StatusFilter,
         "show only patients with a study in a status",
-        "by status",
+        "",
     ),
     // Worklist history.
     b(
@@ -619,7 +644,7 @@ pub const KEYMAP: &[Binding] = &[
         C::Note,
         &[Key::Ctrl('c')],
         Action::Quit,
-        "quit trialmatch",
+        "quit, after asking: press it again to quit without recording",
         "",
     ),
     b(C::Note, &[CTRL_Z], Action::Suspend, SUSPEND, ""),
@@ -695,6 +720,15 @@ pub fn key_label(k: Key) -> String {
             other => format!("{other:?}"),
         },
     }
+}
+
+/// The first key bound to `action` in `context` ("?" when none is), for text that names it.
+pub fn key_for(context: Context, action: Action) -> String {
+    KEYMAP
+        .iter()
+        .find(|b| b.context == context && b.action == action)
+        .and_then(|b| b.keys.first())
+        .map_or("?".into(), |k| key_label(*k))
 }
 
 /// All keys of a binding: "↓ j".

@@ -1,8 +1,12 @@
 //! Missing data: every fact missing for one patient, with the criteria and studies it blocks,
-//! most decisive first — the list of what to ask the referring clinician for.
+//! most decisive first — the list of what to ask the referring clinician for. Facts that only
+//! concern studies or cohorts already ruled out are folded into one last row until its key
+//! (or Enter on that row) shows them.
 
 use crate::text::sanitize;
+use crate::tui::action::Action;
 use crate::tui::app::App;
+use crate::tui::keymap::{self, Context};
 use crate::tui::view::{
     columns, draw_header, draw_note, draw_row, list_detail, marker, pane, row_style, table_header,
     table_rows,
@@ -25,11 +29,17 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         .rows
         .get(app.missing_patient)
         .map_or(String::new(), |r| format!(" · {} {}", r.id, r.name));
-    let facts = app.missing_list();
-    let title = format!(
-        " Missing data{who} · {} facts, most decisive first ",
-        facts.len()
-    );
+    let facts = app.missing_rows();
+    let folded = app.missing_folded();
+    let total = app.missing_list().len();
+    let title = if folded > 0 {
+        format!(
+            " Missing data{who} · {} of {total} facts, most decisive first ",
+            facts.len()
+        )
+    } else {
+        format!(" Missing data{who} · {total} facts, most decisive first ")
+    };
     pane(app, Line::styled(title, t.title), true).render(list, buf);
     let header = table_header(list, 0);
     let rows = table_rows(list, 0);
@@ -47,13 +57,43 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         &["", "#", "Missing fact", "Could change", "Blocks"],
         t.header,
     );
-    if facts.is_empty() {
+    if total == 0 {
         let msg = "Nothing is missing: every criterion of every study is decided for this patient.";
         draw_note(buf, rows, msg, t.dim);
     }
     let cols = columns(rows, &ws);
     let cur = app.cursors.missing;
-    let offset = cur.window(facts.len(), rows.height as usize);
+    let len = facts.len() + usize::from(folded > 0);
+    let offset = cur.window(len, rows.height as usize);
+    let key = keymap::key_for(Context::Missing, Action::RuledOutFacts);
+    if folded > 0 && (offset..offset + rows.height as usize).contains(&facts.len()) {
+        // The row that stands for the folded facts.
+        let n = facts.len();
+        let selected = n == cur.selected;
+        let more = if facts.is_empty() {
+            "No missing fact could change a verdict:"
+        } else {
+            "+"
+        };
+        let text = format!(
+            "{more} {folded} {} only for studies already ruled out — {key} shows {}",
+            if folded == 1 { "fact" } else { "facts" },
+            if folded == 1 { "it" } else { "them" },
+        );
+        let y = rows.y + (n - offset) as u16;
+        buf.set_style(
+            ratatui::layout::Rect::new(rows.x, y, rows.width, 1),
+            row_style(app, selected, true),
+        );
+        buf.set_line(rows.x, y, &marker(selected, true), 1);
+        let x = cols.get(2).map_or(rows.x + 2, |c| c.x);
+        buf.set_line(
+            x,
+            y,
+            &Line::styled(text, t.dim),
+            rows.right().saturating_sub(x),
+        );
+    }
     for (n, f) in facts
         .iter()
         .enumerate()
@@ -113,6 +153,25 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
     let inner = block.inner(detail);
     block.render(detail, buf);
     let Some(f) = facts.get(cur.selected) else {
+        if folded > 0 {
+            let text = format!(
+                "These facts only concern studies or cohorts that a failing criterion already \
+                 rules out: knowing them changes no verdict. {key} or Enter lists them; {key} \
+                 again folds them."
+            );
+            for (i, l) in super::wrap(&text, inner.width as usize)
+                .into_iter()
+                .take(inner.height as usize)
+                .enumerate()
+            {
+                buf.set_line(
+                    inner.x,
+                    inner.y + i as u16,
+                    &Line::styled(l, t.dim),
+                    inner.width,
+                );
+            }
+        }
         return;
     };
     let mut lines: Vec<Line> = Vec::new();

@@ -385,33 +385,63 @@ fn status_bar(app: &App, area: Rect, buf: &mut Buffer) {
     buf.set_line(area.x, area.y, &Line::from(spans), area.width);
 }
 
+/// The footer: the context's keys from the keymap on the left, help and quit pinned on the
+/// right. Every entry the keymap gives a context fits at 120 columns (a test holds that); in a
+/// narrower terminal the entries that do not fit are replaced by "…", never dropped silently,
+/// and the help (pinned) lists them all.
 fn footer(app: &App, area: Rect, buf: &mut Buffer) {
+    const SEP: &str = "  ";
     let t = &app.theme;
     let entries = keymap::footer(app.context());
     let pinned = |l: &str| matches!(l, "help" | "quit");
     let item = |(k, l): &(String, &str)| -> Vec<Span<'static>> {
-        vec![Span::styled(k.clone(), t.key), Span::raw(format!(" {l}  "))]
+        vec![Span::styled(k.clone(), t.key), Span::raw(format!(" {l}"))]
     };
-    let right: Vec<Span> = entries
-        .iter()
-        .filter(|(_, l)| pinned(l))
-        .flat_map(item)
-        .collect();
-    let right_w: usize = right.iter().map(Span::width).sum();
-    let room = (area.width as usize).saturating_sub(right_w + 1);
+    let spans_w = |v: &[Span]| -> usize { v.iter().map(Span::width).sum() };
+    let mut right: Vec<Span> = Vec::new();
+    for e in entries.iter().filter(|(_, l)| pinned(l)) {
+        if !right.is_empty() {
+            right.push(Span::raw(SEP));
+        }
+        right.extend(item(e));
+    }
+    right.push(Span::raw(" "));
+    let right_w = spans_w(&right);
+    // Room for the left part, keeping a gap before the pinned keys.
+    let room = (area.width as usize).saturating_sub(right_w + SEP.len());
     let mut left: Vec<Span> = vec![Span::raw(" ")];
     if app.typing {
         left.push(Span::styled(format!("Filter: /{}▏ ", app.filter), t.title));
     }
-    let mut used: usize = left.iter().map(Span::width).sum();
-    for e in entries.iter().filter(|(_, l)| !pinned(l)) {
-        let s = item(e);
-        let w: usize = s.iter().map(Span::width).sum();
-        if used + w > room {
+    let items: Vec<Vec<Span>> = entries
+        .iter()
+        .filter(|(_, l)| !pinned(l))
+        .map(item)
+        .collect();
+    let lead = spans_w(&left);
+    let all: usize = lead
+        + items.iter().map(|s| spans_w(s)).sum::<usize>()
+        + SEP.len() * items.len().saturating_sub(1);
+    let more = Span::styled(format!("{SEP}…"), t.dim);
+    let mut used = lead;
+    let mut cut = false;
+    for (i, s) in items.into_iter().enumerate() {
+        let sep = if i == 0 { 0 } else { SEP.len() };
+        let w = sep + spans_w(&s);
+        // When not everything fits, keep room for the "…" that says so.
+        let reserve = if all <= room { 0 } else { more.width() };
+        if used + w + reserve > room {
+            cut = true;
             break;
         }
         used += w;
+        if sep > 0 {
+            left.push(Span::raw(SEP));
+        }
         left.extend(s);
+    }
+    if cut {
+        left.push(more);
     }
     buf.set_line(area.x, area.y, &Line::from(left), area.width);
     let x = area.x + (area.width as usize).saturating_sub(right_w) as u16;

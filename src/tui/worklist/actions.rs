@@ -4,7 +4,7 @@
 use crate::problem::Problem;
 use crate::text::sanitize;
 use crate::tui::action::Action;
-use crate::tui::app::{App, Cursor, Pane, Screen};
+use crate::tui::app::{App, Cursor, Screen};
 use crate::tui::worklist::{
     HistoryView, Message, Modal, Outcome, PickFor, Picker, Request, StatusFilter,
 };
@@ -187,7 +187,7 @@ impl App {
     }
 
     /// "P03 · KN5501 SLE".
-    fn pair_label(&self, patient: usize, trial: usize) -> String {
+    pub(super) fn pair_label(&self, patient: usize, trial: usize) -> String {
         let id = self.rows.get(patient).map_or("", |r| r.id.as_str());
         format!("{id} · {}", self.study_name(trial))
     }
@@ -212,13 +212,8 @@ impl App {
     pub(crate) fn worklist_action(&mut self, action: Action) {
         match action {
             Action::SetStatus => {
-                // From the list: the match table's highlighted study (the best at first).
-                if self.screen() == Screen::Main
-                    && self.focus == Pane::Patients
-                    && self.selected_patient().is_some()
-                {
-                    self.focus = Pane::Matches;
-                }
+                // From the list too: the selected patient and the match table's highlighted
+                // study (the best at first), both named by the picker; the focus stays.
                 let Some((patient, trial)) = self.ready_target() else {
                     return;
                 };
@@ -380,15 +375,28 @@ impl App {
                     self.cursors.history.selected = n.saturating_sub(1);
                 }
             }
-            Outcome::Exported { result: Ok(path) } => {
+            Outcome::Exported {
+                patient,
+                trial,
+                result: Ok(path),
+            } => {
                 let text = format!(
-                    "Referral summary written to {}",
-                    sanitize(&path.display().to_string())
+                    "Referral summary written to {} ({})",
+                    sanitize(&path.display().to_string()),
+                    self.pair_label(patient, trial)
                 );
                 self.say(text, false);
             }
-            Outcome::Exported { result: Err(e) } => {
-                let text = format!("Referral summary not written: {}", sanitize(&e));
+            Outcome::Exported {
+                patient,
+                trial,
+                result: Err(e),
+            } => {
+                let text = format!(
+                    "Referral summary of {} not written: {}",
+                    self.pair_label(patient, trial),
+                    sanitize(&e)
+                );
                 self.say(text, true);
             }
         }

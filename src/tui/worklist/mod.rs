@@ -53,7 +53,10 @@ pub enum Outcome {
         patient: usize,
         result: Result<History, String>,
     },
+    /// The referral summary of patient × study (indices), written or not.
     Exported {
+        patient: usize,
+        trial: usize,
         result: Result<PathBuf, String>,
     },
 }
@@ -87,6 +90,8 @@ pub fn execute(store: &mut Store, app: &App, r: &Request) -> Outcome {
             },
         },
         Request::Export { patient, trial } => Outcome::Exported {
+            patient: *patient,
+            trial: *trial,
             result: match (app.patients.get(*patient), tid(*trial)) {
                 (Some(p), Some(t)) => store
                     .history(p.id(), Some(&t))

@@ -63,6 +63,9 @@ pub struct NoteForm {
     /// Only adding a note: the status stays what it was, and an empty note records nothing.
     pub note_only: bool,
     pub input: TextInput,
+    /// Ctrl-C was pressed once: the next one quits without recording; any other key keeps
+    /// typing.
+    pub quit_asked: bool,
 }
 
 /// A small window over the screen that takes the keys until it closes.
@@ -86,12 +89,36 @@ impl App {
             status,
             note_only,
             input: TextInput::new(NOTE_MAX),
+            quit_asked: false,
         }));
     }
 
     /// An action while a picker or the note input is open: they take every key. Returns
     /// false for the actions that still apply as usual (quit, resize).
     pub(crate) fn modal_action(&mut self, action: Action) -> bool {
+        if let Some(Modal::Note(n)) = self.modal.as_mut()
+            && !matches!(action, Action::Resize { .. })
+        {
+            // Quitting from the note loses what is being recorded: the first Ctrl-C asks, the
+            // second quits; any other key goes on with the note.
+            let asked = std::mem::replace(&mut n.quit_asked, action == Action::Quit);
+            if action == Action::Quit && !asked {
+                let (patient, trial) = (n.patient, n.trial);
+                let what = if n.note_only {
+                    "The note".to_string()
+                } else {
+                    format!("The status \"{}\"", n.status.label())
+                };
+                let pair = self.pair_label(patient, trial);
+                self.say(
+                    format!(
+                        "{what} for {pair} is not recorded: Ctrl-C again quits without it, Enter records it"
+                    ),
+                    true,
+                );
+                return true;
+            }
+        }
         let Some(modal) = self.modal.as_mut() else {
             return false;
         };
