@@ -132,6 +132,16 @@ enum Command {
     Check,
     /// Print the criteria document (docs/criteria.md) generated from the trial files
     CriteriaDoc,
+    /// Show the settings file: the referral summary's sender (coordinator name, site, phone)
+    ///
+    /// Prints where the file is, whether it exists, its values and an example; writes nothing
+    /// unless --init. TRIALMATCH_CONFIG=PATH names another file.
+    Config {
+        /// Create the file, with its fields empty to fill in (owner-only; an existing file is
+        /// never replaced)
+        #[arg(long)]
+        init: bool,
+    },
     /// Write synthetic patient files (deterministic for a seed) for load testing
     Generate {
         /// How many patients
@@ -440,13 +450,17 @@ fn export_command(
         }
         Err(e) => return Err(e.into()),
     };
-    let doc = trialmatch::export::referral_markdown(
+    // The sender block; a settings file that cannot be read stops the export.
+    let sender =
+        trialmatch::config::sender().map_err(|e| Failed(format!("{e}; nothing was written")))?;
+    let doc = trialmatch::export::referral_markdown_from(
         &ws.trials,
         index,
         p,
         as_of,
         &history,
         chrono::Local::now(),
+        &sender,
     )
     .ok_or_else(|| Failed(format!("study '{trial}' could not be evaluated")))?;
     match to {
@@ -584,6 +598,26 @@ fn main() -> ExitCode {
         }) => match export_command(&cli.inputs, &patient, &trial, to.as_deref(), &mut out) {
             Ok(()) => Ok(ExitCode::SUCCESS),
             Err(Failed(msg)) => {
+                let _ = out.flush();
+                eprintln!("trialmatch: {msg}");
+                Ok(ExitCode::from(1))
+            }
+        },
+        Some(Command::Config { init: false }) => trialmatch::config::describe(&mut out).map(|ok| {
+            if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }),
+        Some(Command::Config { init: true }) => match trialmatch::config::init() {
+            Ok(path) => writeln!(
+                out,
+                "created {} (owner-only); fill in the fields, then `trialmatch config` shows them",
+                path.display()
+            )
+            .map(|()| ExitCode::SUCCESS),
+            Err(msg) => {
                 let _ = out.flush();
                 eprintln!("trialmatch: {msg}");
                 Ok(ExitCode::from(1))

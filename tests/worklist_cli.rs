@@ -242,21 +242,24 @@ fn the_referral_summary_holds_what_the_study_team_needs() {
     }
     assert_eq!(met.matches("  - Evidence: ").count(), c.pass);
 
+    // The shown cohort's missing facts (in words), each with the criteria it blocks.
     let open = section(&doc, "Open questions");
-    let missing: Vec<&String> = best
-        .results
-        .iter()
-        .filter(|r| r.state == State::Unknown)
-        .flat_map(|r| &r.missing)
-        .collect();
+    let mut missing: Vec<(&String, &str)> = Vec::new();
+    for r in best.results.iter().filter(|r| r.state == State::Unknown) {
+        for f in &r.missing {
+            missing.push((f, t.criteria[r.index].id.as_str()));
+        }
+    }
     assert!(!missing.is_empty());
-    for f in missing {
-        assert!(open.contains(&f.replace('_', "\\_")), "{f} in {open}");
+    let facts: std::collections::BTreeSet<&String> = missing.iter().map(|(f, _)| *f).collect();
+    assert!(open.starts_with(&format!("## Open questions ({})", facts.len())));
+    for (f, id) in missing {
+        assert!(open.contains(id), "{f} ({id}) in {open}");
     }
 
     let contacts = section(&doc, "Whom to contact");
     for ct in &t.contacts {
-        assert!(contacts.contains(&ct.name.replace('_', "\\_")));
+        assert!(contacts.contains(&ct.name));
         match &ct.phone {
             Some(ph) => assert!(contacts.contains(ph.as_str())),
             None => assert!(contacts.contains("phone: _not stated in source_")),
@@ -266,8 +269,19 @@ fn the_referral_summary_holds_what_the_study_team_needs() {
         assert!(contacts.contains("Contacts: _not stated in source_"));
     }
 
+    // One line per entry, no table: the note as typed, the account as "Recorded by".
     let hist = section(&doc, "Decision history");
-    assert!(hist.contains("| contacted study | ana | left voicemail \\| call back |"));
+    assert!(
+        hist.contains(": contacted study. Recorded by ana. Note: left voicemail | call back\n"),
+        "{hist}"
+    );
+    // Printed, it reads as written: no Markdown escapes (a backslash before punctuation).
+    let c: Vec<char> = doc.chars().collect();
+    assert!(
+        !c.windows(2)
+            .any(|w| w[0] == '\\' && w[1].is_ascii_punctuation()),
+        "{doc}"
+    );
 }
 
 #[test]
@@ -294,7 +308,7 @@ fn export_writes_an_owner_only_file_and_never_replaces_one() {
     assert!(stdout.contains("wrote"));
     let doc = std::fs::read_to_string(&out).unwrap();
     assert!(doc.contains("# Referral summary: patient P03 for KN5501 SLE"));
-    assert!(doc.contains("| referred |") && doc.contains("emailed PI"));
+    assert!(doc.contains(": referred. Recorded by ") && doc.contains("Note: emailed PI"));
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
