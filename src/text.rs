@@ -63,6 +63,15 @@ mod tests {
     }
 
     #[test]
+    fn bidi_and_invisible_characters_and_c1_controls_are_made_visible() {
+        let s = sanitize("Ann\u{202e}fdp.exe\u{2066}x\u{200f}\u{9b}31m");
+        assert_eq!(s, "Ann\\u{202e}fdp.exe\\u{2066}x\\u{200f}\\u{9b}31m");
+        // Cut after neutralising: an escape is never split into a live character.
+        let cut = truncate(&sanitize("\u{202e}abcdef"), 6);
+        assert!(!cut.contains('\u{202e}'), "{cut}");
+    }
+
+    #[test]
     fn truncation_counts_characters() {
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("≥≥", 2), "≥≥");
