@@ -133,59 +133,16 @@ pub fn class_mask<'a>(classes: impl IntoIterator<Item = &'a String>) -> u32 {
         .fold(0, |m, i| m | (1 << i))
 }
 
-/// Labs reported qualitatively (positive/negative), possibly with a value, ULN or titre.
-pub const QUALITATIVE_LABS: &[&str] = &[
-    "ana",
-    "anti_dsdna",
-    "anti_sm",
-    "myositis_antibody",
-    "hbsag",
-    "hbcab",
-    "hbv_dna",
-    "hcv_ab",
-    "hcv_rna",
-    "hiv_ab",
-    "syphilis",
-    "serum_hcg",
-    "pregnancy_test",
-    "anti_jo1",
-    "anti_pl7",
-    "anti_pl12",
-    "anti_ej",
-    "anti_oj",
-    "anti_mi2",
-    "anti_mda5",
-    "anti_tif1g",
-    "anti_nxp2",
-    "anti_sae",
-    "anti_srp",
-    "anti_hmgcr",
-    "anti_ro52",
-    "anti_pm_scl",
-    "anti_ku",
-];
+/// Labs reported qualitatively (positive/negative), possibly with a value, ULN or titre: the
+/// tail of [`LABS`] from serum hCG (numeric and qualitative alike) on.
+pub const QUALITATIVE_LABS: &[&str] = LABS.split_at(NUMERIC_LABS.len() - 1).1;
+
+/// The myositis-specific and -associated antibodies, each a lab of its own: the last 15 of
+/// [`LABS`].
+pub const MYOSITIS_ANTIBODIES: &[&str] = LABS.split_at(LABS.len() - 15).1;
 
 /// Labs read as one group by `positive(...)`: the group's own name stands for a panel result,
 /// and the group is positive when any member's latest result is (see `eval`).
-/// The myositis-specific and -associated antibodies, each a lab of its own.
-pub const MYOSITIS_ANTIBODIES: &[&str] = &[
-    "anti_jo1",
-    "anti_pl7",
-    "anti_pl12",
-    "anti_ej",
-    "anti_oj",
-    "anti_mi2",
-    "anti_mda5",
-    "anti_tif1g",
-    "anti_nxp2",
-    "anti_sae",
-    "anti_srp",
-    "anti_hmgcr",
-    "anti_ro52",
-    "anti_pm_scl",
-    "anti_ku",
-];
-
 pub const LAB_GROUPS: &[(&str, &[&str])] = &[("myositis_antibody", MYOSITIS_ANTIBODIES)];
 
 /// Diagnosis codes read together by `diagnosis(GROUP, ...)`.
@@ -632,6 +589,12 @@ mod tests {
         for n in QUALITATIVE_LABS {
             assert!(index(LABS, n).is_some(), "{n}");
         }
+        // The slices of LABS named above start where they should.
+        assert_eq!(QUALITATIVE_LABS.first(), Some(&"serum_hcg"));
+        assert_eq!(QUALITATIVE_LABS.get(1), Some(&"ana"));
+        assert_eq!(MYOSITIS_ANTIBODIES.first(), Some(&"anti_jo1"));
+        assert_eq!(MYOSITIS_ANTIBODIES.last(), Some(&"anti_ku"));
+        assert_eq!(NUMERIC_LABS.last().map(|(n, _)| *n), Some("serum_hcg"));
         assert!(CLASSES.len() <= 32 && CATEGORIES.len() <= 64 && DRUGS.len() <= 64);
         for (n, _) in NUMERIC_LABS {
             assert!(lab_range(n).is_some(), "{n} has a plausible range");

@@ -389,13 +389,7 @@ impl Store {
                 "a decision needs a patient id and a study id".into(),
             ));
         }
-        let chars = note.chars().count();
-        if chars > NOTE_MAX {
-            return Err(StoreError::Invalid(format!(
-                "the note has {chars} characters; at most {NOTE_MAX} are kept"
-            )));
-        }
-        let note = note.trim();
+        let note = checked_note(note)?;
         let (tx, path) = self.begin()?;
         let err = |e| sql(&path, e);
         tx.execute(
@@ -432,13 +426,7 @@ impl Store {
         who: &str,
         at: DateTime<Utc>,
     ) -> Result<Withdrawal, StoreError> {
-        let chars = note.chars().count();
-        if chars > NOTE_MAX {
-            return Err(StoreError::Invalid(format!(
-                "the note has {chars} characters; at most {NOTE_MAX} are kept"
-            )));
-        }
-        let note = note.trim();
+        let note = checked_note(note)?;
         let (tx, path) = self.begin()?;
         let err = |e| sql(&path, e);
         let row: Option<(String, String, String, Option<i64>)> = tx
@@ -764,4 +752,15 @@ fn parse_stamp(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .ok()
         .map(|t| t.with_timezone(&Utc))
+}
+
+/// A note as stored: trimmed, and refused when longer than [`NOTE_MAX`] characters.
+fn checked_note(note: &str) -> Result<&str, StoreError> {
+    let chars = note.chars().count();
+    if chars > NOTE_MAX {
+        return Err(StoreError::Invalid(format!(
+            "the note has {chars} characters; at most {NOTE_MAX} are kept"
+        )));
+    }
+    Ok(note.trim())
 }
