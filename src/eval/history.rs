@@ -494,27 +494,46 @@ pub(super) fn trial_treatment<const X: bool>(within: Option<Span>, cx: &Ctx) -> 
             _ => {}
         }
     }
-    // An investigational drug in the treatment list counts as clinical-trial treatment.
-    let experimental = TreatFilter {
-        class_mask: crate::vocab::class_mask(&["experimental".to_string()]),
-        classes: vec!["experimental".into()],
+    // An investigational drug in the treatment list counts as clinical-trial treatment: each
+    // entry classed experimental, placed in the window by its dates.
+    let experimental = *EXPERIMENTAL;
+    let filter = TreatFilter {
+        class_mask: experimental,
         within,
         ..TreatFilter::default()
     };
-    let s = scan_treatments::<X>(&experimental, cx, false);
-    if s.yes > 0 {
+    let window_of = treat_window(&filter, cx).unwrap_or(None);
+    let (mut yes, mut maybe) = (Vec::new(), Vec::new());
+    let p = cx.patient;
+    for (t, mask) in p.data.treatment.iter().zip(&p.class_masks) {
+        if mask & experimental == 0 {
+            continue;
+        }
+        let mut ignored = Vec::new();
+        match treatment_matches::<X>(t, *mask, &filter, window_of, cx, &mut ignored) {
+            Truth::True if !X => return Outcome::bare(Truth::True),
+            Truth::True => yes.push(describe_treatment(t)),
+            // Counted always, described only when explaining.
+            Truth::Unknown => maybe.push(if X {
+                describe_treatment(t)
+            } else {
+                String::new()
+            }),
+            Truth::False => {}
+        }
+    }
+    if !yes.is_empty() {
         return Outcome::known(
             true,
             why!(
                 X,
                 "investigational treatment{}: {}",
                 window(),
-                s.yes_text.join(", ")
+                yes.join(", ")
             ),
         );
     }
-    let experimental_maybe = p_has_experimental(cx, &s);
-    if undated || experimental_maybe {
+    if undated || !maybe.is_empty() {
         return Outcome::unknown(
             why!(
                 X,
@@ -524,7 +543,7 @@ pub(super) fn trial_treatment<const X: bool>(within: Option<Span>, cx: &Ctx) -> 
                 } else {
                     format!(
                         "investigational treatment, dates not recorded: {}",
-                        s.maybe_text.join(", ")
+                        maybe.join(", ")
                     )
                 }
             ),
@@ -553,13 +572,6 @@ pub(super) fn trial_treatment<const X: bool>(within: Option<Span>, cx: &Ctx) -> 
     }
 }
 
-/// Whether the experimental-treatment scan left an investigational treatment that might fall
-/// in the window (its class known to be experimental, its dates not).
-pub(super) fn p_has_experimental(cx: &Ctx, s: &Scan) -> bool {
-    s.maybe > 0
-        && cx
-            .patient
-            .class_masks
-            .iter()
-            .any(|m| *m & crate::vocab::class_mask(&["experimental".to_string()]) != 0)
-}
+/// The experimental class as a bitmask over `vocab::CLASSES`, found once.
+static EXPERIMENTAL: std::sync::LazyLock<u32> =
+    std::sync::LazyLock::new(|| crate::vocab::class_mask(&["experimental".to_string()]));
