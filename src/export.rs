@@ -372,7 +372,7 @@ fn plain(s: &str) -> String {
 }
 
 fn or_not_stated(v: &Option<String>) -> String {
-    v.as_deref().map_or(format!("_{NOT_STATED}_"), md)
+    v.as_deref().map_or(NOT_STATED.to_string(), md)
 }
 
 /// The summary for `patient` and the study at index `trial`, evaluated as of `as_of`, with
@@ -447,7 +447,7 @@ impl Doc<'_> {
         )?;
         writeln!(
             o,
-            "Screened as of **{as_of}** by trialmatch; written {}. Every criterion below is \
+            "Screened as of {as_of} by trialmatch; written {}. Every criterion below is \
              quoted from the study's source documents.\n",
             self.written.format("%Y-%m-%d %H:%M %Z")
         )?;
@@ -498,7 +498,7 @@ impl Doc<'_> {
             .data
             .name
             .as_deref()
-            .map_or("_not recorded_".into(), md);
+            .map_or("not recorded".into(), md);
         writeln!(o, "- Name: {name}")?;
         let dob = patient.data.dob.as_ref().map(|d| d.get_ref().0);
         match dob {
@@ -507,12 +507,12 @@ impl Doc<'_> {
                 "- Date of birth: {d} (age {} on {as_of})",
                 crate::derive::age_years(d, as_of)
             )?,
-            None => writeln!(o, "- Date of birth: _not recorded_")?,
+            None => writeln!(o, "- Date of birth: not recorded")?,
         }
         let sex = match patient.data.sex.as_ref().map(|s| *s.get_ref()) {
             Some(Sex::Female) => "female",
             Some(Sex::Male) => "male",
-            None => "_not recorded_",
+            None => "not recorded",
         };
         writeln!(o, "- Sex: {sex}")?;
         for d in &patient.data.diagnosis {
@@ -546,7 +546,7 @@ impl Doc<'_> {
                 .external_facts
                 .iter()
                 .find(|f| f.field.eq_ignore_ascii_case("registry id"))
-                .map_or(format!("_{NOT_STATED}_"), |f| {
+                .map_or(NOT_STATED.to_string(), |f| {
                     format!(
                         "{} (from a {}{}; not in the study's own documents)",
                         md(&f.value),
@@ -578,7 +578,7 @@ impl Doc<'_> {
         let c = self.best.counts;
         writeln!(
             o,
-            "- Verdict: **{}** — {} of {} criteria pass, {} fail, {} unknown",
+            "- Verdict: {} — {} of {} criteria pass, {} fail, {} unknown",
             self.best.verdict().as_str(),
             c.pass,
             c.total(),
@@ -604,7 +604,7 @@ impl Doc<'_> {
             };
             writeln!(
                 o,
-                "- **{}** ({}): {}\n  - {}: {}",
+                "- {} ({}): {}\n  - {}: {}",
                 md(&cr.id),
                 cr.kind.as_str(),
                 md(&cr.text),
@@ -651,7 +651,7 @@ impl Doc<'_> {
             or_not_stated(&t.meta.principal_investigator)
         )?;
         if t.contacts.is_empty() {
-            writeln!(o, "- Contacts: _{NOT_STATED}_")?;
+            writeln!(o, "- Contacts: {NOT_STATED}")?;
         }
         for c in &t.contacts {
             writeln!(
@@ -669,7 +669,7 @@ impl Doc<'_> {
             )?;
         }
         if t.sites.is_empty() {
-            writeln!(o, "- Sites: _{NOT_STATED}_")?;
+            writeln!(o, "- Sites: {NOT_STATED}")?;
         }
         for s in &t.sites {
             let place: Vec<String> = [&s.city, &s.region, &s.country]

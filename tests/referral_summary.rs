@@ -126,6 +126,41 @@ fn printed_it_shows_no_markdown_escapes() {
     }
 }
 
+/// Emphasis markers the writer itself adds (`**bold**`, `_italic_`): shown as such when printed.
+fn emphasis(doc: &str) -> Vec<&str> {
+    doc.split_whitespace()
+        .filter(|w| {
+            let w = w.trim_end_matches([',', '.', ';', ':', ')']);
+            w.starts_with("**") || (w.len() > 2 && w.starts_with('_') && w.ends_with('_'))
+        })
+        .collect()
+}
+
+#[test]
+fn printed_it_shows_no_emphasis_markers() {
+    let ws = workspace();
+    // Every sample pair: verdicts, criteria lists and "not stated in source" fields.
+    for p in &ws.patients {
+        for t in &ws.trials {
+            let doc = summary(&ws, p.id(), &t.id, &History::default());
+            assert!(
+                emphasis(&doc).is_empty(),
+                "{} × {}: {:?}",
+                p.id(),
+                t.id,
+                emphasis(&doc)
+            );
+        }
+    }
+    let sle = summary(&ws, "P03", "KN5501-SLE", &History::default());
+    assert!(sle.contains("- Verdict: eligible — "), "{sle}");
+    assert!(
+        sle.contains("- Sponsor study id: not stated in source"),
+        "{sle}"
+    );
+    assert!(sle.contains("- S-I1 (inclusion): Age:"), "{sle}");
+}
+
 #[test]
 fn codes_are_said_in_plain_words() {
     let ws = workspace();

@@ -394,7 +394,7 @@ fn worklist_statuses_in_the_match_table_and_list() {
     // The cell beside "KN5501 SLE" shows that study's status, never the paediatric one's.
     assert!(
         p03.as_deref()
-            .is_some_and(|l| l.contains("KN5501 SLE      referred +1")),
+            .is_some_and(|l| l.contains("KN5501 SLE        referred +1")),
         "{p03:?}"
     );
     let paed = lines.iter().find(|l| l.contains("2 Paed CD19/BCMA"));
@@ -565,4 +565,47 @@ fn a_narrow_footer_says_it_left_keys_out() {
             "{line}"
         );
     }
+}
+
+#[test]
+fn recruitment_is_shown_beside_the_verdict_on_the_list_table_and_overview() {
+    // As of 2026-11-22 only KN5501 SLE is stated recruiting: CHEC's and NCT06613490's end dates
+    // have passed and the paediatric study states no status.
+    let mut app = app_sized(80, 24);
+    let lines = screen(&app);
+    let row = |id: &str| {
+        lines
+            .iter()
+            .find(|l| l.contains(&format!("{id} Test")))
+            .cloned()
+    };
+    assert!(
+        row("P01").is_some_and(|l| l.contains("✔ CHEC CAR-NK AID ⊘")),
+        "{lines:?}"
+    );
+    let p03 = row("P03").unwrap_or_default();
+    assert!(p03.contains("✔ KN5501 SLE") && !p03.contains('⊘'), "{p03}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("⊘ not recruiting on 2026-11-22"))
+    );
+    // The match table: the mark beside each study but the recruiting one, the words beside.
+    let table: Vec<&String> = lines.iter().filter(|l| l.contains("% —")).collect();
+    assert_eq!(
+        table.iter().filter(|l| l.contains('⊘')).count(),
+        3,
+        "{table:?}"
+    );
+    // The overview: the mark in the column headers and the column's status in words.
+    press(&mut app, KeyCode::Char('o'));
+    let text = screen_text(&app);
+    let head = text.lines().nth(2).unwrap_or_default();
+    assert_eq!(head.matches('⊘').count(), 3, "{head}");
+    assert!(
+        text.contains("CHEC CAR-NK AID · ⊘ end date 2026-06-30 passed"),
+        "{text}"
+    );
+    press(&mut app, KeyCode::Right);
+    assert!(screen_text(&app).contains("KN5501 SLE · recruiting ·"));
 }

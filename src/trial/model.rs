@@ -291,6 +291,12 @@ impl Trial {
         }
     }
 
+    /// Whether the sources show the study taking patients on `as_of`: stated "recruiting" and
+    /// no stated end date before it. A missing status is not taken as recruiting.
+    pub fn is_recruiting(&self, as_of: chrono::NaiveDate) -> bool {
+        self.recruitment(as_of) == "recruiting"
+    }
+
     /// The first site's name and city, for one-line displays.
     pub fn site_line(&self) -> String {
         match self.sites.first() {
@@ -318,6 +324,13 @@ mod tests {
         assert_eq!(nct.as_deref(), Some("recruiting"));
         let paed = t("PAED-CD19-BCMA").map(|t| t.recruitment(day("2026-11-22")));
         assert_eq!(paed.as_deref(), Some("status not stated"));
+        let open = |id: &str, d: &str| t(id).map(|t| t.is_recruiting(day(d)));
+        assert_eq!(open("NCT06613490", "2026-10-20"), Some(true));
+        assert_eq!(open("NCT06613490", "2026-10-21"), Some(false));
+        assert_eq!(open("KN5501-SLE", "2026-11-22"), Some(true));
+        // Not stated is not taken as recruiting; nor is "Not yet recruiting".
+        assert_eq!(open("PAED-CD19-BCMA", "2026-11-22"), Some(false));
+        assert_eq!(open("CHEC2024-181", "2026-01-01"), Some(false));
     }
 
     #[test]

@@ -32,7 +32,8 @@ pub fn widths(app: &App, w: u16) -> [Constraint; 9] {
     [
         Constraint::Length(1),
         Constraint::Length(1),
-        Constraint::Length(app.study_width),
+        // The study's name, space, the not-recruiting mark.
+        Constraint::Length(app.study_width + 2),
         Constraint::Length(8),
         Constraint::Length(12),
         Constraint::Length(if wide { 14 } else { 8 }),
@@ -110,7 +111,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let cells = [
             marker(selected, focused),
             Line::raw((n + 1).to_string()),
-            Line::raw(super::study_name(trial)),
+            if super::not_recruiting(app, m.trial) {
+                Line::from(vec![
+                    Span::raw(super::study_name(trial)),
+                    Span::styled(format!(" {}", super::NOT_RECRUITING), t.dim),
+                ])
+            } else {
+                Line::raw(super::study_name(trial))
+            },
             Line::raw(sanitize(app.cohort_id(m).unwrap_or("—"))),
             Line::from(Span::styled(
                 format!("{} {}", verdict_glyph(v), v.as_str()),

@@ -144,12 +144,13 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         draw_row(buf, rows, y, &cols, &cells, row_style(app, selected, true));
     }
 
-    // What the selected fact blocks, criterion by criterion.
-    let block = pane(
-        app,
-        Line::styled(" Blocked criteria · Enter opens the first ", t.title),
-        false,
-    );
+    // What the selected fact blocks, criterion by criterion; on the folded row, what it holds.
+    let title = if cur.selected < facts.len() {
+        " Blocked criteria · Enter opens the first "
+    } else {
+        " Folded facts · Enter lists them "
+    };
+    let block = pane(app, Line::styled(title, t.title), false);
     let inner = block.inner(detail);
     block.render(detail, buf);
     let Some(f) = facts.get(cur.selected) else {

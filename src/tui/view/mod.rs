@@ -38,6 +38,17 @@ pub fn study_name(t: &crate::trial::Trial) -> String {
     }
 }
 
+/// The mark beside a study the sources do not show taking patients on the as-of date (its
+/// stated end date has passed, or it is not stated as recruiting).
+pub const NOT_RECRUITING: &str = "⊘";
+
+/// Whether study `t` gets the [`NOT_RECRUITING`] mark.
+pub fn not_recruiting(app: &App, t: usize) -> bool {
+    app.trials
+        .get(t)
+        .is_some_and(|t| !t.is_recruiting(app.as_of))
+}
+
 pub fn chrome(area: Rect) -> [Rect; 3] {
     Layout::vertical([
         Constraint::Length(1),

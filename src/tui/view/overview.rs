@@ -85,8 +85,14 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         .trials
         .get(app.overview_column)
         .map_or(String::new(), |tr| {
+            let open = tr.recruitment(app.as_of);
+            let mark = if tr.is_recruiting(app.as_of) {
+                String::new()
+            } else {
+                format!("{} ", super::NOT_RECRUITING)
+            };
             format!(
-                " column: {} · s sorts · Enter opens ",
+                " {} · {mark}{open} · s sorts · Enter opens ",
                 sanitize(&tr.short_name)
             )
         });
@@ -114,8 +120,16 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
             _ => "",
         };
         let pick = if j == app.overview_column { "›" } else { "" };
-        let room = cw.saturating_sub(pick.len().min(1) + arrow.len().min(1));
-        let text = format!("{pick}{}{arrow}", truncate(&super::study_name(tr), room));
+        let closed = if super::not_recruiting(app, j) {
+            format!(" {}", super::NOT_RECRUITING)
+        } else {
+            String::new()
+        };
+        let room = cw.saturating_sub(pick.len().min(1) + arrow.len().min(1) + closed.len().min(2));
+        let text = format!(
+            "{pick}{}{closed}{arrow}",
+            truncate(&super::study_name(tr), room)
+        );
         let style = if j == app.overview_column {
             t.header.patch(t.selected)
         } else {

@@ -24,7 +24,8 @@ pub fn widths(app: &App) -> [Constraint; 7] {
         Constraint::Length(22),
         Constraint::Length(5),
         Constraint::Fill(1),
-        Constraint::Length(app.study_width + 2),
+        // Glyph, space, the study's name, space, the not-recruiting mark.
+        Constraint::Length(app.study_width + 4),
         Constraint::Length(12),
     ]
 }
@@ -56,7 +57,18 @@ fn title(app: &App) -> String {
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let focused = app.focus == Pane::Patients || app.typing;
-    pane(app, Line::styled(title(app), t.title), focused).render(area, buf);
+    let mut block = pane(app, Line::styled(title(app), t.title), focused);
+    if (0..app.trials.len()).any(|j| super::not_recruiting(app, j)) {
+        block = block.title_bottom(Line::styled(
+            format!(
+                " {} not recruiting on {} (stated status or end date) · Enter shows it ",
+                super::NOT_RECRUITING,
+                app.as_of
+            ),
+            t.dim,
+        ));
+    }
+    block.render(area, buf);
     let header = table_header(area, 0);
     let rows = table_rows(area, 0);
     let ws = widths(app);
@@ -97,10 +109,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let selected = n == cur.selected;
         let study = r.best.map_or("", |(_, t)| app.study_name(t));
         let best = match r.best {
-            Some((v, _)) => Line::from(vec![
-                Span::styled(format!("{} ", verdict_glyph(v)), t.verdict(v)),
-                Span::raw(study.to_string()),
-            ]),
+            Some((v, j)) => {
+                let mut spans = vec![
+                    Span::styled(format!("{} ", verdict_glyph(v)), t.verdict(v)),
+                    Span::raw(study.to_string()),
+                ];
+                if super::not_recruiting(app, j) {
+                    spans.push(Span::styled(format!(" {}", super::NOT_RECRUITING), t.dim));
+                }
+                Line::from(spans)
+            }
             None => Line::styled("no study", t.dim),
         };
         let best = highlight_study(app, best, study);
