@@ -131,12 +131,49 @@ impl TrialMatch {
     }
 }
 
+/// Where a set of counts ranks: the one definition of "better" for cohorts, studies and the
+/// patient list. Ordered best first: by verdict, then the higher score, then fewer unknowns,
+/// then fewer failures.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RankKey {
+    verdict: Verdict,
+    score: f64,
+    unknown: usize,
+    fail: usize,
+}
+
+impl Eq for RankKey {}
+
+impl Ord for RankKey {
+    fn cmp(&self, o: &Self) -> Ordering {
+        self.verdict
+            .cmp(&o.verdict)
+            .then(o.score.total_cmp(&self.score))
+            .then(self.unknown.cmp(&o.unknown))
+            .then(self.fail.cmp(&o.fail))
+    }
+}
+
+impl PartialOrd for RankKey {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+impl Counts {
+    /// The key these counts rank by (smaller is better); see [`RankKey`].
+    pub fn rank_key(&self) -> RankKey {
+        RankKey {
+            verdict: self.verdict(),
+            score: self.score(),
+            unknown: self.unknown,
+            fail: self.fail,
+        }
+    }
+}
+
 fn order(a: &Counts, b: &Counts) -> Ordering {
-    a.verdict()
-        .cmp(&b.verdict())
-        .then(b.score().total_cmp(&a.score()))
-        .then(a.unknown.cmp(&b.unknown))
-        .then(a.fail.cmp(&b.fail))
+    a.rank_key().cmp(&b.rank_key())
 }
 
 /// Evaluates one patient against one study, every cohort.

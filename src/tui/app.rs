@@ -442,16 +442,10 @@ fn sex_age(p: &Profile, as_of: NaiveDate) -> String {
     format!("{sex} {age}")
 }
 
-fn sort_key(m: &[Standing]) -> (u8, i64, usize, usize) {
-    match m.first() {
-        Some(b) => (
-            b.verdict() as u8,
-            -(b.score() * 1000.0).round() as i64,
-            b.counts.unknown,
-            b.counts.fail,
-        ),
-        None => (u8::MAX, 0, 0, 0),
-    }
+/// A patient's place in the list: their best study's rank key (no study last).
+fn sort_key(m: &[Standing]) -> (bool, Option<crate::rank::RankKey>) {
+    let best = m.first().map(|b| b.counts.rank_key());
+    (best.is_none(), best)
 }
 
 /// Ranks one patient on the fast path and builds its list row.
