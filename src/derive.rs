@@ -2,7 +2,7 @@
 //! creatinine clearance (Cockcroft-Gault), eGFR (CKD-EPI 2021 / bedside Schwartz), × ULN.
 
 use crate::patient::{Profile, Sex};
-use crate::trial::rule::fmt_num;
+use crate::text::fmt_num;
 use crate::units::{CREATININE_UMOL_PER_MGDL, Dimension};
 use chrono::{Datelike, NaiveDate};
 

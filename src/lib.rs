@@ -14,6 +14,7 @@ pub mod patient;
 pub mod problem;
 pub mod rank;
 pub mod report;
+pub mod span;
 pub mod text;
 pub mod trial;
 pub mod tui;

@@ -286,9 +286,7 @@ fn find_patient<'a>(
         .find(|p| p.id().to_lowercase() == wanted)
         .ok_or_else(|| {
             let ids: Vec<&str> = ws.patients.iter().map(|p| p.id()).collect();
-            let hint = trialmatch::vocab::suggest(id.trim(), &ids)
-                .map(|s| format!(" (did you mean '{}'?)", trialmatch::text::sanitize(s)))
-                .unwrap_or_default();
+            let hint = trialmatch::problem::did_you_mean(id.trim(), &ids);
             Failed(format!(
                 "no patient '{}'{hint} among the {} loaded patients; check the id, or name the \
                  patient files with --patients",

@@ -467,9 +467,7 @@ pub fn rule_drug(word: &str) -> Result<&'static str, String> {
         .map(|(n, _)| *n)
         .chain(DRUG_SPELLINGS.iter().map(|(s, _)| *s))
         .collect();
-    let hint = suggest(&w, &names)
-        .map(|s| format!(" (did you mean '{s}'?)"))
-        .unwrap_or_default();
+    let hint = crate::problem::did_you_mean(&w, &names);
     Err(format!(
         "unknown drug '{word}'{hint}: add it to the catalogue in src/vocab.rs, or name its class"
     ))
@@ -537,45 +535,6 @@ pub fn is_lab(name: &str) -> bool {
     lab_dimension(name).is_some() || QUALITATIVE_LABS.contains(&name)
 }
 
-/// The known word closest to `word`, for "did you mean" hints: within one edit for short
-/// words, up to a third of the word's length for longer ones (a swap of two neighbouring
-/// letters counts as one edit).
-pub fn suggest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(1);
-    known
-        .iter()
-        .map(|k| (edit_distance(&word.to_lowercase(), &k.to_lowercase()), *k))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k)
-}
-
-/// Optimal string alignment distance (Levenshtein plus adjacent transpositions).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-        }
-    }
-    d[a.len()][b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -612,11 +571,17 @@ mod tests {
     fn catalogue_and_suggestions() {
         assert!(drug_classes("Rituximab").contains(&"b_cell_targeted"));
         assert!(drug_classes("unknownumab").is_empty());
-        assert_eq!(suggest("malignency", CATEGORIES), Some("malignancy"));
-        assert_eq!(suggest("zzzzzz", CATEGORIES), None);
-        assert_eq!(suggest("ecgo", &["ecog", "spo2"]), Some("ecog"));
-        assert_eq!(suggest("cns", CATEGORIES), None);
-        assert_eq!(suggest("csdmard", CLASSES), Some("csDMARD"));
+        assert_eq!(
+            crate::problem::closest("malignency", CATEGORIES),
+            Some("malignancy")
+        );
+        assert_eq!(crate::problem::closest("zzzzzz", CATEGORIES), None);
+        assert_eq!(
+            crate::problem::closest("ecgo", &["ecog", "spo2"]),
+            Some("ecog")
+        );
+        assert_eq!(crate::problem::closest("cns", CATEGORIES), None);
+        assert_eq!(crate::problem::closest("csdmard", CLASSES), Some("csDMARD"));
         assert_eq!(lab_dimension("hemoglobin"), Some(Dimension::Hemoglobin));
     }
 }

@@ -5,9 +5,9 @@
 
 use crate::derive;
 use crate::patient::{Condition, Profile, Qual, Sex, Treatment};
+use crate::text::fmt_num;
 use crate::trial::rule::{
     AllergyFilter, ConditionFilter, DiagnosisFilter, Flag, Key, Num, Rule, Span, TreatFilter,
-    fmt_num,
 };
 use crate::trial::syntax::Op;
 use chrono::NaiveDate;
@@ -548,7 +548,7 @@ fn contraception<const X: bool>(need: Span, cx: &Ctx) -> Outcome {
         Some(true) => {
             let period = r
                 .and_then(|r| r.contraception_period.as_ref())
-                .and_then(|p| crate::trial::rule::parse_span(p.get_ref()));
+                .and_then(|p| crate::span::parse_span(p.get_ref()));
             match period {
                 Some(got) => Outcome::known(
                     got.approx_days() + 0.5 >= need.approx_days(),

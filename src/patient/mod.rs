@@ -11,7 +11,7 @@ pub use facts::Facts;
 pub use model::*;
 pub use shared::Shared;
 
-use crate::problem::{Lines, Problem};
+use crate::problem::{Lines, Problem, did_you_mean, key_pos, line_col};
 use crate::units::Dimension;
 use crate::vocab;
 use chrono::NaiveDate;
@@ -181,40 +181,12 @@ impl Profile {
     }
 }
 
-/// Where a byte offset falls: 1-based line and column (one lookup; a file with many
-/// positions to find builds a [`Lines`] once).
-pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
-    Lines::new(src).line_col(offset)
-}
-
 /// Collects the problems of one file, each at its line and column.
 pub(super) struct Checker<'a> {
     file: &'a str,
     src: &'a str,
     lines: Lines<'a>,
     problems: Vec<Problem>,
-}
-
-/// Where `key = ...` is written in the table that starts at `from` (the table's own position
-/// when the key is not found before the next table).
-pub(super) fn key_pos(src: &str, from: usize, key: &str) -> usize {
-    let Some(rest) = src.get(from..) else {
-        return from;
-    };
-    let mut offset = from;
-    for (i, line) in rest.split_inclusive('\n').enumerate() {
-        let t = line.trim_start();
-        if i > 0 && t.starts_with('[') {
-            break;
-        }
-        if let Some(after) = t.strip_prefix(key)
-            && after.trim_start().starts_with('=')
-        {
-            return offset + (line.len() - t.len());
-        }
-        offset += line.len();
-    }
-    from
 }
 
 impl Checker<'_> {
@@ -272,9 +244,7 @@ impl Checker<'_> {
         if known.contains(&s.get_ref().as_str()) {
             return true;
         }
-        let hint = vocab::suggest(s.get_ref(), known)
-            .map(|k| format!(" (did you mean '{k}'?)"))
-            .unwrap_or_default();
+        let hint = did_you_mean(s.get_ref(), known);
         self.at(s, field, format!("unknown value '{}'{hint}", s.get_ref()));
         false
     }
@@ -293,7 +263,7 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
     // zero-width space would make "P01" and "P01\u{200b}" two patients).
     let normal: String = unicode_normalization::UnicodeNormalization::nfc(p.id.trim()).collect();
     if normal.chars().any(crate::text::is_invisible) {
-        let at = crate::load::key_line(src, "id").unwrap_or(0);
+        let at = crate::problem::key_line(src, "id").unwrap_or(0);
         let (l, col) = line_col(src, at);
         c.problems.push(Problem::at(
             file,
@@ -392,7 +362,7 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
         .retain(|d| c.word(&d.category, "condition.category", vocab::CATEGORIES));
     if let Some(r) = &mut p.reproductive
         && let Some(period) = &r.contraception_period
-        && crate::trial::rule::parse_span(period.get_ref()).is_none()
+        && crate::span::parse_span(period.get_ref()).is_none()
     {
         c.at(
             period,
@@ -412,9 +382,7 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
         t.drug_mask = vocab::drug_mask(&t.key);
         for cl in &t.classes {
             if !vocab::CLASSES.contains(&cl.as_str()) {
-                let hint = vocab::suggest(cl, vocab::CLASSES)
-                    .map(|k| format!(" (did you mean '{k}'?)"))
-                    .unwrap_or_default();
+                let hint = did_you_mean(cl, vocab::CLASSES);
                 let at = key_pos(c.src, t.drug.span().start, "classes");
                 c.at_offset(
                     at,
@@ -511,7 +479,7 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
         .collect();
     let mut profile = Profile {
         file: file.to_string(),
-        id_pos: crate::load::key_line(src, "id").map(|at| line_col(src, at)),
+        id_pos: crate::problem::key_line(src, "id").map(|at| line_col(src, at)),
         diagnosis_ids: p
             .diagnosis
             .iter()
@@ -584,7 +552,7 @@ fn plausible(name: &str, canonical: f64) -> bool {
 /// unit that would make the value plausible.
 fn implausible(name: &str, value: f64, unit: &str, d: Dimension) -> String {
     let (lo, hi) = vocab::lab_range(name).unwrap_or((0.0, 0.0));
-    let fmt = crate::trial::rule::fmt_num;
+    let fmt = crate::text::fmt_num;
     let guess = d
         .accepted_units()
         .filter(|u| !u.eq_ignore_ascii_case(unit.trim()))
@@ -605,9 +573,7 @@ fn lab_fact(c: &mut Checker, spanned: &Spanned<Lab>) -> Option<LabFact> {
     if !vocab::is_lab(&l.name) {
         let mut known: Vec<&str> = vocab::NUMERIC_LABS.iter().map(|(n, _)| *n).collect();
         known.extend_from_slice(vocab::QUALITATIVE_LABS);
-        let hint = vocab::suggest(&l.name, &known)
-            .map(|k| format!(" (did you mean '{k}'?)"))
-            .unwrap_or_default();
+        let hint = did_you_mean(&l.name, &known);
         c.at_key(
             spanned,
             "name",

@@ -2,7 +2,8 @@
 //! dated in the future (an ALT "of 2062" would win as the latest) or before 1900 (a date of
 //! birth of 0000-01-01 gives "age 2026") is a problem, and the dated value is not used.
 
-use super::{Checker, Patient, key_pos};
+use super::{Checker, Patient};
+use crate::problem::key_pos;
 use chrono::NaiveDate;
 
 /// The earliest date a file may hold.
@@ -106,7 +107,7 @@ pub(super) fn check_dates(c: &mut Checker, p: &mut Patient, as_of: NaiveDate) {
     }
     for t in &mut p.trial_participation {
         if let Some(d) = t.last_treatment {
-            let at = crate::load::key_line(c.src, "last_treatment").unwrap_or(0);
+            let at = crate::problem::key_line(c.src, "last_treatment").unwrap_or(0);
             if !c.date_ok(d, as_of, at, "trial_participation.last_treatment") {
                 t.last_treatment = None;
             }

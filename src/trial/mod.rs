@@ -9,8 +9,8 @@ pub mod words;
 pub use model::*;
 pub use rule::Rule;
 
-use crate::patient::line_col;
 use crate::problem::Problem;
+use crate::problem::line_col;
 use std::collections::HashSet;
 
 /// Parses and compiles one trial file. A criterion whose rule does not compile (or whose id or
@@ -21,7 +21,7 @@ pub fn load_trial(file: &str, src: &str) -> (Option<Trial>, Vec<Problem>) {
     let parsed: TrialFile = match toml::from_str(src) {
         Ok(t) => t,
         Err(e) => {
-            problems.push(crate::load::toml_problem(file, src, &e));
+            problems.push(crate::problem::toml_problem(file, src, &e));
             return (None, problems);
         }
     };
@@ -50,7 +50,7 @@ pub fn load_trial(file: &str, src: &str) -> (Option<Trial>, Vec<Problem>) {
             match rule::compile(text) {
                 Ok(r) => c.disease_rule = Some(r),
                 Err(e) => {
-                    let at = crate::load::key_line(src, "disease").unwrap_or(0);
+                    let at = crate::problem::key_line(src, "disease").unwrap_or(0);
                     let (l, cl) = line_col(src, at);
                     problems.push(Problem::at(
                         file,

@@ -2,6 +2,7 @@
 //! the vocabulary, with the error (and a "did you mean") at the place it was written.
 
 use super::*;
+use crate::text::fmt_num;
 
 pub(super) const BOOLEAN_NAMES: &[&str] = &[
     "found",

@@ -4,110 +4,12 @@
 use crate::trial::syntax::{Arg, Node, Op, SyntaxError, Value, parse};
 use crate::units::Dimension;
 use crate::vocab;
-use chrono::{Months, NaiveDate};
 
 mod build;
 
 use build::*;
 
-/// A window or minimum duration such as "3 months".
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Span {
-    pub n: u32,
-    pub unit: SpanUnit,
-    /// Written `within=screening`: the trial's screening window, a site setting (resolved
-    /// when the trial file is loaded, see [`Rule::resolve_screening`]).
-    pub screening: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SpanUnit {
-    Days,
-    Weeks,
-    Months,
-    Years,
-}
-
-impl Span {
-    /// The date `self` before `date` (calendar months and years).
-    pub fn before(self, date: NaiveDate) -> NaiveDate {
-        let back = match self.unit {
-            SpanUnit::Days => date.checked_sub_days(chrono::Days::new(u64::from(self.n))),
-            SpanUnit::Weeks => date.checked_sub_days(chrono::Days::new(u64::from(self.n) * 7)),
-            SpanUnit::Months => date.checked_sub_months(Months::new(self.n)),
-            SpanUnit::Years => date.checked_sub_months(Months::new(self.n * 12)),
-        };
-        back.unwrap_or(NaiveDate::MIN)
-    }
-
-    /// Roughly how many days the span holds (months 30.44 days, years 365.25), for comparing
-    /// two spans written in different units.
-    pub fn approx_days(self) -> f64 {
-        let n = f64::from(self.n);
-        match self.unit {
-            SpanUnit::Days => n,
-            SpanUnit::Weeks => n * 7.0,
-            SpanUnit::Months => n * 365.25 / 12.0,
-            SpanUnit::Years => n * 365.25,
-        }
-    }
-
-    /// Shorter than [`Span::text`], for lists of missing facts: "the 28-day screening window".
-    pub fn short(self) -> String {
-        if self.screening {
-            format!("the {}-{} screening window", self.n, self.unit_word())
-        } else {
-            self.text()
-        }
-    }
-
-    pub fn text(self) -> String {
-        if self.screening {
-            return format!(
-                "{} {}{} (screening window: a site setting, not stated in source)",
-                self.n,
-                self.unit_word(),
-                if self.n == 1 { "" } else { "s" }
-            );
-        }
-        let word = match self.unit {
-            SpanUnit::Days => "day",
-            SpanUnit::Weeks => "week",
-            SpanUnit::Months => "month",
-            SpanUnit::Years => "year",
-        };
-        format!("{} {}{}", self.n, word, if self.n == 1 { "" } else { "s" })
-    }
-
-    fn unit_word(self) -> &'static str {
-        match self.unit {
-            SpanUnit::Days => "day",
-            SpanUnit::Weeks => "week",
-            SpanUnit::Months => "month",
-            SpanUnit::Years => "year",
-        }
-    }
-}
-
-pub fn parse_span(s: &str) -> Option<Span> {
-    let mut it = s.split_whitespace();
-    let n: u32 = it.next()?.parse().ok()?;
-    let unit = match it.next()?.trim_end_matches('s') {
-        "day" => SpanUnit::Days,
-        "week" => SpanUnit::Weeks,
-        "month" => SpanUnit::Months,
-        "year" => SpanUnit::Years,
-        _ => return None,
-    };
-    if it.next().is_some() {
-        return None;
-    }
-    Some(Span {
-        n,
-        unit,
-        screening: false,
-    })
-}
+pub use crate::span::{Span, SpanUnit, parse_span};
 
 /// A vocabulary name with its id (its position in the vocabulary list), compared by id when
 /// evaluating and shown by name.
@@ -525,9 +427,7 @@ fn err<T>(offset: usize, message: impl Into<String>) -> Result<T, SyntaxError> {
 }
 
 fn unknown_name(offset: usize, what: &str, name: &str, known: &[&str]) -> SyntaxError {
-    let hint = vocab::suggest(name, known)
-        .map(|s| format!(" (did you mean '{s}'?)"))
-        .unwrap_or_default();
+    let hint = crate::problem::did_you_mean(name, known);
     SyntaxError {
         offset,
         message: format!("unknown {what} '{name}'{hint}"),
@@ -541,16 +441,6 @@ pub fn no_screening_window() -> SyntaxError {
         message: "within=screening needs the trial's screening_window (a site setting, e.g. \
                   screening_window = \"28 days\")"
             .into(),
-    }
-}
-
-/// Formats a number without trailing zeros.
-pub fn fmt_num(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{v:.0}")
-    } else {
-        let s = format!("{v:.3}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
     }
 }
 
@@ -585,21 +475,5 @@ mod tests {
         assert!(e.message.contains("not recognised"), "{}", e.message);
         assert!(compile("treated(within=\"3 fortnights\")").is_err());
         assert!(compile("agee >= 3").is_err());
-    }
-
-    #[test]
-    fn spans_count_back_calendar_months() {
-        let d = NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
-        let s = parse_span("1 month").unwrap();
-        assert_eq!(s.before(d), NaiveDate::from_ymd_opt(2026, 2, 28).unwrap());
-        assert_eq!(
-            parse_span("2 weeks").unwrap().before(d),
-            NaiveDate::from_ymd_opt(2026, 3, 17).unwrap()
-        );
-        assert_eq!(
-            parse_span("1 years").unwrap().before(d),
-            NaiveDate::from_ymd_opt(2025, 3, 31).unwrap()
-        );
-        assert!(parse_span("three months").is_none());
     }
 }

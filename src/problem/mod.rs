@@ -1,7 +1,15 @@
 //! A problem found in an input file: where it is (file, line, column when known) and what is
-//! wrong. Problems never stop the other files from loading. Positions in a file's text are
-//! found through [`Lines`], built once per file, so a file with many problems costs no more
-//! than one pass; a file's problems are capped at [`MAX_PER_FILE`].
+//! wrong, with a "did you mean" hint where a close known word exists. This module is the one
+//! home of source positions: trials, patients and loading all find places here (`place`).
+//! Problems never stop the other files from loading. Positions in a file's text are found
+//! through [`Lines`], built once per file, so a file with many problems costs no more than one
+//! pass; a file's problems are capped at [`MAX_PER_FILE`].
+
+mod hint;
+mod place;
+
+pub use hint::{closest, did_you_mean, did_you_mean_field};
+pub use place::{key_line, key_pos, line_col, toml_problem};
 
 use serde::Serialize;
 use std::fmt;
