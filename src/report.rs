@@ -379,13 +379,17 @@ mod tests {
 
     #[test]
     fn csv_fields_are_quoted_and_never_formulas() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("Doe, Jane"), "\"Doe, Jane\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_field("+1"), "'+1");
-        assert_eq!(csv_field("-1"), "'-1");
-        assert_eq!(csv_field("@sum"), "'@sum");
-        assert_eq!(csv_field("bell\u{7}"), "bell\\u{7}");
+        for (value, field) in [
+            ("plain", "plain"),
+            ("Doe, Jane", "\"Doe, Jane\""),
+            ("say \"hi\"", "\"say \"\"hi\"\"\""),
+            ("=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\""),
+            ("+1", "'+1"),
+            ("-1", "'-1"),
+            ("@sum", "'@sum"),
+            ("bell\u{7}", "bell\\u{7}"),
+        ] {
+            assert_eq!(csv_field(value), field, "{value}");
+        }
     }
 }

@@ -1,0 +1,194 @@
+//! The command line as clap reads it: the global inputs (trial and patient files, the
+//! screening date, the worklist database) and each command with its options.
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use trialmatch::load::{Source, Workspace, load};
+use trialmatch::worklist::{self, Status, Store, StoreError};
+
+#[derive(Parser)]
+#[command(
+    name = "trialmatch",
+    version,
+    about = "Match patient referrals against four CAR-NK studies for autoimmune disease"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub inputs: Inputs,
+}
+
+#[derive(clap::Args, Clone)]
+pub struct Inputs {
+    /// Folder of trial files (default ./trials, else the built-in copies)
+    #[arg(long, global = true)]
+    trials: Option<PathBuf>,
+    /// A patient file or folder; repeat for more (default ./sample-patients, else the
+    /// built-in copies). One value each, so `--patients DIR check` still runs `check`.
+    #[arg(long, global = true, action = clap::ArgAction::Append)]
+    patients: Vec<PathBuf>,
+    /// Screening date the rules measure from, YYYY-MM-DD (default today)
+    #[arg(long, global = true, value_parser = parse_date)]
+    as_of: Option<NaiveDate>,
+    /// Worklist database (default: worklist.sqlite3 in the user's data folder)
+    #[arg(long, global = true)]
+    db: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Subcommand)]
+pub enum StatusCommand {
+    /// Record a patient's status for one study (appended to the history)
+    Set {
+        /// Patient id, as in the patient file
+        patient: String,
+        /// Study id or short name (e.g. NCT06464679 or its short name)
+        trial: String,
+        /// One of: new, screening, contacted-study, referred, enrolled, declined-by-patient,
+        /// not-eligible, on-hold
+        status: Status,
+        /// Why, in a few words
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Show the current status of every patient × study with a recorded decision
+    List {
+        #[arg(long)]
+        patient: Option<String>,
+        #[arg(long)]
+        status: Option<Status>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+    },
+    /// Withdraw a decision entered in error (e.g. for the wrong patient): a new entry names
+    /// it; it stays in the history, struck through, and no longer counts as the status
+    Withdraw {
+        /// The decision's number (# in `status history`)
+        seq: i64,
+        /// Why, in a few words
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Show every recorded change for a patient, oldest first
+    History {
+        patient: String,
+        /// Only this study (id or short name)
+        trial: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+    },
+    /// Print where the worklist database is
+    Path,
+    /// Write a consistent copy of the worklist database to a new file (safe while in use)
+    Backup {
+        /// The copy to create (owner-only; an existing file is never replaced)
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Record and review triage decisions (the worklist)
+    Status {
+        #[command(subcommand)]
+        command: StatusCommand,
+    },
+    /// Write a Markdown referral summary for one patient and study
+    Export {
+        /// Patient id
+        patient: String,
+        /// Study id or short name
+        trial: String,
+        /// File to write (created owner-only; an existing file is never replaced).
+        /// Default: standard output
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Print every patient's ranked matches
+    Report {
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// Width of the table in columns (default: the terminal's width, else 100)
+        #[arg(long)]
+        width: Option<usize>,
+    },
+    /// Validate trial and patient files; exit status 1 when there are problems
+    Check,
+    /// Print the criteria document (docs/criteria.md) generated from the trial files
+    CriteriaDoc,
+    /// Show the settings file: the referral summary's sender (coordinator name, site, phone)
+    ///
+    /// Prints where the file is, whether it exists, its values and an example; writes nothing
+    /// unless --init. TRIALMATCH_CONFIG=PATH names another file.
+    Config {
+        /// Create the file, with its fields empty to fill in (owner-only; an existing file is
+        /// never replaced)
+        #[arg(long)]
+        init: bool,
+    },
+    /// Write synthetic patient files (deterministic for a seed) for load testing
+    Generate {
+        /// How many patients
+        #[arg(long)]
+        count: usize,
+        /// Seed; the same seed writes the same files
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Folder to write into (created owner-only; existing files are never overwritten)
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|e| format!("'{s}' is not a date like 2026-11-22: {e}"))
+}
+
+impl Inputs {
+    pub fn as_of(&self) -> NaiveDate {
+        self.as_of
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+    pub fn trial_source(&self) -> Source {
+        match &self.trials {
+            Some(d) => Source::Paths(vec![d.clone()]),
+            None => Source::default_for("trials"),
+        }
+    }
+    pub fn patient_source(&self) -> Source {
+        if self.patients.is_empty() {
+            Source::default_for("sample-patients")
+        } else {
+            Source::Paths(self.patients.clone())
+        }
+    }
+    /// The worklist database file: `--db`, else the platform data folder.
+    pub fn db_path(&self) -> Result<PathBuf, StoreError> {
+        match &self.db {
+            Some(p) => Ok(p.clone()),
+            None => worklist::default_path(),
+        }
+    }
+    /// Opens (creating on first use) the worklist database.
+    pub fn worklist(&self) -> Result<Store, StoreError> {
+        Store::open(&self.db_path()?)
+    }
+    pub fn load(&self) -> Workspace {
+        load(&self.trial_source(), &self.patient_source(), self.as_of())
+    }
+}
