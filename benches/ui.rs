@@ -30,7 +30,7 @@ use trialmatch::generate::{Rng, judgement_ids, patient};
 use trialmatch::load::{Source, Workspace, load, parse_patient};
 use trialmatch::patient::Profile;
 use trialmatch::trial::Trial;
-use trialmatch::tui::app::{Pane, Screen};
+use trialmatch::tui::app::{List, Screen};
 use trialmatch::tui::{Action, App, view};
 
 const SIZES: [(usize, &str); 3] = [(1_000, "1k"), (10_000, "10k"), (100_000, "100k")];
@@ -199,7 +199,7 @@ fn ui(c: &mut Criterion) {
                     iters,
                     |a| a.update(Action::Down),
                     |a| {
-                        if a.cursors.patients.selected + 1 >= a.visible.len() {
+                        if a.cursor(List::Patients).selected + 1 >= a.visible_patients().len() {
                             a.update(Action::Top);
                         }
                     },
@@ -210,7 +210,7 @@ fn ui(c: &mut Criterion) {
         // Drill into the selected patient's best study: explains that one patient.
         app.update(Action::Top);
         app.update(Action::NextPane);
-        assert_eq!(app.focus, Pane::Matches);
+        assert_eq!(app.focus(), List::Matches);
         g.bench_function(BenchmarkId::new("key_drill_in", label), |b| {
             b.iter_custom(|iters| {
                 keystroke(
@@ -246,7 +246,7 @@ fn ui(c: &mut Criterion) {
                     .unwrap_or_else(|e| panic!("draw: {e}"));
             })
         });
-        app.update(Action::ShowOverview);
+        app.update(Action::Show(Screen::Overview));
         app.update(Action::Sort);
         g.bench_function(BenchmarkId::new("render_overview", label), |b| {
             b.iter(|| {

@@ -133,10 +133,12 @@ fn the_real_binary_in_a_real_terminal() {
     );
     let n_patients = ws.patients.len();
     let app = App::new(ws, as_of);
-    let third = app.visible[2];
-    let id = app.rows[third].id.clone();
-    let name = app.rows[third].name.clone();
-    let study = app.trials[app.matches[third][0].trial].short_name.clone();
+    let third = app.visible_patients()[2];
+    let id = app.rows()[third].id.clone();
+    let name = app.rows()[third].name.clone();
+    let study = app.trials()[app.matches()[third][0].trial]
+        .short_name
+        .clone();
     let last_word = name
         .split_whitespace()
         .last()
@@ -379,9 +381,9 @@ fn the_worklist_in_a_real_terminal_status_note_history_and_referral_summary() {
         as_of,
     );
     // The third patient in the list and its best study (the match table's first row).
-    let third = app.visible[2];
-    let id = app.rows[third].id.clone();
-    let trial = &app.trials[app.matches[third][0].trial];
+    let third = app.visible_patients()[2];
+    let id = app.rows()[third].id.clone();
+    let trial = &app.trials()[app.matches()[third][0].trial];
     let (study, trial_id) = (trial.short_name.clone(), trial.id.clone());
     let note = "called Dr Li, visit on 3 Dec";
 

@@ -3,6 +3,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use trialmatch::tui::Action;
+use trialmatch::tui::app::{List, Screen};
 use trialmatch::tui::input::Edit;
 use trialmatch::tui::keymap::{Context, KEYMAP, action_for, footer, help_rows};
 
@@ -25,14 +26,14 @@ fn act(ctx: Context, code: KeyCode) -> Option<Action> {
 #[test]
 fn navigation_works_in_every_list_context_with_arrows_and_vim_keys() {
     for ctx in [
-        Context::Patients,
-        Context::Matches,
-        Context::Criteria,
-        Context::Missing,
-        Context::Contacts,
-        Context::Overview,
-        Context::Help,
-        Context::Problems,
+        Context::List(List::Patients),
+        Context::List(List::Matches),
+        Context::List(List::Criteria),
+        Context::List(List::Missing),
+        Context::List(List::Contacts),
+        Context::List(List::Overview),
+        Context::List(List::Help),
+        Context::List(List::Problems),
     ] {
         assert_eq!(act(ctx, KeyCode::Down), Some(Action::Down), "{ctx:?}");
         assert_eq!(act(ctx, KeyCode::Char('j')), Some(Action::Down), "{ctx:?}");
@@ -53,7 +54,7 @@ fn navigation_works_in_every_list_context_with_arrows_and_vim_keys() {
             "{ctx:?}"
         );
         // In the help `q` closes the help; everywhere else it quits.
-        let q = if ctx == Context::Help {
+        let q = if ctx == Context::List(List::Help) {
             Action::Back
         } else {
             Action::Quit
@@ -62,27 +63,27 @@ fn navigation_works_in_every_list_context_with_arrows_and_vim_keys() {
         assert_eq!(action_for(ctx, &ctrl('c')), Some(Action::Quit), "{ctx:?}");
         assert_eq!(
             act(ctx, KeyCode::Char('?')),
-            Some(Action::ShowHelp),
+            Some(Action::Show(Screen::Help)),
             "{ctx:?}"
         );
         assert_eq!(
             act(ctx, KeyCode::Char('!')),
-            Some(Action::ShowProblems),
+            Some(Action::Show(Screen::Problems)),
             "{ctx:?}"
         );
         assert_eq!(
             act(ctx, KeyCode::Char('o')),
-            Some(Action::ShowOverview),
+            Some(Action::Show(Screen::Overview)),
             "{ctx:?}"
         );
         assert_eq!(
             act(ctx, KeyCode::Char('m')),
-            Some(Action::ShowMissing),
+            Some(Action::Show(Screen::Missing)),
             "{ctx:?}"
         );
         assert_eq!(
             act(ctx, KeyCode::Char('c')),
-            Some(Action::ShowContacts),
+            Some(Action::Show(Screen::Contacts)),
             "{ctx:?}"
         );
         assert_eq!(act(ctx, KeyCode::Esc), Some(Action::Back), "{ctx:?}");
@@ -91,7 +92,7 @@ fn navigation_works_in_every_list_context_with_arrows_and_vim_keys() {
 
 #[test]
 fn patient_list_keys() {
-    let c = Context::Patients;
+    let c = Context::List(List::Patients);
     assert_eq!(act(c, KeyCode::Enter), Some(Action::Open));
     assert_eq!(act(c, KeyCode::Right), Some(Action::Open));
     assert_eq!(act(c, KeyCode::Char('l')), Some(Action::Open));
@@ -110,7 +111,7 @@ fn patient_list_keys() {
 
 #[test]
 fn match_table_keys() {
-    let c = Context::Matches;
+    let c = Context::List(List::Matches);
     assert_eq!(act(c, KeyCode::Enter), Some(Action::Open));
     assert_eq!(act(c, KeyCode::Left), Some(Action::Left));
     assert_eq!(act(c, KeyCode::Char('h')), Some(Action::Left));
@@ -147,7 +148,7 @@ fn typing_a_filter_takes_letters_that_are_commands_elsewhere() {
 
 #[test]
 fn criteria_keys() {
-    let c = Context::Criteria;
+    let c = Context::List(List::Criteria);
     assert_eq!(act(c, KeyCode::Char('f')), Some(Action::OnlyFailing));
     assert_eq!(act(c, KeyCode::Char('u')), Some(Action::OnlyUnknown));
     assert_eq!(act(c, KeyCode::Char('a')), Some(Action::AllCriteria));
@@ -162,43 +163,52 @@ fn criteria_keys() {
 #[test]
 fn overview_contacts_and_missing_keys() {
     assert_eq!(
-        act(Context::Overview, KeyCode::Char('s')),
+        act(Context::List(List::Overview), KeyCode::Char('s')),
         Some(Action::Sort)
     );
     assert_eq!(
-        act(Context::Overview, KeyCode::Char('l')),
+        act(Context::List(List::Overview), KeyCode::Char('l')),
         Some(Action::Right)
     );
     assert_eq!(
-        act(Context::Overview, KeyCode::Char('h')),
+        act(Context::List(List::Overview), KeyCode::Char('h')),
         Some(Action::Left)
     );
-    assert_eq!(act(Context::Overview, KeyCode::Enter), Some(Action::Open));
     assert_eq!(
-        act(Context::Overview, KeyCode::Char('/')),
+        act(Context::List(List::Overview), KeyCode::Enter),
+        Some(Action::Open)
+    );
+    assert_eq!(
+        act(Context::List(List::Overview), KeyCode::Char('/')),
         Some(Action::Filter)
     );
-    assert_eq!(act(Context::Contacts, KeyCode::Right), Some(Action::Right));
     assert_eq!(
-        act(Context::Contacts, KeyCode::Char('h')),
+        act(Context::List(List::Contacts), KeyCode::Right),
+        Some(Action::Right)
+    );
+    assert_eq!(
+        act(Context::List(List::Contacts), KeyCode::Char('h')),
         Some(Action::Left)
     );
-    assert_eq!(act(Context::Missing, KeyCode::Enter), Some(Action::Open));
     assert_eq!(
-        act(Context::Missing, KeyCode::Char('a')),
+        act(Context::List(List::Missing), KeyCode::Enter),
+        Some(Action::Open)
+    );
+    assert_eq!(
+        act(Context::List(List::Missing), KeyCode::Char('a')),
         Some(Action::RuledOutFacts),
         "a shows (again: folds) the facts only for studies already ruled out"
     );
-    assert_eq!(act(Context::Help, KeyCode::Enter), None);
-    assert_eq!(act(Context::Problems, KeyCode::Char('s')), None);
+    assert_eq!(act(Context::List(List::Help), KeyCode::Enter), None);
+    assert_eq!(act(Context::List(List::Problems), KeyCode::Char('s')), None);
 }
 
 #[test]
 fn modifiers_are_not_ignored() {
     let ctrl_j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::CONTROL);
-    assert_eq!(action_for(Context::Patients, &ctrl_j), None);
+    assert_eq!(action_for(Context::List(List::Patients), &ctrl_j), None);
     let alt_q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::ALT);
-    assert_eq!(action_for(Context::Patients, &alt_q), None);
+    assert_eq!(action_for(Context::List(List::Patients), &alt_q), None);
     assert_eq!(
         action_for(Context::Filter, &alt_q),
         None,
@@ -240,11 +250,11 @@ fn every_keyboard_action_has_a_key_and_a_description() {
         Action::FilterBackspace,
         Action::FilterAccept,
         Action::FilterClear,
-        Action::ShowMissing,
-        Action::ShowContacts,
-        Action::ShowOverview,
-        Action::ShowHelp,
-        Action::ShowProblems,
+        Action::Show(Screen::Missing),
+        Action::Show(Screen::Contacts),
+        Action::Show(Screen::Overview),
+        Action::Show(Screen::Help),
+        Action::Show(Screen::Problems),
         Action::OnlyFailing,
         Action::OnlyUnknown,
         Action::AllCriteria,
@@ -252,7 +262,7 @@ fn every_keyboard_action_has_a_key_and_a_description() {
         Action::Sort,
         Action::SetStatus,
         Action::AddNote,
-        Action::ShowHistory,
+        Action::Show(Screen::History),
         Action::HistoryScope,
         Action::Export,
         Action::StatusFilter,
@@ -292,7 +302,7 @@ fn help_lists_every_binding_grouped_by_context() {
     );
     assert!(
         rows.iter()
-            .any(|(c, k, _)| *c == Context::Criteria && k == "f")
+            .any(|(c, k, _)| *c == Context::List(List::Criteria) && k == "f")
     );
     assert!(
         rows.iter()
@@ -310,7 +320,7 @@ fn help_lists_every_binding_grouped_by_context() {
 
 #[test]
 fn footer_shows_the_context_keys_first_then_global_ones() {
-    let f = footer(Context::Criteria);
+    let f = footer(Context::List(List::Criteria));
     let labels: Vec<(&str, &str)> = f.iter().map(|(k, l)| (k.as_str(), *l)).collect();
     assert_eq!(
         &labels[..4],
@@ -323,7 +333,7 @@ fn footer_shows_the_context_keys_first_then_global_ones() {
     );
     assert!(labels.contains(&("?", "help")));
     assert!(labels.contains(&("q", "quit")));
-    let p = footer(Context::Patients);
+    let p = footer(Context::List(List::Patients));
     assert_eq!(p[0], ("Enter".to_string(), "studies"));
     assert!(p.iter().any(|(k, l)| k == "/" && *l == "filter"));
     let typing = footer(Context::Filter);
@@ -337,10 +347,10 @@ fn footer_shows_the_context_keys_first_then_global_ones() {
 #[test]
 fn worklist_keys_in_the_list_match_table_drill_down_and_overview() {
     let (p, m, cr, o) = (
-        Context::Patients,
-        Context::Matches,
-        Context::Criteria,
-        Context::Overview,
+        Context::List(List::Patients),
+        Context::List(List::Matches),
+        Context::List(List::Criteria),
+        Context::List(List::Overview),
     );
     assert_eq!(act(m, KeyCode::Char('s')), Some(Action::SetStatus));
     assert_eq!(act(m, KeyCode::Char('n')), Some(Action::AddNote));
@@ -365,22 +375,28 @@ fn worklist_keys_in_the_list_match_table_drill_down_and_overview() {
         m,
         cr,
         o,
-        Context::Missing,
-        Context::Contacts,
-        Context::Help,
+        Context::List(List::Missing),
+        Context::List(List::Contacts),
+        Context::List(List::Help),
     ] {
         assert_eq!(
             act(ctx, KeyCode::Char('H')),
-            Some(Action::ShowHistory),
+            Some(Action::Show(Screen::History)),
             "{ctx:?}"
         );
     }
     assert_eq!(
-        act(Context::History, KeyCode::Char('a')),
+        act(Context::List(List::History), KeyCode::Char('a')),
         Some(Action::HistoryScope)
     );
-    assert_eq!(act(Context::History, KeyCode::Esc), Some(Action::Back));
-    assert_eq!(act(Context::History, KeyCode::Down), Some(Action::Down));
+    assert_eq!(
+        act(Context::List(List::History), KeyCode::Esc),
+        Some(Action::Back)
+    );
+    assert_eq!(
+        act(Context::List(List::History), KeyCode::Down),
+        Some(Action::Down)
+    );
 }
 
 #[test]
@@ -442,10 +458,10 @@ fn the_note_types_every_character_and_edits_with_readline_keys() {
 
 #[test]
 fn the_main_screen_footer_shows_the_status_key_and_help_lists_the_worklist() {
-    let p = footer(Context::Patients);
+    let p = footer(Context::List(List::Patients));
     assert_eq!(p[1], ("s".to_string(), "status"), "{p:?}");
     assert!(p.iter().any(|(k, l)| k == "S" && *l == "by status"));
-    let m = footer(Context::Matches);
+    let m = footer(Context::List(List::Matches));
     let first: Vec<(&str, &str)> = m.iter().take(4).map(|(k, l)| (k.as_str(), *l)).collect();
     assert_eq!(
         first,
@@ -470,7 +486,7 @@ fn the_main_screen_footer_shows_the_status_key_and_help_lists_the_worklist() {
     let rows = help_rows();
     for (ctx, keys, desc) in [
         (
-            Context::Matches,
+            Context::List(List::Matches),
             "s",
             "set the worklist status of the study (then a note)",
         ),
@@ -498,8 +514,15 @@ fn the_main_screen_footer_shows_the_status_key_and_help_lists_the_worklist() {
 fn q_in_the_help_closes_it_instead_of_quitting() {
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use trialmatch::tui::Action;
+    use trialmatch::tui::app::List;
     use trialmatch::tui::keymap::{Context, action_for};
     let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
-    assert_eq!(action_for(Context::Help, &q), Some(Action::Back));
-    assert_eq!(action_for(Context::Patients, &q), Some(Action::Quit));
+    assert_eq!(
+        action_for(Context::List(List::Help), &q),
+        Some(Action::Back)
+    );
+    assert_eq!(
+        action_for(Context::List(List::Patients), &q),
+        Some(Action::Quit)
+    );
 }

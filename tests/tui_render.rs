@@ -9,6 +9,7 @@ use ratatui::style::Color;
 use std::ops::Not;
 use trialmatch::problem::Problem;
 use trialmatch::tui::App;
+use trialmatch::tui::app::List;
 use trialmatch::tui::keymap::{self, Context};
 use trialmatch::tui::theme::Theme;
 use tui_support::*;
@@ -31,9 +32,9 @@ fn snap(name: &str, keys: &[KeyCode]) {
 fn to_patient(app_keys: &mut Vec<KeyCode>, id: &str) {
     let app = app();
     let row = app
-        .visible
+        .visible_patients()
         .iter()
-        .position(|&p| app.rows[p].id == id)
+        .position(|&p| app.rows()[p].id == id)
         .unwrap_or(0);
     app_keys.extend(std::iter::repeat_n(KeyCode::Down, row));
 }
@@ -177,7 +178,7 @@ fn terminal_too_small_says_how_big_it_must_be() {
     assert!(text.contains("50×12 now; trialmatch needs at least 60×16"));
     // Keys still work: q quits.
     press(&mut app, KeyCode::Char('q'));
-    assert!(app.quit);
+    assert!(app.quitting());
 }
 
 #[test]
@@ -260,8 +261,10 @@ fn long_lists_draw_only_what_fits_and_the_selection_shows() {
     let mut app = app();
     press(&mut app, KeyCode::Char('G'));
     let lines = screen(&app);
-    let last = app.rows[app.visible[app.visible.len() - 1]].id.clone();
-    let first = app.rows[app.visible[0]].id.clone();
+    let last = app.rows()[app.visible_patients()[app.visible_patients().len() - 1]]
+        .id
+        .clone();
+    let first = app.rows()[app.visible_patients()[0]].id.clone();
     assert!(lines.iter().any(|l| l.contains(&format!("▶ {last}"))));
     assert!(
         !lines[3..15]
@@ -500,16 +503,19 @@ fn worklist_overview_and_status_filter() {
 
 /// Keys that reach each context of the keymap from the start.
 const CONTEXTS: [(Context, &[KeyCode]); 12] = [
-    (Context::Patients, &[]),
-    (Context::Matches, &[KeyCode::Enter]),
+    (Context::List(List::Patients), &[]),
+    (Context::List(List::Matches), &[KeyCode::Enter]),
     (Context::Filter, &[KeyCode::Char('/')]),
-    (Context::Criteria, &[KeyCode::Enter, KeyCode::Enter]),
-    (Context::Missing, &[KeyCode::Char('m')]),
-    (Context::Contacts, &[KeyCode::Char('c')]),
-    (Context::Overview, &[KeyCode::Char('o')]),
-    (Context::Help, &[KeyCode::Char('?')]),
-    (Context::Problems, &[KeyCode::Char('!')]),
-    (Context::History, &[KeyCode::Char('H')]),
+    (
+        Context::List(List::Criteria),
+        &[KeyCode::Enter, KeyCode::Enter],
+    ),
+    (Context::List(List::Missing), &[KeyCode::Char('m')]),
+    (Context::List(List::Contacts), &[KeyCode::Char('c')]),
+    (Context::List(List::Overview), &[KeyCode::Char('o')]),
+    (Context::List(List::Help), &[KeyCode::Char('?')]),
+    (Context::List(List::Problems), &[KeyCode::Char('!')]),
+    (Context::List(List::History), &[KeyCode::Char('H')]),
     (Context::Picker, &[KeyCode::Enter, KeyCode::Char('s')]),
     (
         Context::Note,
@@ -525,7 +531,7 @@ fn footer_line(app: &App) -> String {
 #[test]
 fn at_120_columns_the_footer_shows_every_key_it_promises() {
     let covered: Vec<Context> = CONTEXTS.iter().map(|(c, _)| *c).collect();
-    for c in Context::ALL {
+    for c in keymap::contexts() {
         assert!(
             c == Context::Global || covered.contains(&c),
             "{c:?} not checked"

@@ -8,7 +8,7 @@ mod tui_support;
 use ratatui::crossterm::event::KeyCode;
 use trialmatch::load::Workspace;
 use trialmatch::rank::Verdict;
-use trialmatch::tui::app::Screen;
+use trialmatch::tui::app::{List, Screen};
 use trialmatch::tui::{Action, App};
 use tui_support::*;
 
@@ -53,39 +53,42 @@ fn shown_ids(app: &App) -> Vec<String> {
 #[test]
 fn ten_thousand_patients() {
     let mut app = big_app();
-    assert_eq!(app.patients.len(), N);
-    assert_eq!(app.visible.len(), N);
-    assert_eq!(app.matches.len(), N, "evaluated once, at startup");
+    assert_eq!(app.patients().len(), N);
+    assert_eq!(app.visible_patients().len(), N);
+    assert_eq!(app.matches().len(), N, "evaluated once, at startup");
     assert!(
-        app.explained.is_empty(),
+        app.explanations().is_empty(),
         "startup ranks on the fast path and explains no one"
     );
 
     // Ordered by best match.
     let verdicts: Vec<Verdict> = app
-        .visible
+        .visible_patients()
         .iter()
-        .map(|&p| app.matches[p][0].verdict())
+        .map(|&p| app.matches()[p][0].verdict())
         .collect();
     assert!(verdicts.windows(2).all(|w| w[0] <= w[1]));
 
     // Only the 12 visible rows are drawn, and they are the window at the offset.
-    let first: Vec<String> = app.visible[..12]
+    let first: Vec<String> = app.visible_patients()[..12]
         .iter()
-        .map(|&p| app.rows[p].id.clone())
+        .map(|&p| app.rows()[p].id.clone())
         .collect();
     assert_eq!(shown_ids(&app), first);
 
     // End / Home.
     press(&mut app, KeyCode::End);
-    assert_eq!(app.cursors.patients.selected, N - 1);
-    assert_eq!(app.cursors.patients.offset, N - 12);
-    let last = app.rows[app.visible[N - 1]].id.clone();
+    assert_eq!(app.cursor(List::Patients).selected, N - 1);
+    assert_eq!(app.cursor(List::Patients).offset, N - 12);
+    let last = app.rows()[app.visible_patients()[N - 1]].id.clone();
     assert_eq!(shown_ids(&app).last(), Some(&last));
     assert!(screen_text(&app).contains(&format!("▶ {last}")));
     press(&mut app, KeyCode::Home);
     assert_eq!(
-        (app.cursors.patients.selected, app.cursors.patients.offset),
+        (
+            app.cursor(List::Patients).selected,
+            app.cursor(List::Patients).offset
+        ),
         (0, 0)
     );
 
@@ -93,42 +96,45 @@ fn ten_thousand_patients() {
     for _ in 0..3 {
         press(&mut app, KeyCode::PageDown);
     }
-    assert_eq!(app.cursors.patients.selected, 36);
-    assert_eq!(app.cursors.patients.offset, 25);
+    assert_eq!(app.cursor(List::Patients).selected, 36);
+    assert_eq!(app.cursor(List::Patients).offset, 25);
     for _ in 0..20 {
         press(&mut app, KeyCode::Char('k'));
     }
-    assert_eq!(app.cursors.patients.selected, 16);
-    assert_eq!(app.cursors.patients.offset, 16);
-    let want = app.rows[app.visible[16]].id.clone();
+    assert_eq!(app.cursor(List::Patients).selected, 16);
+    assert_eq!(app.cursor(List::Patients).offset, 16);
+    let want = app.rows()[app.visible_patients()[16]].id.clone();
     assert_eq!(shown_ids(&app).first(), Some(&want));
 
     // The mouse hits the row drawn under it.
     app.update(Action::Click { column: 8, row: 8 });
-    assert_eq!(app.cursors.patients.selected, 16 + 5);
+    assert_eq!(app.cursor(List::Patients).selected, 16 + 5);
     app.update(Action::ScrollDown { column: 8, row: 8 });
-    assert_eq!(app.cursors.patients.selected, 24);
+    assert_eq!(app.cursor(List::Patients).selected, 24);
 
     // Filtering by a unique name number finds exactly that patient, and Esc keeps it selected.
     press(&mut app, KeyCode::Char('/'));
     type_str(&mut app, "#04217");
     let ids: Vec<&str> = app
-        .visible
+        .visible_patients()
         .iter()
-        .map(|&p| app.rows[p].id.as_str())
+        .map(|&p| app.rows()[p].id.as_str())
         .collect();
     assert_eq!(ids, vec!["Q04217"]);
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.visible.len(), N);
+    assert_eq!(app.visible_patients().len(), N);
     assert_eq!(selected_id(&app).as_deref(), Some("Q04217"));
-    let c = app.cursors.patients;
+    let c = app.cursor(List::Patients);
     assert!(c.offset <= c.selected && c.selected < c.offset + 12);
     assert!(shown_ids(&app).contains(&"Q04217".to_string()));
 
     // Filtering by a study name keeps exactly the patients not ruled out of it.
     press(&mut app, KeyCode::Char('/'));
     type_str(&mut app, "KN5501 SLE");
-    let sle = app.trials.iter().position(|t| t.short_name == "KN5501 SLE");
+    let sle = app
+        .trials()
+        .iter()
+        .position(|t| t.short_name == "KN5501 SLE");
     let expected = (0..N)
         .filter(|&p| {
             sle.and_then(|t| app.match_for(p, t))
@@ -136,13 +142,13 @@ fn ten_thousand_patients() {
         })
         .count();
     assert!(expected > 0);
-    assert_eq!(app.visible.len(), expected);
+    assert_eq!(app.visible_patients().len(), expected);
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Down);
-    assert_eq!(app.cursors.patients.selected, 2);
+    assert_eq!(app.cursor(List::Patients).selected, 2);
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.visible.len(), N);
+    assert_eq!(app.visible_patients().len(), N);
 
     // The overview sorts all 10,000 rows by a study column, and back.
     press(&mut app, KeyCode::Char('o'));
@@ -150,26 +156,26 @@ fn ten_thousand_patients() {
     press(&mut app, KeyCode::Char('l'));
     press(&mut app, KeyCode::Char('s'));
     let key = |app: &App, p: usize| app.match_for(p, 1).map(|m| (m.verdict(), -m.score()));
-    let keys: Vec<_> = app.overview_rows.iter().map(|&p| key(&app, p)).collect();
+    let keys: Vec<_> = app.overview_rows().iter().map(|&p| key(&app, p)).collect();
     assert_eq!(keys.len(), N);
     assert!(
         keys.windows(2)
             .all(|w| w[0].partial_cmp(&w[1]).is_some_and(|o| o.is_le()))
     );
     press(&mut app, KeyCode::Char('s'));
-    let keys: Vec<_> = app.overview_rows.iter().map(|&p| key(&app, p)).collect();
+    let keys: Vec<_> = app.overview_rows().iter().map(|&p| key(&app, p)).collect();
     assert!(
         keys.windows(2)
             .all(|w| w[0].partial_cmp(&w[1]).is_some_and(|o| o.is_ge()))
     );
     press(&mut app, KeyCode::End);
-    assert_eq!(app.cursors.overview.selected, N - 1);
+    assert_eq!(app.cursor(List::Overview).selected, N - 1);
     assert_eq!(
-        app.cursors.overview.offset,
+        app.cursor(List::Overview).offset,
         N - 19,
         "80×24 overview shows 19 rows"
     );
-    let bottom = app.rows[app.overview_rows[N - 1]].id.clone();
+    let bottom = app.rows()[app.overview_rows()[N - 1]].id.clone();
     assert!(screen_text(&app).contains(&format!("▶ {bottom}")));
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.screen(), Screen::Main);
@@ -181,7 +187,7 @@ fn ten_thousand_patients_with_a_worklist() {
     use trialmatch::tui::worklist::StatusFilter;
     use trialmatch::worklist::Status;
     let app = big_app();
-    let trial = app.trials[0].id.clone();
+    let trial = app.trials()[0].id.clone();
     // Every seventh patient referred to the first study, every eleventh screening.
     let decisions: Vec<_> = (0..N)
         .filter_map(|i| {
@@ -198,33 +204,33 @@ fn ten_thousand_patients_with_a_worklist() {
     let mut app = app.with_decisions(decisions);
     app.set_status_filter(StatusFilter::Is(Status::Referred));
     let referred = (0..N).filter(|i| i % 7 == 0).count();
-    assert_eq!(app.visible.len(), referred);
-    assert_eq!(app.overview_rows.len(), referred);
+    assert_eq!(app.visible_patients().len(), referred);
+    assert_eq!(app.overview_rows().len(), referred);
     assert!(screen_text(&app).contains("status: referred"));
     // With the text filter: exactly the referred among the text filter's own result.
     app.set_status_filter(StatusFilter::All);
     press(&mut app, KeyCode::Char('/'));
     type_str(&mut app, "#0777");
-    let text_only = app.visible.clone();
+    let text_only = app.visible_patients().to_vec();
     assert!(text_only.len() > 1);
     app.set_status_filter(StatusFilter::Is(Status::Referred));
     let both: Vec<usize> = text_only
         .into_iter()
         .filter(|&p| {
-            app.rows[p].id[1..]
+            app.rows()[p].id[1..]
                 .parse::<usize>()
                 .is_ok_and(|i| i % 7 == 0)
         })
         .collect();
     assert!(!both.is_empty());
-    assert_eq!(app.visible, both);
+    assert_eq!(app.visible_patients(), both);
     press(&mut app, KeyCode::Esc);
     app.set_status_filter(StatusFilter::Undecided);
     let undecided = (0..N).filter(|i| i % 7 != 0 && i % 11 != 0).count();
-    assert_eq!(app.visible.len(), undecided);
+    assert_eq!(app.visible_patients().len(), undecided);
     // The list rows show the statuses of the patients drawn.
     app.set_status_filter(StatusFilter::Is(Status::Screening));
-    let first = app.visible[0];
+    let first = app.visible_patients()[0];
     assert_eq!(app.list_status(first), (Some(Status::Screening), 0));
     assert!(screen(&app)[3].contains("screening"), "{}", screen(&app)[3]);
 }

@@ -6,7 +6,7 @@ mod tui_support;
 
 use ratatui::crossterm::event::KeyCode;
 use trialmatch::tui::App;
-use trialmatch::tui::app::{Pane, Screen};
+use trialmatch::tui::app::{List, Screen};
 use trialmatch::tui::keymap::Context;
 use trialmatch::tui::worklist::{Modal, Outcome, PickFor, Request, StatusFilter};
 use trialmatch::worklist::{Status, Store};
@@ -18,21 +18,21 @@ fn on_p03_second_study(app: App) -> (App, usize, usize) {
     select(&mut app, "P03");
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Down);
-    assert_eq!(app.context(), Context::Matches);
+    assert_eq!(app.context(), Context::List(List::Matches));
     let p = patient_index(&app, "P03");
     let t = app.selected_matches()[1].trial;
     (app, p, t)
 }
 
 fn note(app: &App) -> String {
-    match &app.modal {
+    match app.modal() {
         Some(Modal::Note(n)) => n.input.text().to_string(),
         other => panic!("no note open: {other:?}"),
     }
 }
 
 fn note_cursor(app: &App) -> usize {
-    match &app.modal {
+    match app.modal() {
         Some(Modal::Note(n)) => n.input.cursor(),
         other => panic!("no note open: {other:?}"),
     }
@@ -43,7 +43,7 @@ fn the_picker_chooses_a_status_and_enter_queues_it_with_the_note() {
     let (mut app, p, t) = on_p03_second_study(app());
     press(&mut app, KeyCode::Char('s'));
     assert_eq!(app.context(), Context::Picker);
-    let Some(Modal::Picker(picker)) = app.modal.clone() else {
+    let Some(Modal::Picker(picker)) = app.modal().cloned() else {
         panic!("picker open")
     };
     assert_eq!(
@@ -61,22 +61,22 @@ fn the_picker_chooses_a_status_and_enter_queues_it_with_the_note() {
     }
     press(&mut app, KeyCode::Up);
     press(&mut app, KeyCode::Down);
-    assert!(matches!(&app.modal, Some(Modal::Picker(p)) if p.selected == 3));
+    assert!(matches!(app.modal(), Some(Modal::Picker(p)) if p.selected == 3));
     // Global keys are off: q is not quit, o opens nothing.
     press(&mut app, KeyCode::Char('q'));
     press(&mut app, KeyCode::Char('o'));
-    assert!(!app.quit);
+    assert!(!app.quitting());
     assert_eq!(app.screen(), Screen::Main);
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.context(), Context::Note);
     assert!(
-        matches!(&app.modal, Some(Modal::Note(n)) if n.status == Status::Referred && !n.note_only)
+        matches!(app.modal(), Some(Modal::Note(n)) if n.status == Status::Referred && !n.note_only)
     );
     type_str(&mut app, "sent to Dr Li, q by Friday");
-    assert!(!app.quit, "q is text in a note");
+    assert!(!app.quitting(), "q is text in a note");
     assert!(app.requests().is_empty(), "nothing before Enter");
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.modal, None);
+    assert_eq!(app.modal(), None);
     assert_eq!(
         app.requests(),
         &[Request::Record {
@@ -98,9 +98,9 @@ fn digits_choose_directly_and_the_current_status_is_marked() {
     let mut app = app;
     press(&mut app, KeyCode::Enter); // P01's match table, CHEC first
     let p = patient_index(&app, "P01");
-    assert_eq!(app.trials[app.selected_matches()[0].trial].id, chec);
+    assert_eq!(app.trials()[app.selected_matches()[0].trial].id, chec);
     press(&mut app, KeyCode::Char('s'));
-    let Some(Modal::Picker(picker)) = app.modal.clone() else {
+    let Some(Modal::Picker(picker)) = app.modal().cloned() else {
         panic!("picker open")
     };
     assert_eq!(picker.selected, 1, "starts on the current status");
@@ -112,7 +112,7 @@ fn digits_choose_directly_and_the_current_status_is_marked() {
         .collect();
     assert_eq!(marked, vec!["screening"]);
     press(&mut app, KeyCode::Char('7'));
-    assert!(matches!(&app.modal, Some(Modal::Note(n)) if n.status == Status::NotEligible));
+    assert!(matches!(app.modal(), Some(Modal::Note(n)) if n.status == Status::NotEligible));
     press(&mut app, KeyCode::Enter);
     assert_eq!(
         app.requests(),
@@ -170,14 +170,14 @@ fn the_note_edits_at_the_cursor_by_characters_not_bytes() {
 fn the_terminal_cursor_follows_the_note_in_display_columns() {
     let (mut app, _, _) = on_p03_second_study(app());
     assert_eq!(
-        trialmatch::tui::view::cursor_position(&app, app.area),
+        trialmatch::tui::view::cursor_position(&app, app.area()),
         None,
         "no cursor without a note"
     );
     press(&mut app, KeyCode::Char('s'));
     press(&mut app, KeyCode::Enter);
     let at = |app: &App| {
-        trialmatch::tui::view::cursor_position(app, app.area)
+        trialmatch::tui::view::cursor_position(app, app.area())
             .unwrap_or_else(|| panic!("a cursor while typing"))
     };
     let start = at(&app);
@@ -195,7 +195,7 @@ fn the_terminal_cursor_follows_the_note_in_display_columns() {
     // A note longer than the window scrolls: the cursor stays inside it.
     type_str(&mut app, &"x".repeat(150));
     let end = at(&app);
-    assert!(end.x < app.area.width - 2, "{end:?}");
+    assert!(end.x < app.area().width - 2, "{end:?}");
     assert!(screen(&app)[start.y as usize].contains("xxxx"));
 }
 
@@ -204,15 +204,15 @@ fn esc_cancels_the_picker_or_the_note_without_recording() {
     let (mut app, _, _) = on_p03_second_study(app());
     press(&mut app, KeyCode::Char('s'));
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.modal, None);
-    assert_eq!(app.focus, Pane::Matches, "Esc closed the picker only");
+    assert_eq!(app.modal(), None);
+    assert_eq!(app.focus(), List::Matches, "Esc closed the picker only");
     press(&mut app, KeyCode::Char('s'));
     press(&mut app, KeyCode::Char('4'));
     type_str(&mut app, "never mind");
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.modal, None);
+    assert_eq!(app.modal(), None);
     assert!(app.requests().is_empty());
-    assert_eq!(app.context(), Context::Matches);
+    assert_eq!(app.context(), Context::List(List::Matches));
 }
 
 #[test]
@@ -224,16 +224,16 @@ fn add_note_keeps_the_status_and_needs_one() {
     press(&mut app, KeyCode::Enter);
     let p = patient_index(&app, "P03");
     // P03's first study is KN5501 SLE (referred); the second has no status.
-    assert_eq!(app.trials[app.selected_matches()[0].trial].id, sle);
+    assert_eq!(app.trials()[app.selected_matches()[0].trial].id, sle);
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Char('n'));
-    assert_eq!(app.modal, None);
-    let msg = app.message.clone().map(|m| m.text).unwrap_or_default();
+    assert_eq!(app.modal(), None);
+    let msg = app.message().cloned().map(|m| m.text).unwrap_or_default();
     assert!(msg.contains("has no status yet: press s"), "{msg}");
     press(&mut app, KeyCode::Up);
     press(&mut app, KeyCode::Char('n'));
     assert!(
-        matches!(&app.modal, Some(Modal::Note(n)) if n.note_only && n.status == Status::Referred)
+        matches!(app.modal(), Some(Modal::Note(n)) if n.note_only && n.status == Status::Referred)
     );
     // An empty note records nothing.
     press(&mut app, KeyCode::Enter);
@@ -256,20 +256,24 @@ fn add_note_keeps_the_status_and_needs_one() {
 fn s_in_the_patient_list_names_the_pair_and_keeps_the_focus() {
     let mut app = app_sized(120, 40);
     select(&mut app, "P02");
-    assert_eq!(app.focus, Pane::Patients);
+    assert_eq!(app.focus(), List::Patients);
     press(&mut app, KeyCode::Char('s'));
-    assert_eq!(app.focus, Pane::Patients, "the focus stays in the list");
+    assert_eq!(app.focus(), List::Patients, "the focus stays in the list");
     let p = patient_index(&app, "P02");
-    let best = app.matches[p][0].trial;
+    let best = app.matches()[p][0].trial;
     let study = app.study_name(best).to_string();
     assert!(matches!(
-        &app.modal,
+        app.modal(),
         Some(Modal::Picker(pk)) if pk.purpose == PickFor::Status { patient: p, trial: best, current: None }
     ));
     assert!(screen_text(&app).contains(&format!("Status · P02 · {study}")));
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.modal, None);
-    assert_eq!(app.context(), Context::Patients, "Esc: back where it was");
+    assert_eq!(app.modal(), None);
+    assert_eq!(
+        app.context(),
+        Context::List(List::Patients),
+        "Esc: back where it was"
+    );
     // Status, note, Enter: recorded for P02, and the list still has the keys.
     press(&mut app, KeyCode::Char('s'));
     press(&mut app, KeyCode::Char('2'));
@@ -284,7 +288,11 @@ fn s_in_the_patient_list_names_the_pair_and_keeps_the_focus() {
             note: String::new()
         }]
     );
-    assert_eq!(app.context(), Context::Patients, "the focus returned");
+    assert_eq!(
+        app.context(),
+        Context::List(List::Patients),
+        "the focus returned"
+    );
     // So the next Down moves to the next patient, and the next s is for that patient.
     press(&mut app, KeyCode::Down);
     let next = app
@@ -293,10 +301,10 @@ fn s_in_the_patient_list_names_the_pair_and_keeps_the_focus() {
     assert_ne!(next, p);
     press(&mut app, KeyCode::Char('s'));
     assert!(matches!(
-        &app.modal,
+        app.modal(),
         Some(Modal::Picker(pk)) if matches!(pk.purpose, PickFor::Status { patient, .. } if patient == next)
     ));
-    assert!(screen_text(&app).contains(&format!("Status · {} · ", app.rows[next].id)));
+    assert!(screen_text(&app).contains(&format!("Status · {} · ", app.rows()[next].id)));
 }
 
 #[test]
@@ -306,15 +314,15 @@ fn n_and_e_in_the_patient_list_act_on_the_selected_patients_study_and_say_so() {
     let mut app = base.with_decisions(vec![decision(4, "P03", &sle, Status::Referred, "")]);
     select(&mut app, "P03");
     let p = patient_index(&app, "P03");
-    let t = app.matches[p][0].trial;
-    assert_eq!(app.trials[t].id, sle, "P03's best match");
+    let t = app.matches()[p][0].trial;
+    assert_eq!(app.trials()[t].id, sle, "P03's best match");
     press(&mut app, KeyCode::Char('n'));
     assert!(
-        matches!(&app.modal, Some(Modal::Note(n)) if n.note_only && n.patient == p && n.trial == t)
+        matches!(app.modal(), Some(Modal::Note(n)) if n.note_only && n.patient == p && n.trial == t)
     );
     assert!(screen_text(&app).contains("Note · P03 · KN5501 SLE"));
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.context(), Context::Patients);
+    assert_eq!(app.context(), Context::List(List::Patients));
     press(&mut app, KeyCode::Char('e'));
     assert_eq!(
         app.take_requests(),
@@ -338,8 +346,8 @@ fn n_and_e_in_the_patient_list_act_on_the_selected_patients_study_and_say_so() {
     // A patient with no status: n says so, naming the pair.
     select(&mut app, "P01");
     press(&mut app, KeyCode::Char('n'));
-    assert_eq!(app.modal, None);
-    let msg = app.message.clone().map(|m| m.text).unwrap_or_default();
+    assert_eq!(app.modal(), None);
+    let msg = app.message().cloned().map(|m| m.text).unwrap_or_default();
     let best = app.study_name(app.selected_matches()[0].trial).to_string();
     assert!(
         msg.contains(&format!("P01 · {best} has no status yet")),
@@ -354,9 +362,12 @@ fn ctrl_c_in_a_note_asks_before_discarding_it() {
     press(&mut app, KeyCode::Char('4'));
     type_str(&mut app, "called the study team");
     press_ctrl(&mut app, 'c');
-    assert!(!app.quit, "the first Ctrl-C asks");
+    assert!(!app.quitting(), "the first Ctrl-C asks");
     assert_eq!(note(&app), "called the study team");
-    let msg = app.message.clone().unwrap_or_else(|| panic!("a question"));
+    let msg = app
+        .message()
+        .cloned()
+        .unwrap_or_else(|| panic!("a question"));
     assert!(
         msg.text.contains("not recorded") && msg.text.contains("Ctrl-C again quits"),
         "{msg:?}"
@@ -366,10 +377,10 @@ fn ctrl_c_in_a_note_asks_before_discarding_it() {
     // Typing on forgets the question.
     type_str(&mut app, ".");
     press_ctrl(&mut app, 'c');
-    assert!(!app.quit, "asked again after typing");
+    assert!(!app.quitting(), "asked again after typing");
     assert_eq!(note(&app), "called the study team.");
     press_ctrl(&mut app, 'c');
-    assert!(app.quit, "the second Ctrl-C in a row quits");
+    assert!(app.quitting(), "the second Ctrl-C in a row quits");
     assert!(app.requests().is_empty());
 }
 
@@ -392,8 +403,8 @@ fn a_recorded_decision_shows_in_the_match_table_list_and_overview() {
     };
     let d = decision(
         9,
-        &app.rows[patient].id.clone(),
-        &app.trials[trial].id.clone(),
+        &app.rows()[patient].id.clone(),
+        &app.trials()[trial].id.clone(),
         status,
         &note,
     );
@@ -406,7 +417,7 @@ fn a_recorded_decision_shows_in_the_match_table_list_and_overview() {
     // The list's cell sits beside the best match, which has no status: it says so, and
     // counts the second study's.
     assert_eq!(app.list_status(p), (None, 1));
-    let msg = app.message.clone().map(|m| m.text).unwrap_or_default();
+    let msg = app.message().cloned().map(|m| m.text).unwrap_or_default();
     assert_eq!(
         msg,
         format!("Recorded P03 · {}: referred", app.study_name(t))
@@ -423,7 +434,7 @@ fn a_recorded_decision_shows_in_the_match_table_list_and_overview() {
     let d = decision(
         10,
         "P03",
-        &app.trials[first].id.clone(),
+        &app.trials()[first].id.clone(),
         Status::Screening,
         "",
     );
@@ -440,7 +451,10 @@ fn a_recorded_decision_shows_in_the_match_table_list_and_overview() {
         result: Err("/tmp/w.sqlite3: database is locked".into()),
     });
     assert_eq!(app.status_of(p, first), Some(Status::Screening));
-    let m = app.message.clone().unwrap_or_else(|| panic!("a message"));
+    let m = app
+        .message()
+        .cloned()
+        .unwrap_or_else(|| panic!("a message"));
     assert!(m.error);
     assert!(m.text.contains("Not recorded for P03"), "{}", m.text);
     assert!(m.text.contains("database is locked"));
@@ -461,22 +475,22 @@ fn the_status_filter_narrows_the_list_and_overview_and_composes_with_the_text_fi
         // An older decision of P02's pair no longer counts.
         decision(0, "P02", &chec, Status::Referred, ""),
     ]);
-    let n = app.patients.len();
+    let n = app.patients().len();
     press(&mut app, KeyCode::Char('S'));
     assert_eq!(app.context(), Context::Picker);
     press(&mut app, KeyCode::Char('4'));
-    assert_eq!(app.worklist.filter, StatusFilter::Is(Status::Referred));
+    assert_eq!(app.status_filter(), StatusFilter::Is(Status::Referred));
     let ids = |app: &App| -> Vec<String> {
         let mut v: Vec<String> = app
-            .visible
+            .visible_patients()
             .iter()
-            .map(|&p| app.rows[p].id.clone())
+            .map(|&p| app.rows()[p].id.clone())
             .collect();
         v.sort();
         v
     };
     assert_eq!(ids(&app), vec!["P01", "P03", "P08"]);
-    assert_eq!(app.overview_rows.len(), 3);
+    assert_eq!(app.overview_rows().len(), 3);
     let title = screen(&app)[1].clone();
     assert!(title.contains("Patients: 3 of"), "{title}");
     assert!(title.contains("status: referred"), "{title}");
@@ -486,24 +500,24 @@ fn the_status_filter_narrows_the_list_and_overview_and_composes_with_the_text_fi
     press(&mut app, KeyCode::Enter);
     assert_eq!(ids(&app), vec!["P03", "P08"]);
     press(&mut app, KeyCode::Char('o'));
-    assert_eq!(app.overview_rows.len(), 2);
+    assert_eq!(app.overview_rows().len(), 2);
     assert!(screen(&app)[1].contains("status: referred"));
     press(&mut app, KeyCode::Esc);
     // Esc clears the text filter first, then the status filter.
     press(&mut app, KeyCode::Esc);
     assert_eq!(ids(&app).len(), 3);
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.worklist.filter, StatusFilter::All);
-    assert_eq!(app.visible.len(), n);
+    assert_eq!(app.status_filter(), StatusFilter::All);
+    assert_eq!(app.visible_patients().len(), n);
     // "No decision yet": everyone without a decision.
     press(&mut app, KeyCode::Char('S'));
     press(&mut app, KeyCode::Char('9'));
-    assert_eq!(app.visible.len(), n - 4);
+    assert_eq!(app.visible_patients().len(), n - 4);
     assert!(!ids(&app).contains(&"P02".to_string()));
     // 0 is "all patients".
     press(&mut app, KeyCode::Char('S'));
     press(&mut app, KeyCode::Char('0'));
-    assert_eq!(app.visible.len(), n);
+    assert_eq!(app.visible_patients().len(), n);
 }
 
 #[test]
@@ -512,17 +526,17 @@ fn a_decision_recorded_under_a_status_filter_refilters() {
     let sle = trial_id(&base, "KN5501 SLE");
     let mut app = base.with_decisions(vec![decision(1, "P03", &sle, Status::New, "")]);
     app.set_status_filter(StatusFilter::Is(Status::New));
-    assert_eq!(app.visible.len(), 1);
+    assert_eq!(app.visible_patients().len(), 1);
     let (p, t) = (
         patient_index(&app, "P03"),
-        app.trials.iter().position(|x| x.id == sle).unwrap_or(0),
+        app.trials().iter().position(|x| x.id == sle).unwrap_or(0),
     );
     app.receive(Outcome::Recorded {
         patient: p,
         trial: t,
         result: Ok(decision(2, "P03", &sle, Status::Screening, "")),
     });
-    assert!(app.visible.is_empty(), "P03 is no longer new");
+    assert!(app.visible_patients().is_empty(), "P03 is no longer new");
 }
 
 #[test]
@@ -563,7 +577,10 @@ fn export_queues_the_highlighted_pair_and_says_where_it_wrote() {
         trial: t,
         result: Err("/data/referrals: permission denied".into()),
     });
-    let m = app.message.clone().unwrap_or_else(|| panic!("a message"));
+    let m = app
+        .message()
+        .cloned()
+        .unwrap_or_else(|| panic!("a message"));
     assert!(
         m.error
             && m.text
@@ -571,7 +588,7 @@ fn export_queues_the_highlighted_pair_and_says_where_it_wrote() {
     );
     // The message goes with the next key.
     press(&mut app, KeyCode::Down);
-    assert_eq!(app.message, None);
+    assert_eq!(app.message(), None);
 }
 
 #[test]
@@ -581,7 +598,7 @@ fn a_worklist_that_did_not_open_is_surfaced_and_worklist_keys_only_say_so() {
     let status = screen(&app)[0].clone();
     assert!(status.contains("Worklist unavailable"), "{status}");
     assert!(
-        app.problems
+        app.problems()
             .iter()
             .any(|p| p.message.contains("not a trialmatch worklist\\u{1b}[2J")),
         "listed with the problems, sanitized"
@@ -589,11 +606,11 @@ fn a_worklist_that_did_not_open_is_surfaced_and_worklist_keys_only_say_so() {
     press(&mut app, KeyCode::Enter);
     for k in ['s', 'n', 'e', 'S', 'H'] {
         press(&mut app, KeyCode::Char(k));
-        assert_eq!(app.modal, None, "{k}");
+        assert_eq!(app.modal(), None, "{k}");
         assert_eq!(app.screen(), Screen::Main, "{k}");
         let m = app
-            .message
-            .clone()
+            .message()
+            .cloned()
             .unwrap_or_else(|| panic!("{k}: a message"));
         assert!(m.error);
         assert!(
@@ -616,12 +633,12 @@ fn a_worklist_that_did_not_open_is_surfaced_and_worklist_keys_only_say_so() {
 fn history_asks_for_the_patients_decisions_and_shows_them_newest_selected() {
     let (mut app, p, t) = on_p03_second_study(app());
     let (t_id, other_id) = (
-        app.trials[t].id.clone(),
-        app.trials[app.selected_matches()[0].trial].id.clone(),
+        app.trials()[t].id.clone(),
+        app.trials()[app.selected_matches()[0].trial].id.clone(),
     );
     press(&mut app, KeyCode::Char('H'));
     assert_eq!(app.screen(), Screen::History);
-    assert_eq!(app.context(), Context::History);
+    assert_eq!(app.context(), Context::List(List::History));
     assert_eq!(app.take_requests(), vec![Request::History { patient: p }]);
     assert!(screen_text(&app).contains("Reading the worklist…"));
     let entries = vec![
@@ -634,10 +651,14 @@ fn history_asks_for_the_patients_decisions_and_shows_them_newest_selected() {
         result: Ok(entries),
     });
     assert_eq!(app.history_rows().len(), 3);
-    assert_eq!(app.cursors.history.selected, 2, "the newest is selected");
+    assert_eq!(
+        app.cursor(List::History).selected,
+        2,
+        "the newest is selected"
+    );
     press(&mut app, KeyCode::Up);
     assert_eq!(
-        app.history_rows()[app.cursors.history.selected].note,
+        app.history_rows()[app.cursor(List::History).selected].note,
         "labs requested"
     );
     // a: only the study highlighted when the history opened, and back.
@@ -690,7 +711,7 @@ fn requests_run_against_a_real_database() {
             stored[0].note.as_str()
         ),
         (
-            app.trials[t].id.as_str(),
+            app.trials()[t].id.as_str(),
             Status::ContactedStudy,
             "emailed the coordinator"
         )
@@ -704,7 +725,7 @@ fn requests_run_against_a_real_database() {
     // The referral summary lands beside the database, owner-only.
     press(&mut app, KeyCode::Char('e'));
     app.run_requests(&mut store);
-    let msg = app.message.clone().map(|m| m.text).unwrap_or_default();
+    let msg = app.message().cloned().map(|m| m.text).unwrap_or_default();
     // "Referral summary written to PATH (P03 · KN5501 SLE)".
     let path = msg
         .strip_prefix("Referral summary written to ")
@@ -726,7 +747,7 @@ fn requests_run_against_a_real_database() {
         assert_eq!(mode, 0o600);
     }
     // A decision recorded elsewhere shows after loading the current decisions.
-    let _ = store.record("P01", &app.trials[0].id.clone(), Status::OnHold, "");
+    let _ = store.record("P01", &app.trials()[0].id.clone(), Status::OnHold, "");
     let current = store.current(None, None).unwrap_or_default();
     app.load_decisions(current);
     assert_eq!(
@@ -746,7 +767,7 @@ fn decisions_recorded_elsewhere_reach_the_open_ui() {
     assert_eq!(app.status_of(p, t), None);
     // Another trialmatch (or `status set`) records a decision through its own connection.
     let mut other = Store::open(&db).unwrap_or_else(|e| panic!("open: {e}"));
-    let trial_id = app.trials[t].id.clone();
+    let trial_id = app.trials()[t].id.clone();
     other
         .record("P03", &trial_id, Status::OnHold, "waiting for echo")
         .unwrap_or_else(|e| panic!("record: {e}"));

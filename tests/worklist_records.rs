@@ -423,19 +423,26 @@ fn the_ui_history_strikes_a_withdrawn_decision_and_the_ui_status_skips_it() {
     // What the UI loads at start and after a change elsewhere.
     app.load_decisions(store.current(None, None).unwrap());
     let p = patient_index(&app, "P03");
-    let t = app.trials.iter().position(|t| t.id == sle).unwrap();
+    let t = app.trials().iter().position(|t| t.id == sle).unwrap();
     assert_eq!(app.status_of(p, t), Some(Status::Screening));
     app.set_status_filter(StatusFilter::Is(Status::Referred));
-    assert!(!app.visible.contains(&p), "not listed as referred");
+    assert!(
+        !app.visible_patients().contains(&p),
+        "not listed as referred"
+    );
     app.set_status_filter(StatusFilter::Is(Status::Screening));
-    assert!(app.visible.contains(&p));
+    assert!(app.visible_patients().contains(&p));
     app.set_status_filter(StatusFilter::All);
 
     select(&mut app, "P03");
     press(&mut app, KeyCode::Char('H'));
     app.run_requests(&mut store);
     assert_eq!(app.history_rows().len(), 2, "both decisions, oldest first");
-    assert_eq!(app.cursors.history.selected, 1, "the newest selected");
+    assert_eq!(
+        app.cursor(trialmatch::tui::app::List::History).selected,
+        1,
+        "the newest selected"
+    );
     let term = draw(&app, w, h);
     let buf = term.backend().buffer();
     let lines = screen(&app);

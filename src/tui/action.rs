@@ -1,6 +1,7 @@
 //! Everything a user can ask the UI to do, as plain values. Keys (through the keymap) and the
 //! mouse become Actions; `App::update` is the only consumer. Nothing here touches the terminal.
 
+use crate::tui::app::Screen;
 use crate::tui::input::Edit;
 
 /// One request from the user.
@@ -44,16 +45,9 @@ pub enum Action {
     FilterAccept,
     /// Stop typing and clear the filter.
     FilterClear,
-    /// Show the facts missing for the selected patient.
-    ShowMissing,
-    /// Show the sites, investigators and identifiers of the selected study.
-    ShowContacts,
-    /// Show the queue overview: all patients × all studies.
-    ShowOverview,
-    /// Show the key help generated from the keymap.
-    ShowHelp,
-    /// Show the problems found while loading files.
-    ShowProblems,
+    /// Open a screen about the patient or study the current screen is about (`Screen::Main`
+    /// and `Screen::Criteria` open otherwise: always open underneath, and by Enter on a study).
+    Show(Screen),
     /// Criteria: show only the failing criteria (again: show all).
     OnlyFailing,
     /// Criteria: show only the unknown criteria (again: show all).
@@ -68,8 +62,6 @@ pub enum Action {
     SetStatus,
     /// Worklist: add a note to the highlighted study, keeping its status.
     AddNote,
-    /// Worklist: show the decision history of the selected patient.
-    ShowHistory,
     /// History: all studies, or only the study highlighted when it opened.
     HistoryScope,
     /// Worklist: write the referral summary of the highlighted study.

@@ -1,64 +1,45 @@
 //! The ONE table of key bindings. The key handler (`action_for`), the footer (`footer`) and the
 //! help screen (`help_rows`) all read `KEYMAP`, so what the screen says is what the keys do.
+//! The help lists the contexts in the order the table first binds a key in them.
+//!
+//! This file is longer than the others (about 800 lines) because it is a data table: some 90
+//! bindings, most of which rustfmt lays out over seven lines each. Splitting the table would
+//! split the one place every key is read from; the code around it is about 200 lines.
 
 use crate::tui::action::Action;
+use crate::tui::app::{List, Screen};
 use crate::tui::input::Edit;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// Where a key is pressed. `Global` bindings apply everywhere except while typing (a filter,
 /// a note) or choosing in a picker; a context's own bindings win over global ones.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Context {
     Global,
-    Patients,
-    Matches,
+    /// A list (or text) of a screen has the keys.
+    List(List),
+    /// Typing a filter.
     Filter,
-    Criteria,
-    Missing,
-    Contacts,
-    Overview,
-    Help,
-    Problems,
-    History,
+    /// Choosing in a picker.
     Picker,
+    /// Typing a note.
     Note,
 }
 
 impl Context {
-    pub const ALL: [Context; 13] = [
-        Context::Global,
-        Context::Patients,
-        Context::Matches,
-        Context::Filter,
-        Context::Criteria,
-        Context::Missing,
-        Context::Contacts,
-        Context::Overview,
-        Context::Help,
-        Context::Problems,
-        Context::History,
-        Context::Picker,
-        Context::Note,
-    ];
-
     /// Whether the global bindings apply: not while typing or choosing.
     pub fn takes_globals(self) -> bool {
-        !matches!(self, Context::Filter | Context::Picker | Context::Note)
+        match self {
+            Context::Global | Context::List(_) => true,
+            Context::Filter | Context::Picker | Context::Note => false,
+        }
     }
 
     pub fn title(self) -> &'static str {
         match self {
             Context::Global => "Everywhere",
-            Context::Patients => "Patient list",
-            Context::Matches => "Match table",
+            Context::List(l) => l.title(),
             Context::Filter => "Typing a filter",
-            Context::Criteria => "Criteria",
-            Context::Missing => "Missing data",
-            Context::Contacts => "Contacts",
-            Context::Overview => "Queue overview",
-            Context::Help => "Help",
-            Context::Problems => "Problems",
-            Context::History => "Worklist history",
             Context::Picker => "Choosing a status",
             Context::Note => "Typing a note",
         }
@@ -137,6 +118,7 @@ const fn b(
 }
 
 use Context as C;
+use List as L;
 
 /// Every key binding of the UI.
 pub const KEYMAP: &[Binding] = &[
@@ -187,28 +169,28 @@ pub const KEYMAP: &[Binding] = &[
     b(
         C::Global,
         &[ch('m')],
-        Action::ShowMissing,
+        Action::Show(Screen::Missing),
         "missing data for the selected patient",
         "missing",
     ),
     b(
         C::Global,
         &[ch('c')],
-        Action::ShowContacts,
+        Action::Show(Screen::Contacts),
         "contacts and ids of the selected study",
         "contacts",
     ),
     b(
         C::Global,
         &[ch('o')],
-        Action::ShowOverview,
+        Action::Show(Screen::Overview),
         "queue overview: patients × studies",
         "overview",
     ),
     b(
         C::Global,
         &[ch('H')],
-        Action::ShowHistory,
+        Action::Show(Screen::History),
         "worklist history of the selected patient",
         "history",
     ),
@@ -216,13 +198,17 @@ pub const KEYMAP: &[Binding] = &[
     b(
         C::Global,
         &[ch('!')],
-        Action::ShowProblems,
+        Action::Show(Screen::Problems),
         "problems found in the data files",
         "",
     ),
-    b(C::Global, &[ch('?')], Action::ShowHelp, "this help", "help"),
-    // In the help, `q` closes it rather than quitting (read before the global binding).
-    b(C::Help, &[ch('q')], Action::Back, "close the help", "close"),
+    b(
+        C::Global,
+        &[ch('?')],
+        Action::Show(Screen::Help),
+        "this help",
+        "help",
+    ),
     b(
         C::Global,
         &[ch('q'), Key::Ctrl('c')],
@@ -233,7 +219,7 @@ pub const KEYMAP: &[Binding] = &[
     b(C::Global, &[CTRL_Z], Action::Suspend, SUSPEND, ""),
     // Patient list.
     b(
-        C::Patients,
+        C::List(L::Patients),
         &[ENTER, RIGHT, ch('l')],
         Action::Open,
         "show the selected patient's studies",
@@ -242,49 +228,49 @@ pub const KEYMAP: &[Binding] = &[
     // The worklist keys act on the selected patient and the study highlighted in the match
     // table (the best match unless another was chosen there); the focus stays in the list.
     b(
-        C::Patients,
+        C::List(L::Patients),
         &[ch('s')],
         Action::SetStatus,
         "set the status of the patient's highlighted study (then a note)",
         "status",
     ),
     b(
-        C::Patients,
+        C::List(L::Patients),
         &[ch('n')],
         Action::AddNote,
         "add a note to the patient's highlighted study, keeping its status",
         "",
     ),
     b(
-        C::Patients,
+        C::List(L::Patients),
         &[ch('e')],
         Action::Export,
         "write the referral summary of the patient's highlighted study",
         "",
     ),
     b(
-        C::Patients,
+        C::List(L::Patients),
         &[ch('S')],
         Action::StatusFilter,
         "show only patients with a study in a status",
         "by status",
     ),
     b(
-        C::Patients,
+        C::List(L::Patients),
         &[TAB],
         Action::NextPane,
         "switch to the match table",
         "",
     ),
     b(
-        C::Patients,
+        C::List(L::Patients),
         &[BACKTAB],
         Action::PrevPane,
         "switch to the match table",
         "",
     ),
     b(
-        C::Patients,
+        C::List(L::Patients),
         &[ch('/')],
         Action::Filter,
         "filter patients (fuzzy: name, id, diagnosis, study)",
@@ -292,35 +278,35 @@ pub const KEYMAP: &[Binding] = &[
     ),
     // Match table.
     b(
-        C::Matches,
+        C::List(L::Matches),
         &[ENTER],
         Action::Open,
         "criteria of the selected study",
         "criteria",
     ),
     b(
-        C::Matches,
+        C::List(L::Matches),
         &[ch('s')],
         Action::SetStatus,
         "set the worklist status of the study (then a note)",
         "status",
     ),
     b(
-        C::Matches,
+        C::List(L::Matches),
         &[ch('n')],
         Action::AddNote,
         "add a note to the study, keeping its status",
         "note",
     ),
     b(
-        C::Matches,
+        C::List(L::Matches),
         &[ch('e')],
         Action::Export,
         "write the study's referral summary (Markdown)",
         "export",
     ),
     b(
-        C::Matches,
+        C::List(L::Matches),
         &[ch('S')],
         Action::StatusFilter,
         "show only patients with a study in a status",
@@ -328,28 +314,28 @@ pub const KEYMAP: &[Binding] = &[
     ),
     // Esc (in the footer as "back") leaves the table as well.
     b(
-        C::Matches,
+        C::List(L::Matches),
         &[LEFT, ch('h')],
         Action::Left,
         "back to the patient list",
         "",
     ),
     b(
-        C::Matches,
+        C::List(L::Matches),
         &[TAB],
         Action::NextPane,
         "switch to the patient list",
         "",
     ),
     b(
-        C::Matches,
+        C::List(L::Matches),
         &[BACKTAB],
         Action::PrevPane,
         "switch to the patient list",
         "",
     ),
     b(
-        C::Matches,
+        C::List(L::Matches),
         &[ch('/')],
         Action::Filter,
         "filter patients",
@@ -402,56 +388,56 @@ pub const KEYMAP: &[Binding] = &[
     ),
     // Criteria.
     b(
-        C::Criteria,
+        C::List(L::Criteria),
         &[ch('f')],
         Action::OnlyFailing,
         "only failing criteria (again: all)",
         "failing",
     ),
     b(
-        C::Criteria,
+        C::List(L::Criteria),
         &[ch('u')],
         Action::OnlyUnknown,
         "only unknown criteria (again: all)",
         "unknown",
     ),
     b(
-        C::Criteria,
+        C::List(L::Criteria),
         &[ch('a')],
         Action::AllCriteria,
         "all criteria",
         "",
     ),
     b(
-        C::Criteria,
+        C::List(L::Criteria),
         &[LEFT, ch('h')],
         Action::Left,
         "previous cohort",
         "cohort",
     ),
     b(
-        C::Criteria,
+        C::List(L::Criteria),
         &[RIGHT, ch('l'), TAB],
         Action::Right,
         "next cohort",
         "cohort",
     ),
     b(
-        C::Criteria,
+        C::List(L::Criteria),
         &[ch('s')],
         Action::SetStatus,
         "set the worklist status of this study (then a note)",
         "status",
     ),
     b(
-        C::Criteria,
+        C::List(L::Criteria),
         &[ch('n')],
         Action::AddNote,
         "add a note to this study, keeping its status",
         "",
     ),
     b(
-        C::Criteria,
+        C::List(L::Criteria),
         &[ch('e')],
         Action::Export,
         "write this study's referral summary (Markdown)",
@@ -459,14 +445,14 @@ pub const KEYMAP: &[Binding] = &[
     ),
     // Missing data.
     b(
-        C::Missing,
+        C::List(L::Missing),
         &[ENTER],
         Action::Open,
         "criteria of the first study this fact could change (on the last row: unfold)",
         "criteria",
     ),
     b(
-        C::Missing,
+        C::List(L::Missing),
         &[ch('a')],
         Action::RuledOutFacts,
         "show or fold the facts that only concern studies already ruled out",
@@ -474,14 +460,14 @@ pub const KEYMAP: &[Binding] = &[
     ),
     // Contacts.
     b(
-        C::Contacts,
+        C::List(L::Contacts),
         &[LEFT, ch('h')],
         Action::Left,
         "previous study",
         "study",
     ),
     b(
-        C::Contacts,
+        C::List(L::Contacts),
         &[RIGHT, ch('l'), TAB],
         Action::Right,
         "next study",
@@ -489,50 +475,59 @@ pub const KEYMAP: &[Binding] = &[
     ),
     // Queue overview.
     b(
-        C::Overview,
+        C::List(L::Overview),
         &[LEFT, ch('h')],
         Action::Left,
         "previous study column",
         "column",
     ),
     b(
-        C::Overview,
+        C::List(L::Overview),
         &[RIGHT, ch('l'), TAB],
         Action::Right,
         "next study column",
         "column",
     ),
     b(
-        C::Overview,
+        C::List(L::Overview),
         &[ch('s')],
         Action::Sort,
         "sort by the study column (again: reverse)",
         "sort",
     ),
     b(
-        C::Overview,
+        C::List(L::Overview),
         &[ENTER],
         Action::Open,
         "open the selected patient (Esc comes back here)",
         "open",
     ),
     b(
-        C::Overview,
+        C::List(L::Overview),
         &[ch('/')],
         Action::Filter,
         "filter patients",
         "filter",
     ),
     b(
-        C::Overview,
+        C::List(L::Overview),
         &[ch('S')],
         Action::StatusFilter,
         "show only patients with a study in a status",
         "",
     ),
+    // Help: `q` closes it rather than quitting (a context's own binding wins over the global
+    // one).
+    b(
+        C::List(L::Help),
+        &[ch('q')],
+        Action::Back,
+        "close the help",
+        "close",
+    ),
     // Worklist history.
     b(
-        C::History,
+        C::List(L::History),
         &[ch('a')],
         Action::HistoryScope,
         "all studies, or only the highlighted one (toggle)",
@@ -782,14 +777,27 @@ pub fn footer(context: Context) -> Vec<(String, &'static str)> {
     out
 }
 
+/// Every context, in the order the help lists them: as the table first binds a key in each,
+/// then every list it binds no key of its own in.
+pub fn contexts() -> Vec<Context> {
+    let mut out: Vec<Context> = Vec::new();
+    let named = KEYMAP.iter().map(|b| b.context);
+    for c in named.chain(List::ALL.map(Context::List)) {
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The help screen's rows: (context, keys, description), grouped by context in table order.
 pub fn help_rows() -> Vec<(Context, String, &'static str)> {
-    Context::ALL
-        .iter()
+    contexts()
+        .into_iter()
         .flat_map(|c| {
             KEYMAP
                 .iter()
-                .filter(move |b| b.context == *c)
+                .filter(move |b| b.context == c)
                 .map(|b| (b.context, keys_label(b.keys), b.description))
         })
         .collect()
@@ -802,7 +810,7 @@ mod tests {
     #[test]
     fn ctrl_z_suspends_in_every_context_and_is_never_typed() {
         let ctrl_z = KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL);
-        for c in Context::ALL {
+        for c in contexts() {
             assert_eq!(action_for(c, &ctrl_z), Some(Action::Suspend), "{c:?}");
         }
         let z = KeyEvent::new(KeyCode::Char('z'), KeyModifiers::NONE);

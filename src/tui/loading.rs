@@ -6,6 +6,7 @@ use crate::load::Progress;
 use crate::tui::action::Action;
 use crate::tui::keymap::{self, Context};
 use crate::tui::theme::{Theme, bar};
+use crate::tui::view::status_line;
 use chrono::NaiveDate;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{Event, KeyEventKind};
@@ -117,16 +118,8 @@ impl Widget for &Loading<'_> {
             return;
         }
         let status = Rect::new(area.x, area.y, area.width, 1);
-        buf.set_style(status, t.status);
-        buf.set_line(
-            area.x,
-            area.y,
-            &Line::from(vec![
-                Span::styled(" trialmatch ", t.status.patch(t.title)),
-                Span::styled(format!("│ as of {} │ loading… ", self.as_of), t.status),
-            ]),
-            area.width,
-        );
+        let loading = format!("│ as of {} │ loading… ", self.as_of);
+        status_line(t, status, buf, vec![Span::styled(loading, t.status)]);
         let foot = Rect::new(area.x, area.y + area.height - 1, area.width, 1);
         buf.set_line(
             foot.x,

@@ -18,13 +18,16 @@
 use crate::load::{Progress, Source, Workspace, load_with};
 use crate::tui::action::Action;
 use crate::tui::app::App;
+use crate::tui::keymap;
 use crate::tui::loading::{self, Loading};
 use crate::tui::signals::{self, Listener, Signal};
 use crate::tui::theme::Theme;
 use crate::tui::view;
 use crate::worklist::{Store, StoreError};
 use chrono::NaiveDate;
-use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use ratatui::crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind, MouseButton, MouseEventKind,
+};
 use ratatui::crossterm::terminal::{self as term, EnterAlternateScreen, LeaveAlternateScreen};
 use ratatui::crossterm::{cursor, execute};
 use ratatui::{DefaultTerminal, Frame};
@@ -281,6 +284,38 @@ fn read_terminal(tx: &Sender<Input>, stop: &AtomicBool) {
     }
 }
 
+impl App {
+    /// Turns a terminal event into an action: a key through the keymap (in the context that
+    /// has the keys; releases ignored), a click or the wheel, a resize.
+    pub fn action_for(&self, ev: &Event) -> Option<Action> {
+        match ev {
+            Event::Key(k) if k.kind != KeyEventKind::Release => {
+                keymap::action_for(self.context(), k)
+            }
+            Event::Mouse(m) => match m.kind {
+                MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {
+                    column: m.column,
+                    row: m.row,
+                }),
+                MouseEventKind::ScrollUp => Some(Action::ScrollUp {
+                    column: m.column,
+                    row: m.row,
+                }),
+                MouseEventKind::ScrollDown => Some(Action::ScrollDown {
+                    column: m.column,
+                    row: m.row,
+                }),
+                _ => None,
+            },
+            Event::Resize(w, h) => Some(Action::Resize {
+                width: *w,
+                height: *h,
+            }),
+            _ => None,
+        }
+    }
+}
+
 /// Draws and handles events until the user quits, a signal ends the UI or its terminal goes
 /// away; worklist requests go to `store`. Ctrl-Z and SIGTSTP suspend it, `fg` resumes it.
 fn event_loop(
@@ -292,7 +327,7 @@ fn event_loop(
         return Ok(());
     }
     let mut redraw = true;
-    while !app.quit {
+    while !app.quitting() {
         if redraw && !session.draw(|f| view::draw(app, f))? {
             return Ok(());
         }
@@ -467,7 +502,7 @@ pub fn run_loading(
             None
         }
     };
-    timings.patients = app.patients.len();
+    timings.patients = app.patients().len();
     timings.files = Some(read.saturating_duration_since(timings.start));
     if !session.resize(&mut app)? || !session.draw(|f| view::draw(&app, f))? {
         return Ok(());

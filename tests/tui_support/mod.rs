@@ -8,6 +8,7 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use trialmatch::load::{Source, Workspace, load};
 use trialmatch::tui::App;
+use trialmatch::tui::app::List;
 
 /// The fixed screening date every UI test uses.
 pub fn as_of() -> NaiveDate {
@@ -47,7 +48,7 @@ pub fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
 
 /// The screen as lines of text.
 pub fn screen(app: &App) -> Vec<String> {
-    let t = draw(app, app.area.width, app.area.height);
+    let t = draw(app, app.area().width, app.area().height);
     let buf = t.backend().buffer();
     (0..buf.area.height)
         .map(|y| {
@@ -87,7 +88,7 @@ pub fn type_str(app: &mut App, s: &str) {
 
 /// The id of the patient selected in the list.
 pub fn selected_id(app: &App) -> Option<String> {
-    app.selected_patient().map(|p| app.rows[p].id.clone())
+    app.selected_patient().map(|p| app.rows()[p].id.clone())
 }
 
 /// A recorded decision for the fixtures: patient id × trial id, at 2026-11-22 09:00 UTC plus
@@ -118,7 +119,7 @@ pub fn decision(
 
 /// The id of the study with this short name.
 pub fn trial_id(app: &App, short: &str) -> String {
-    app.trials
+    app.trials()
         .iter()
         .find(|t| t.short_name == short)
         .map(|t| t.id.clone())
@@ -127,7 +128,7 @@ pub fn trial_id(app: &App, short: &str) -> String {
 
 /// The index of the patient with this id.
 pub fn patient_index(app: &App, id: &str) -> usize {
-    app.rows
+    app.rows()
         .iter()
         .position(|r| r.id == id)
         .unwrap_or_else(|| panic!("no patient {id}"))
@@ -137,10 +138,11 @@ pub fn patient_index(app: &App, id: &str) -> usize {
 pub fn select(app: &mut App, id: &str) {
     press(app, KeyCode::Home);
     while selected_id(app).as_deref() != Some(id) {
-        let before = app.cursors.patients.selected;
+        let before = app.cursor(List::Patients).selected;
         press(app, KeyCode::Down);
         assert_ne!(
-            before, app.cursors.patients.selected,
+            before,
+            app.cursor(List::Patients).selected,
             "{id} not in the list"
         );
     }

@@ -4,7 +4,7 @@
 
 use crate::text::sanitize;
 use crate::trial::{NOT_STATED, Trial};
-use crate::tui::app::App;
+use crate::tui::app::{App, List};
 use crate::tui::view::{labelled, pane, wrap};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -21,7 +21,7 @@ fn or_not_stated(v: &Option<String>) -> String {
 fn section(app: &App, name: &str) -> Vec<Line<'static>> {
     vec![
         Line::raw(""),
-        Line::styled(name.to_string(), app.theme.header),
+        Line::styled(name.to_string(), app.theme().header),
     ]
 }
 
@@ -29,21 +29,21 @@ fn field(app: &App, label: &str, v: &Option<String>, w: usize) -> Vec<Line<'stat
     let style = if v.is_some() {
         Style::new()
     } else {
-        app.theme.dim
+        app.theme().dim
     };
     labelled(app, label, &or_not_stated(v), LW, w, style)
 }
 
 /// Every line of the contacts screen for the chosen study, wrapped to `w` columns.
 pub fn lines(app: &App, w: u16) -> Vec<Line<'static>> {
-    let Some(t) = app.trials.get(app.contacts_trial) else {
-        return vec![Line::styled("No studies loaded.", app.theme.dim)];
+    let Some(t) = app.trials().get(app.contacts_trial()) else {
+        return vec![Line::styled("No studies loaded.", app.theme().dim)];
     };
     study_lines(app, t, w as usize)
 }
 
 fn study_lines(app: &App, t: &Trial, w: usize) -> Vec<Line<'static>> {
-    let th = &app.theme;
+    let th = app.theme();
     let m = &t.meta;
     let mut out: Vec<Line<'static>> = wrap(&sanitize(&t.title), w)
         .into_iter()
@@ -118,14 +118,6 @@ fn study_lines(app: &App, t: &Trial, w: usize) -> Vec<Line<'static>> {
     }
     for c in &t.contacts {
         out.extend(bullet(&sanitize(&c.name), w, th.label));
-        out.extend(indent(labelled(
-            app,
-            "Role",
-            &or_not_stated(&c.role),
-            8,
-            w.saturating_sub(4),
-            Style::new(),
-        )));
         let phone = match c
             .phone
             .as_deref()
@@ -134,30 +126,15 @@ fn study_lines(app: &App, t: &Trial, w: usize) -> Vec<Line<'static>> {
             Some(intl) => format!("{intl} (as written: {})", or_not_stated(&c.phone)),
             None => or_not_stated(&c.phone),
         };
-        out.extend(indent(labelled(
-            app,
-            "Phone",
-            &phone,
-            8,
-            w.saturating_sub(4),
-            Style::new(),
-        )));
-        out.extend(indent(labelled(
-            app,
-            "Email",
-            &or_not_stated(&c.email),
-            8,
-            w.saturating_sub(4),
-            Style::new(),
-        )));
-        out.extend(indent(labelled(
-            app,
-            "Site",
-            &or_not_stated(&c.site),
-            8,
-            w.saturating_sub(4),
-            Style::new(),
-        )));
+        for (label, value) in [
+            ("Role", or_not_stated(&c.role)),
+            ("Phone", phone),
+            ("Email", or_not_stated(&c.email)),
+            ("Site", or_not_stated(&c.site)),
+        ] {
+            let lines = labelled(app, label, &value, 8, w.saturating_sub(4), Style::new());
+            out.extend(indent(lines));
+        }
     }
 
     out.extend(section(
@@ -212,23 +189,22 @@ fn indent(lines: Vec<Line<'static>>) -> Vec<Line<'static>> {
 }
 
 pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
-    let th = &app.theme;
+    let th = app.theme();
     let name = app
-        .trials
-        .get(app.contacts_trial)
+        .trials()
+        .get(app.contacts_trial())
         .map_or(String::new(), |t| sanitize(&t.short_name));
     let title = format!(
         " Contacts · {name} ({} of {}) · ←→ other studies ",
-        app.contacts_trial + 1,
-        app.trials.len()
+        app.contacts_trial() + 1,
+        app.trials().len()
     );
     let block = pane(app, Line::styled(title, th.title), true);
     let inner = Block::bordered().inner(body);
     block.render(body, buf);
     let all = lines(app, inner.width);
     let top = app
-        .cursors
-        .contacts
+        .cursor(List::Contacts)
         .selected
         .min(all.len().saturating_sub(inner.height as usize));
     for (i, l) in all.iter().skip(top).take(inner.height as usize).enumerate() {

@@ -4,10 +4,11 @@
 
 use crate::rank::State;
 use crate::text::sanitize;
-use crate::tui::app::{App, Show};
+use crate::tui::app::{App, List, Show};
 use crate::tui::theme::{state_glyph, verdict_glyph};
 use crate::tui::view::{
-    columns, draw_row, list_detail, marker, pane, row_style, wrap, wrap_source,
+    VisibleRow, columns, draw_row, list_detail, marker, pane, row_style, visible_items, wrap,
+    wrap_source,
 };
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
@@ -62,20 +63,20 @@ fn widths(w: u16) -> Vec<Constraint> {
 }
 
 pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
+    let t = app.theme();
     let a = areas(body);
     let Some(m) = app.drill_match() else {
         return;
     };
-    let Some(trial) = app.trials.get(m.trial) else {
+    let Some(trial) = app.trials().get(m.trial) else {
         return;
     };
-    let Some(cohort) = m.cohorts.get(app.drill.cohort) else {
+    let Some(cohort) = m.cohorts.get(app.drill().cohort) else {
         return;
     };
     let who = app
-        .rows
-        .get(app.drill.patient)
+        .rows()
+        .get(app.drill().patient)
         .map_or(String::new(), |r| format!(" · {} {}", r.id, r.name));
     let unreadable = trial.unreadable();
     let warning = if unreadable > 0 {
@@ -94,7 +95,7 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
     for (i, c) in m.cohorts.iter().enumerate() {
         let v = c.verdict();
         let name = sanitize(c.cohort.as_deref().unwrap_or("one population"));
-        let text = if i == app.drill.cohort {
+        let text = if i == app.drill().cohort {
             format!(
                 "[{name} {} {}/{}/{}]",
                 verdict_glyph(v),
@@ -105,7 +106,7 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         } else {
             format!(" {name} {} ", verdict_glyph(v))
         };
-        let style = if i == app.drill.cohort {
+        let style = if i == app.drill().cohort {
             t.verdict(v).patch(t.title)
         } else {
             t.verdict(v)
@@ -124,7 +125,7 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
     buf.set_line(a.info.x, a.info.y, &Line::from(spans), a.info.width);
     if a.info.height > 1 {
         let c = cohort.counts;
-        let shown = match app.show {
+        let shown = match app.criteria_shown() {
             Show::All => "all",
             Show::Failing => "failing only",
             Show::Unknown => "unknown only",
@@ -168,18 +169,11 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         );
     }
     let cols = columns(a.rows, &ws);
-    let cur = app.cursors.criteria;
-    let offset = cur.window(rows.len(), a.rows.height as usize);
-    for (n, r) in rows
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(a.rows.height as usize)
-    {
+    let cur = app.cursor(List::Criteria);
+    for (VisibleRow { y, selected, .. }, r) in visible_items(&rows, cur, a.rows) {
         let Some(c) = trial.criteria.get(r.index) else {
             continue;
         };
-        let selected = n == cur.selected;
         let kind = if wide {
             c.kind.as_str()
         } else {
@@ -195,7 +189,6 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         if wide {
             cells.push(Line::styled(sanitize(&r.reason), t.dim));
         }
-        let y = a.rows.y + (n - offset) as u16;
         draw_row(
             buf,
             a.rows,
@@ -243,7 +236,7 @@ fn detail_lines(
     r: &crate::rank::CriterionResult,
     w: usize,
 ) -> Vec<Line<'static>> {
-    let t = &app.theme;
+    let t = app.theme();
     const LW: usize = 8;
     let vw = w.saturating_sub(LW).max(10);
     let mut out: Vec<Line<'static>> = Vec::new();

@@ -1,10 +1,11 @@
 //! Help: a table generated from the keymap (never a hand-written string), so every key shown
 //! is a key that works; plus the legend of the verdict glyphs.
 
-use crate::tui::app::App;
+use crate::tui::app::{App, List};
 use crate::tui::keymap::help_rows;
 use crate::tui::view::{
-    columns, draw_header, draw_row, marker, pane, row_style, table_header, table_rows,
+    VisibleRow, columns, draw_header, draw_row, marker, pane, row_style, table_header, table_rows,
+    visible_items,
 };
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
@@ -12,7 +13,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Widget;
 
 pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
+    let t = app.theme();
     let rows_data = help_rows();
     let legend = " ✔ eligible · ? possible (criteria unknown) · ✖ ineligible · Esc closes ";
     pane(
@@ -38,24 +39,21 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         t.header,
     );
     let cols = columns(rows, &ws);
-    let cur = app.cursors.help;
-    let offset = cur.window(rows_data.len(), rows.height as usize);
-    for (n, (ctx, keys, desc)) in rows_data
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(rows.height as usize)
-    {
-        let selected = n == cur.selected;
-        // The context is named on its first row only.
-        let first = n == 0 || rows_data.get(n - 1).is_some_and(|p| p.0 != *ctx) || n == offset;
+    let cursor = app.cursor(List::Help);
+    for (row, (ctx, keys, desc)) in visible_items(&rows_data, cursor, rows) {
+        let VisibleRow {
+            index: n,
+            y,
+            selected,
+        } = row;
+        // The context is named on its first row, and on the top row of the window.
+        let first = n == 0 || rows_data.get(n - 1).is_some_and(|p| p.0 != *ctx) || y == rows.y;
         let cells = [
             marker(selected, true),
             Line::styled(if first { ctx.title() } else { "" }, t.label),
             Line::styled(keys.clone(), t.key),
             Line::raw(*desc),
         ];
-        let y = rows.y + (n - offset) as u16;
         draw_row(buf, rows, y, &cols, &cells, row_style(app, selected, true));
     }
 }

@@ -5,10 +5,10 @@
 //! same without colour; the detail says who withdrew it, when and why.
 
 use crate::text::sanitize;
-use crate::tui::app::App;
+use crate::tui::app::{App, List};
 use crate::tui::view::{
-    columns, draw_header, draw_note, draw_row, list_detail, marker, pane, row_style, table_header,
-    table_rows, wrap,
+    VisibleRow, columns, draw_header, draw_note, draw_row, list_detail, marker, pane, row_style,
+    table_header, table_rows, visible_items, wrap,
 };
 use crate::tui::worklist::short_label;
 use crate::worklist::print::WITHDRAWN;
@@ -31,20 +31,20 @@ pub fn when(app: &App, at: DateTime<Utc>) -> String {
 
 /// A study id as the screen names it: its short name when loaded.
 fn study(app: &App, trial_id: &str) -> String {
-    match app.trials.iter().position(|t| t.id == trial_id) {
+    match app.trials().iter().position(|t| t.id == trial_id) {
         Some(t) => app.study_name(t).to_string(),
         None => sanitize(trial_id),
     }
 }
 
 pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
+    let t = app.theme();
     let [list, detail] = list_detail(body);
     let Some(h) = &app.worklist.history else {
         return;
     };
     let who = app
-        .rows
+        .rows()
         .get(h.patient)
         .map_or(String::new(), |r| format!("{} {}", r.id, r.name));
     let (scope, other) = match h.study {
@@ -70,7 +70,7 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         Constraint::Length(1),
         Constraint::Length(5),
         Constraint::Length(16),
-        Constraint::Length(app.study_width),
+        Constraint::Length(app.study_width()),
         Constraint::Length(if wide { 19 } else { 12 }),
         Constraint::Length(if wide { 16 } else { 8 }),
         Constraint::Fill(1),
@@ -101,15 +101,8 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         _ => None,
     };
     let struck = t.dim.add_modifier(Modifier::CROSSED_OUT);
-    let cur = app.cursors.history;
-    let offset = cur.window(rows_data.len(), rows.height as usize);
-    for (n, d) in rows_data
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(rows.height as usize)
-    {
-        let selected = n == cur.selected;
+    let cur = app.cursor(List::History);
+    for (VisibleRow { y, selected, .. }, d) in visible_items(&rows_data, cur, rows) {
         let status = if wide {
             d.status.label()
         } else {
@@ -134,7 +127,6 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
             Line::raw(sanitize(&d.who)),
             note,
         ];
-        let y = rows.y + (n - offset) as u16;
         draw_row(buf, rows, y, &cols, &cells, row_style(app, selected, true));
     }
     let block = pane(app, Line::styled(" Selected change ", t.title), false);
@@ -159,7 +151,7 @@ fn detail_lines(
     withdrawn: Option<&Withdrawal>,
     w: usize,
 ) -> Vec<Line<'static>> {
-    let t = &app.theme;
+    let t = app.theme();
     let head = format!(
         "{} → {} · {} · by {}",
         study(app, &d.trial),

@@ -4,10 +4,11 @@
 //! been done about it, is read at a glance.
 
 use crate::text::sanitize;
-use crate::tui::app::{App, Pane};
+use crate::tui::app::{App, List};
 use crate::tui::theme::{bar, verdict_glyph};
 use crate::tui::view::{
-    columns, draw_header, draw_note, draw_row, marker, pane, row_style, table_header, table_rows,
+    VisibleRow, columns, draw_header, draw_note, draw_row, marker, pane, row_style, table_header,
+    table_rows, visible_items,
 };
 use crate::tui::worklist::short_label;
 use ratatui::buffer::Buffer;
@@ -33,7 +34,7 @@ pub fn widths(app: &App, w: u16) -> [Constraint; 9] {
         Constraint::Length(1),
         Constraint::Length(1),
         // The study's name, space, the not-recruiting mark.
-        Constraint::Length(app.study_width + 2),
+        Constraint::Length(app.study_width() + 2),
         Constraint::Length(8),
         Constraint::Length(12),
         Constraint::Length(if wide { 14 } else { 8 }),
@@ -44,11 +45,11 @@ pub fn widths(app: &App, w: u16) -> [Constraint; 9] {
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let focused = app.focus == Pane::Matches && !app.typing;
+    let t = app.theme();
+    let focused = app.focus() == List::Matches && !app.typing_filter();
     let who = app
         .selected_patient()
-        .and_then(|p| app.rows.get(p))
+        .and_then(|p| app.rows().get(p))
         .map_or(String::new(), |r| format!(" for {} · {}", r.id, r.name));
     pane(
         app,
@@ -79,7 +80,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     );
     let matches = app.selected_matches();
     if matches.is_empty() {
-        let msg = if app.trials.is_empty() {
+        let msg = if app.trials().is_empty() {
             "No studies loaded."
         } else {
             "No patient selected."
@@ -88,21 +89,19 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let cols = columns(rows, &ws);
-    let cur = app.cursors.matches;
     let patient = app.selected_patient();
-    let offset = cur.window(matches.len(), rows.height as usize);
-    for (n, m) in matches
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(rows.height as usize)
-    {
-        let Some(trial) = app.trials.get(m.trial) else {
+    let cursor = app.cursor(List::Matches);
+    for (row, m) in visible_items(matches, cursor, rows) {
+        let Some(trial) = app.trials().get(m.trial) else {
             continue;
         };
         let c = m.counts;
         let v = m.verdict();
-        let selected = n == cur.selected;
+        let VisibleRow {
+            index: n,
+            y,
+            selected,
+        } = row;
         let counts = if wide {
             format!("{:>4} {:>4} {:>3}", c.pass, c.fail, c.unknown)
         } else {
@@ -134,11 +133,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 None => Line::styled("—", t.dim),
             },
             Line::from(vec![
-                Span::styled(format!("{} · ", trial.recruitment(app.as_of)), t.dim),
+                Span::styled(format!("{} · ", trial.recruitment(app.as_of())), t.dim),
                 Span::raw(sanitize(&trial.site_line())),
             ]),
         ];
-        let y = rows.y + (n - offset) as u16;
         draw_row(
             buf,
             rows,

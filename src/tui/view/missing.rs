@@ -3,13 +3,14 @@
 //! concern studies or cohorts already ruled out are folded into one last row until its key
 //! (or Enter on that row) shows them.
 
+use crate::missing::MissingFact;
 use crate::text::sanitize;
 use crate::tui::action::Action;
-use crate::tui::app::App;
+use crate::tui::app::{App, List};
 use crate::tui::keymap::{self, Context};
 use crate::tui::view::{
-    columns, draw_header, draw_note, draw_row, list_detail, marker, pane, row_style, table_header,
-    table_rows,
+    VisibleRow, columns, draw_header, draw_note, draw_row, list_detail, marker, pane, row_style,
+    table_header, table_rows, visible_rows,
 };
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
@@ -17,17 +18,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 fn study(app: &App, t: usize) -> String {
-    app.trials
+    app.trials()
         .get(t)
         .map_or("?".into(), |t| sanitize(&t.short_name))
 }
 
 pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
+    let t = app.theme();
     let [list, detail] = list_detail(body);
     let who = app
-        .rows
-        .get(app.missing_patient)
+        .rows()
+        .get(app.missing_patient())
         .map_or(String::new(), |r| format!(" · {} {}", r.id, r.name));
     let facts = app.missing_rows();
     let folded = app.missing_folded();
@@ -62,86 +63,39 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         draw_note(buf, rows, msg, t.dim);
     }
     let cols = columns(rows, &ws);
-    let cur = app.cursors.missing;
+    let cur = app.cursor(List::Missing);
     let len = facts.len() + usize::from(folded > 0);
-    let offset = cur.window(len, rows.height as usize);
-    let key = keymap::key_for(Context::Missing, Action::RuledOutFacts);
-    if folded > 0 && (offset..offset + rows.height as usize).contains(&facts.len()) {
-        // The row that stands for the folded facts.
-        let n = facts.len();
-        let selected = n == cur.selected;
-        let more = if facts.is_empty() {
-            "No missing fact could change a verdict:"
-        } else {
-            "+"
-        };
-        let text = format!(
-            "{more} {folded} {} only for studies already ruled out — {key} shows {}",
-            if folded == 1 { "fact" } else { "facts" },
-            if folded == 1 { "it" } else { "them" },
-        );
-        let y = rows.y + (n - offset) as u16;
-        buf.set_style(
-            ratatui::layout::Rect::new(rows.x, y, rows.width, 1),
-            row_style(app, selected, true),
-        );
-        buf.set_line(rows.x, y, &marker(selected, true), 1);
-        let x = cols.get(2).map_or(rows.x + 2, |c| c.x);
-        buf.set_line(
-            x,
-            y,
-            &Line::styled(text, t.dim),
-            rows.right().saturating_sub(x),
-        );
-    }
-    for (n, f) in facts
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(rows.height as usize)
-    {
-        let selected = n == cur.selected;
-        let decisive = if f.decisive_for.is_empty() {
-            Line::styled("— (already ruled out)", t.dim)
-        } else {
-            Line::styled(
-                f.decisive_for
-                    .iter()
-                    .map(|&i| study(app, i))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                t.possible,
-            )
-        };
-        // Criterion ids grouped by study: "KN5501 SLE: S-E1 S-E9; …".
-        let mut groups: Vec<(usize, Vec<String>)> = Vec::new();
-        for (ti, _, cid) in &f.blocks {
-            match groups.iter_mut().find(|g| g.0 == *ti) {
-                Some(g) => g.1.push(sanitize(cid)),
-                None => groups.push((*ti, vec![sanitize(cid)])),
+    let key = keymap::key_for(Context::List(List::Missing), Action::RuledOutFacts);
+    for row in visible_rows(cur, len, rows) {
+        match facts.get(row.index) {
+            Some(f) => fact_row(app, buf, rows, &cols, row, f),
+            // The row that stands for the folded facts, after the others.
+            None => {
+                let more = if facts.is_empty() {
+                    "No missing fact could change a verdict:"
+                } else {
+                    "+"
+                };
+                let text = format!(
+                    "{more} {folded} {} only for studies already ruled out — {key} shows {}",
+                    if folded == 1 { "fact" } else { "facts" },
+                    if folded == 1 { "it" } else { "them" },
+                );
+                let VisibleRow { y, selected, .. } = row;
+                buf.set_style(
+                    Rect::new(rows.x, y, rows.width, 1),
+                    row_style(app, selected, true),
+                );
+                buf.set_line(rows.x, y, &marker(selected, true), 1);
+                let x = cols.get(2).map_or(rows.x + 2, |c| c.x);
+                buf.set_line(
+                    x,
+                    y,
+                    &Line::styled(text, t.dim),
+                    rows.right().saturating_sub(x),
+                );
             }
         }
-        let wide = rows.width >= 120;
-        let blocks = groups
-            .iter()
-            .map(|(ti, ids)| {
-                if wide {
-                    format!("{} {}", ids.join(" "), study(app, *ti))
-                } else {
-                    ids.join(" ")
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(if wide { "; " } else { " " });
-        let cells = [
-            marker(selected, true),
-            Line::raw(format!("{:>2}", n + 1)),
-            Line::raw(sanitize(&f.fact)),
-            decisive,
-            Line::raw(blocks),
-        ];
-        let y = rows.y + (n - offset) as u16;
-        draw_row(buf, rows, y, &cols, &cells, row_style(app, selected, true));
     }
 
     // What the selected fact blocks, criterion by criterion; on the folded row, what it holds.
@@ -185,7 +139,7 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         };
         let criterion = f.blocks.iter().find_map(|(ti, _, cid)| {
             (cid == id)
-                .then(|| app.trials.get(*ti)?.criteria.iter().find(|c| c.id == id))
+                .then(|| app.trials().get(*ti)?.criteria.iter().find(|c| c.id == id))
                 .flatten()
         });
         if let Some(c) = criterion {
@@ -207,7 +161,7 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
     }
     for (ti, cohort, cid) in &f.blocks {
         let text = app
-            .trials
+            .trials()
             .get(*ti)
             .and_then(|tr| tr.criteria.iter().find(|c| &c.id == cid))
             .map_or(String::new(), |c| sanitize(&c.text));
@@ -241,4 +195,61 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
             t.dim,
         );
     }
+}
+
+/// One missing fact's row: the fact, the studies it could change, the criteria it blocks.
+fn fact_row(
+    app: &App,
+    buf: &mut Buffer,
+    rows: Rect,
+    cols: &[Rect],
+    row: VisibleRow,
+    f: &MissingFact,
+) {
+    let t = app.theme();
+    let VisibleRow {
+        index: n,
+        y,
+        selected,
+    } = row;
+    let decisive = if f.decisive_for.is_empty() {
+        Line::styled("— (already ruled out)", t.dim)
+    } else {
+        Line::styled(
+            f.decisive_for
+                .iter()
+                .map(|&i| study(app, i))
+                .collect::<Vec<_>>()
+                .join(", "),
+            t.possible,
+        )
+    };
+    // Criterion ids grouped by study: "KN5501 SLE: S-E1 S-E9; …".
+    let mut groups: Vec<(usize, Vec<String>)> = Vec::new();
+    for (ti, _, cid) in &f.blocks {
+        match groups.iter_mut().find(|g| g.0 == *ti) {
+            Some(g) => g.1.push(sanitize(cid)),
+            None => groups.push((*ti, vec![sanitize(cid)])),
+        }
+    }
+    let wide = rows.width >= 120;
+    let blocks = groups
+        .iter()
+        .map(|(ti, ids)| {
+            if wide {
+                format!("{} {}", ids.join(" "), study(app, *ti))
+            } else {
+                ids.join(" ")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(if wide { "; " } else { " " });
+    let cells = [
+        marker(selected, true),
+        Line::raw(format!("{:>2}", n + 1)),
+        Line::raw(sanitize(&f.fact)),
+        decisive,
+        Line::raw(blocks),
+    ];
+    draw_row(buf, rows, y, cols, &cells, row_style(app, selected, true));
 }

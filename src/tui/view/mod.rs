@@ -12,8 +12,9 @@ pub mod patients;
 pub mod picker;
 pub mod problems;
 
-use crate::tui::app::{App, List, Pane, Screen};
+use crate::tui::app::{App, Cursor, List, Screen};
 use crate::tui::keymap;
+use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
@@ -44,9 +45,9 @@ pub const NOT_RECRUITING: &str = "⊘";
 
 /// Whether study `t` gets the [`NOT_RECRUITING`] mark.
 pub fn not_recruiting(app: &App, t: usize) -> bool {
-    app.trials
+    app.trials()
         .get(t)
-        .is_some_and(|t| !t.is_recruiting(app.as_of))
+        .is_some_and(|t| !t.is_recruiting(app.as_of()))
 }
 
 pub fn chrome(area: Rect) -> [Rect; 3] {
@@ -106,13 +107,13 @@ pub fn cursor_position(app: &App, area: Rect) -> Option<Position> {
 
 /// The main screen: the patient list above, the match table (one row per study) below.
 pub fn main_panes(app: &App, body: Rect) -> [Rect; 2] {
-    let studies = app.trials.len().max(1) as u16;
+    let studies = app.trials().len().max(1) as u16;
     let m = (studies + 3).min(body.height / 2);
     Layout::vertical([Constraint::Fill(1), Constraint::Length(m)]).areas(body)
 }
 
-/// The main-screen pane under a screen cell.
-pub fn pane_at(app: &App, area: Rect, column: u16, row: u16) -> Option<Pane> {
+/// The main-screen pane under a screen cell (one of `Screen::Main.lists()`).
+pub fn pane_at(app: &App, area: Rect, column: u16, row: u16) -> Option<List> {
     if too_small(area) {
         return None;
     }
@@ -120,9 +121,9 @@ pub fn pane_at(app: &App, area: Rect, column: u16, row: u16) -> Option<Pane> {
     let [p, m] = main_panes(app, body);
     let pos = Position::new(column, row);
     if p.contains(pos) {
-        Some(Pane::Patients)
+        Some(List::Patients)
     } else if m.contains(pos) {
-        Some(Pane::Matches)
+        Some(List::Matches)
     } else {
         None
     }
@@ -152,6 +153,38 @@ pub fn table_header(block: Rect, skip: u16) -> Rect {
     )
 }
 
+/// One row of a list that is on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VisibleRow {
+    /// The row's index in the list.
+    pub index: usize,
+    /// The screen line it is drawn on.
+    pub y: u16,
+    /// Whether it is the cursor's selected row.
+    pub selected: bool,
+}
+
+/// The rows of a list of `len` rows that fit in `rows` (one a line), scrolled as `cursor`
+/// keeps its selection in view: only these are built and drawn.
+pub fn visible_rows(cursor: Cursor, len: usize, rows: Rect) -> impl Iterator<Item = VisibleRow> {
+    let height = rows.height as usize;
+    let offset = cursor.window(len, height);
+    (offset..len.min(offset + height)).map(move |index| VisibleRow {
+        index,
+        y: rows.y + (index - offset) as u16,
+        selected: index == cursor.selected,
+    })
+}
+
+/// [`visible_rows`] of `items`, each with its item.
+pub fn visible_items<T>(
+    items: &[T],
+    cursor: Cursor,
+    rows: Rect,
+) -> impl Iterator<Item = (VisibleRow, &T)> {
+    visible_rows(cursor, items.len(), rows).filter_map(|r| items.get(r.index).map(|item| (r, item)))
+}
+
 /// Column rectangles of a table row area (one space between columns).
 pub fn columns(area: Rect, widths: &[Constraint]) -> Rc<[Rect]> {
     Layout::horizontal(widths.iter().copied())
@@ -164,9 +197,9 @@ pub fn pane<'a>(app: &App, title: Line<'a>, focused: bool) -> Block<'a> {
     let b = Block::bordered().title(title);
     if focused {
         b.border_type(BorderType::Thick)
-            .border_style(app.theme.border_focus)
+            .border_style(app.theme().border_focus)
     } else {
-        b.border_style(app.theme.border)
+        b.border_style(app.theme().border)
     }
 }
 
@@ -223,8 +256,8 @@ pub fn marker(selected: bool, focused: bool) -> Line<'static> {
 /// Row style for a list row.
 pub fn row_style(app: &App, selected: bool, focused: bool) -> Style {
     match (selected, focused) {
-        (true, true) => app.theme.selected,
-        (true, false) => app.theme.selected_idle,
+        (true, true) => app.theme().selected,
+        (true, false) => app.theme().selected_idle,
         _ => Style::new(),
     }
 }
@@ -241,7 +274,7 @@ pub fn highlighted(app: &App, s: &str, indices: &[usize], base: Style) -> Line<'
         let hit = indices.contains(&i);
         if hit != run_hit && !run.is_empty() {
             let style = if run_hit {
-                base.patch(app.theme.matched)
+                base.patch(app.theme().matched)
             } else {
                 base
             };
@@ -252,7 +285,7 @@ pub fn highlighted(app: &App, s: &str, indices: &[usize], base: Style) -> Line<'
     }
     if !run.is_empty() {
         let style = if run_hit {
-            base.patch(app.theme.matched)
+            base.patch(app.theme().matched)
         } else {
             base
         };
@@ -332,7 +365,7 @@ pub fn labelled(
                 " ".repeat(label_w + 1)
             };
             Line::from(vec![
-                Span::styled(l, app.theme.label),
+                Span::styled(l, app.theme().label),
                 Span::styled(v, style),
             ])
         })
@@ -340,38 +373,31 @@ pub fn labelled(
 }
 
 fn status_bar(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
+    let t = app.theme();
     if let Some(m) = &app.message {
         let style = if m.error {
             t.status.patch(t.warn)
         } else {
             t.status.patch(t.title)
         };
-        buf.set_style(area, t.status);
-        buf.set_line(
-            area.x,
-            area.y,
-            &Line::from(vec![
-                Span::styled(" trialmatch ", t.status.patch(t.title)),
-                Span::styled(format!("│ {} ", m.text), style),
-            ]),
-            area.width,
+        status_line(
+            t,
+            area,
+            buf,
+            vec![Span::styled(format!("│ {} ", m.text), style)],
         );
         return;
     }
-    let n = app.problems.len();
-    let mut spans = vec![
-        Span::styled(" trialmatch ", t.status.patch(t.title)),
-        Span::styled(
-            format!(
-                "│ as of {} │ {} patients │ {} studies │ ",
-                app.as_of,
-                app.patients.len(),
-                app.trials.len()
-            ),
-            t.status,
+    let n = app.problems().len();
+    let mut spans = vec![Span::styled(
+        format!(
+            "│ as of {} │ {} patients │ {} studies │ ",
+            app.as_of(),
+            app.patients().len(),
+            app.trials().len()
         ),
-    ];
+        t.status,
+    )];
     let problems = format!("{n} problem{}", if n == 1 { "" } else { "s" });
     if n > 0 {
         spans.push(Span::styled(
@@ -381,19 +407,26 @@ fn status_bar(app: &App, area: Rect, buf: &mut Buffer) {
     } else {
         spans.push(Span::styled(format!("{problems} "), t.status));
     }
-    if !app.filter.is_empty() {
+    if !app.filter().is_empty() {
         spans.push(Span::styled(
             format!(
                 "│ /{} {} of {} ",
-                app.filter,
-                app.visible.len(),
-                app.patients.len()
+                app.filter(),
+                app.visible_patients().len(),
+                app.patients().len()
             ),
             t.status.patch(t.title),
         ));
     }
-    buf.set_style(area, t.status);
-    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+    status_line(t, area, buf, spans);
+}
+
+/// The status bar on `row`: the program's name, then `spans`, all in the status colours.
+pub fn status_line(t: &Theme, row: Rect, buf: &mut Buffer, spans: Vec<Span<'static>>) {
+    let mut line = vec![Span::styled(" trialmatch ", t.status.patch(t.title))];
+    line.extend(spans);
+    buf.set_style(row, t.status);
+    buf.set_line(row.x, row.y, &Line::from(line), row.width);
 }
 
 /// The footer: the context's keys from the keymap on the left, help and quit pinned on the
@@ -402,7 +435,7 @@ fn status_bar(app: &App, area: Rect, buf: &mut Buffer) {
 /// and the help (pinned) lists them all.
 fn footer(app: &App, area: Rect, buf: &mut Buffer) {
     const SEP: &str = "  ";
-    let t = &app.theme;
+    let t = app.theme();
     let entries = keymap::footer(app.context());
     let pinned = |l: &str| matches!(l, "help" | "quit");
     let item = |(k, l): &(String, &str)| -> Vec<Span<'static>> {
@@ -421,8 +454,11 @@ fn footer(app: &App, area: Rect, buf: &mut Buffer) {
     // Room for the left part, keeping a gap before the pinned keys.
     let room = (area.width as usize).saturating_sub(right_w + SEP.len());
     let mut left: Vec<Span> = vec![Span::raw(" ")];
-    if app.typing {
-        left.push(Span::styled(format!("Filter: /{}▏ ", app.filter), t.title));
+    if app.typing_filter() {
+        left.push(Span::styled(
+            format!("Filter: /{}▏ ", app.filter()),
+            t.title,
+        ));
     }
     let items: Vec<Vec<Span>> = entries
         .iter()
@@ -466,7 +502,7 @@ fn footer(app: &App, area: Rect, buf: &mut Buffer) {
 
 fn render_too_small(app: &App, area: Rect, buf: &mut Buffer) {
     let text = vec![
-        Line::styled("Terminal too small", app.theme.warn),
+        Line::styled("Terminal too small", app.theme().warn),
         Line::raw(format!(
             "{}×{} now; trialmatch needs at least {MIN_WIDTH}×{MIN_HEIGHT}.",
             area.width, area.height

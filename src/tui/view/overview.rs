@@ -3,11 +3,11 @@
 //! go to study X, and where do they stand".
 
 use crate::text::{sanitize, truncate};
-use crate::tui::app::App;
+use crate::tui::app::{App, List};
 use crate::tui::theme::verdict_glyph;
 use crate::tui::view::{
-    chrome, columns, draw_note, draw_row, marker, pane, row_style, table_header, table_rows,
-    too_small,
+    VisibleRow, chrome, columns, draw_note, draw_row, marker, pane, row_style, table_header,
+    table_rows, too_small, visible_items,
 };
 use crate::tui::worklist::{StatusFilter, short_label, tiny_label};
 use ratatui::buffer::Buffer;
@@ -18,19 +18,19 @@ use ratatui::widgets::Widget;
 
 /// Width of one study column in a table `w` wide.
 fn study_col(app: &App, w: u16) -> u16 {
-    let n = app.trials.len().max(1) as u16;
-    let fixed = 1 + app.id_width + 20 + n + 2;
+    let n = app.trials().len().max(1) as u16;
+    let fixed = 1 + app.id_width() + 20 + n + 2;
     (w.saturating_sub(fixed) / n).clamp(7, 18)
 }
 
 fn widths(app: &App, w: u16) -> Vec<Constraint> {
     let mut v = vec![
         Constraint::Length(1),
-        Constraint::Length(app.id_width),
+        Constraint::Length(app.id_width()),
         Constraint::Fill(1),
     ];
     let cw = study_col(app, w);
-    v.extend(app.trials.iter().map(|_| Constraint::Length(cw)));
+    v.extend(app.trials().iter().map(|_| Constraint::Length(cw)));
     v
 }
 
@@ -55,10 +55,10 @@ pub fn column_at(app: &App, area: Rect, column: u16, row: u16) -> Option<usize> 
 }
 
 pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
+    let t = app.theme();
     let sorted = match app
-        .sort
-        .and_then(|s| app.trials.get(s.column).map(|tr| (s, tr)))
+        .overview_sort()
+        .and_then(|s| app.trials().get(s.column).map(|tr| (s, tr)))
     {
         Some((s, tr)) => format!(
             "sorted by {} ({}) ",
@@ -71,22 +71,22 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         ),
         None => "in list order ".to_string(),
     };
-    let status = match app.worklist.filter {
+    let status = match app.status_filter() {
         StatusFilter::All => String::new(),
         f => format!("status: {} · ", f.label()),
     };
-    let n = app.overview_rows.len();
+    let n = app.overview_rows().len();
     let title = format!(
         " Queue overview · {n} patient{} × {} studies · {status}{sorted}",
         if n == 1 { "" } else { "s" },
-        app.trials.len()
+        app.trials().len()
     );
     let column = app
-        .trials
-        .get(app.overview_column)
+        .trials()
+        .get(app.overview_column())
         .map_or(String::new(), |tr| {
-            let open = tr.recruitment(app.as_of);
-            let mark = if tr.is_recruiting(app.as_of) {
+            let open = tr.recruitment(app.as_of());
+            let mark = if tr.is_recruiting(app.as_of()) {
                 String::new()
             } else {
                 format!("{} ", super::NOT_RECRUITING)
@@ -108,8 +108,8 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         Line::styled("ID", t.header),
         Line::styled("Name", t.header),
     ];
-    for (j, tr) in app.trials.iter().enumerate() {
-        let arrow = match app.sort {
+    for (j, tr) in app.trials().iter().enumerate() {
+        let arrow = match app.overview_sort() {
             Some(s) if s.column == j => {
                 if s.reverse {
                     "▲"
@@ -119,7 +119,11 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
             }
             _ => "",
         };
-        let pick = if j == app.overview_column { "›" } else { "" };
+        let pick = if j == app.overview_column() {
+            "›"
+        } else {
+            ""
+        };
         let closed = if super::not_recruiting(app, j) {
             format!(" {}", super::NOT_RECRUITING)
         } else {
@@ -130,7 +134,7 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
             "{pick}{}{closed}{arrow}",
             truncate(&super::study_name(tr), room)
         );
-        let style = if j == app.overview_column {
+        let style = if j == app.overview_column() {
             t.header.patch(t.selected)
         } else {
             t.header
@@ -145,8 +149,8 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         &head,
         Style::new(),
     );
-    if app.overview_rows.is_empty() {
-        let msg = if app.patients.is_empty() {
+    if app.overview_rows().is_empty() {
+        let msg = if app.patients().is_empty() {
             "No patients loaded."
         } else {
             "No patient matches the filter."
@@ -155,23 +159,17 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         return;
     }
     let cols = columns(rows, &ws);
-    let cur = app.cursors.overview;
-    let offset = cur.window(app.overview_rows.len(), rows.height as usize);
-    for (n, &p) in app
-        .overview_rows
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(rows.height as usize)
-    {
-        let r = &app.rows[p];
-        let selected = n == cur.selected;
+    let cursor = app.cursor(List::Overview);
+    for (VisibleRow { y, selected, .. }, &p) in visible_items(app.overview_rows(), cursor, rows) {
+        let Some(r) = app.rows().get(p) else {
+            continue;
+        };
         let mut cells = vec![
             marker(selected, true),
             Line::raw(r.id.clone()),
             Line::raw(r.name.clone()),
         ];
-        for j in 0..app.trials.len() {
+        for j in 0..app.trials().len() {
             let status = app.status_of(p, j).map(|s| {
                 let short = short_label(s);
                 if 2 + short.len() <= cw {
@@ -199,7 +197,6 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
                 None => Line::raw(status.unwrap_or("—")),
             });
         }
-        let y = rows.y + (n - offset) as u16;
         draw_row(buf, rows, y, &cols, &cells, row_style(app, selected, true));
     }
 }

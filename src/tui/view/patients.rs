@@ -3,10 +3,11 @@
 //! it, or the one the status filter asks for; "+n" for more studies with a status). Names come
 //! before diagnoses when the width is short. Only the visible window of rows is built.
 
-use crate::tui::app::{App, Pane};
+use crate::tui::app::{App, List};
 use crate::tui::theme::verdict_glyph;
 use crate::tui::view::{
-    columns, draw_note, draw_row, highlighted, marker, pane, row_style, table_header, table_rows,
+    VisibleRow, columns, draw_note, draw_row, highlighted, marker, pane, row_style, table_header,
+    table_rows, visible_items,
 };
 use crate::tui::worklist::{StatusFilter, tiny_label};
 use ratatui::buffer::Buffer;
@@ -19,51 +20,54 @@ use ratatui::widgets::Widget;
 pub fn widths(app: &App) -> [Constraint; 7] {
     [
         Constraint::Length(1),
-        Constraint::Length(app.id_width),
+        Constraint::Length(app.id_width()),
         // A name of 22 characters shows whole before the diagnosis takes the rest.
         Constraint::Length(22),
         Constraint::Length(5),
         Constraint::Fill(1),
         // Glyph, space, the study's name, space, the not-recruiting mark.
-        Constraint::Length(app.study_width + 4),
+        Constraint::Length(app.study_width() + 4),
         Constraint::Length(12),
     ]
 }
 
 /// The list's title: how many, and the filters in force.
 fn title(app: &App) -> String {
-    let status = match app.worklist.filter {
+    let status = match app.status_filter() {
         StatusFilter::All => String::new(),
         f => format!(" · status: {}", f.label()),
     };
-    if app.filter.is_empty() && status.is_empty() {
-        format!(" Patients ({}) · best match first ", app.visible.len())
-    } else if app.filter.is_empty() {
+    if app.filter().is_empty() && status.is_empty() {
+        format!(
+            " Patients ({}) · best match first ",
+            app.visible_patients().len()
+        )
+    } else if app.filter().is_empty() {
         format!(
             " Patients: {} of {}{status} ",
-            app.visible.len(),
-            app.patients.len()
+            app.visible_patients().len(),
+            app.patients().len()
         )
     } else {
         format!(
             " Patients: {} of {} match /{}{status} ",
-            app.visible.len(),
-            app.patients.len(),
-            app.filter
+            app.visible_patients().len(),
+            app.patients().len(),
+            app.filter()
         )
     }
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
-    let focused = app.focus == Pane::Patients || app.typing;
+    let t = app.theme();
+    let focused = app.focus() == List::Patients || app.typing_filter();
     let mut block = pane(app, Line::styled(title(app), t.title), focused);
-    if (0..app.trials.len()).any(|j| super::not_recruiting(app, j)) {
+    if (0..app.trials().len()).any(|j| super::not_recruiting(app, j)) {
         block = block.title_bottom(Line::styled(
             format!(
                 " {} not recruiting on {} (stated status or end date) · Enter shows it ",
                 super::NOT_RECRUITING,
-                app.as_of
+                app.as_of()
             ),
             t.dim,
         ));
@@ -73,7 +77,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let rows = table_rows(area, 0);
     let ws = widths(app);
     let hcols = columns(header, &ws);
-    let diagnosis = if app.filter.is_empty() {
+    let diagnosis = if app.filter().is_empty() {
         "Main diagnosis"
     } else {
         "Diagnosis (best match to filter)"
@@ -83,10 +87,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .map(|h| Line::styled(*h, t.header))
         .collect();
     draw_row(buf, header, header.y, &hcols, &head, Style::new());
-    if app.visible.is_empty() {
-        let msg = if app.patients.is_empty() {
+    if app.visible_patients().is_empty() {
+        let msg = if app.patients().is_empty() {
             "No patients loaded. Put patient files in ./sample-patients or pass --patients."
-        } else if app.worklist.filter != StatusFilter::All {
+        } else if app.status_filter() != StatusFilter::All {
             "No patient matches the status filter. S changes it, Esc clears filters."
         } else {
             "No patient matches the filter. Esc clears it."
@@ -95,18 +99,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let cols = columns(rows, &ws);
-    let cur = app.cursors.patients;
-    let offset = cur.window(app.visible.len(), rows.height as usize);
-    for (n, &p) in app
-        .visible
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(rows.height as usize)
+    let cursor = app.cursor(List::Patients);
+    for (VisibleRow { y, selected, .. }, &p) in visible_items(app.visible_patients(), cursor, rows)
     {
-        let r = &app.rows[p];
-        let y = rows.y + (n - offset) as u16;
-        let selected = n == cur.selected;
+        let Some(r) = app.rows().get(p) else {
+            continue;
+        };
         let study = r.best.map_or("", |(_, t)| app.study_name(t));
         let best = match r.best {
             Some((v, j)) => {

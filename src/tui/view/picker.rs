@@ -26,9 +26,9 @@ fn centred(area: Rect, w: u16, h: u16) -> Rect {
 fn popup<'a>(app: &App, title: String, hint: &'a str) -> Block<'a> {
     Block::bordered()
         .border_type(BorderType::Thick)
-        .border_style(app.theme.border_focus)
-        .title(Line::styled(title, app.theme.title))
-        .title_bottom(Line::styled(hint, app.theme.dim))
+        .border_style(app.theme().border_focus)
+        .title(Line::styled(title, app.theme().title))
+        .title_bottom(Line::styled(hint, app.theme().dim))
 }
 
 /// Draws the open picker or note input over `body`.
@@ -41,12 +41,12 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
 }
 
 fn render_picker(app: &App, p: &Picker, body: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
+    let t = app.theme();
     let entries = p.entries(app);
     let title = match p.purpose {
         PickFor::Status { patient, trial, .. } => format!(
             " Status · {} · {} ",
-            app.rows.get(patient).map_or("", |r| r.id.as_str()),
+            app.rows().get(patient).map_or("", |r| r.id.as_str()),
             app.study_name(trial)
         ),
         PickFor::Filter => " Show patients with a study in status ".to_string(),
@@ -123,9 +123,9 @@ fn first_shown(n: &NoteForm, w: usize) -> usize {
 }
 
 fn render_note(app: &App, n: &NoteForm, body: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
+    let t = app.theme();
     let area = note_area(body);
-    let id = app.rows.get(n.patient).map_or("", |r| r.id.as_str());
+    let id = app.rows().get(n.patient).map_or("", |r| r.id.as_str());
     let title = format!(" Note · {id} · {} ", app.study_name(n.trial));
     Clear.render(area, buf);
     let block = popup(app, title, " Enter saves · Esc cancels ");

@@ -2,10 +2,10 @@
 //! bad file can be fixed; the good files load regardless.
 
 use crate::text::sanitize;
-use crate::tui::app::App;
+use crate::tui::app::{App, List};
 use crate::tui::view::{
-    columns, draw_header, draw_note, draw_row, list_detail, marker, pane, row_style, table_header,
-    table_rows, wrap,
+    VisibleRow, columns, draw_header, draw_note, draw_row, list_detail, marker, pane, row_style,
+    table_header, table_rows, visible_items, wrap,
 };
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
@@ -22,9 +22,9 @@ fn place(p: &crate::problem::Problem) -> String {
 }
 
 pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
+    let t = app.theme();
     let [list, detail] = list_detail(body);
-    let title = format!(" Problems found while loading · {} ", app.problems.len());
+    let title = format!(" Problems found while loading · {} ", app.problems().len());
     pane(app, Line::styled(title, t.title), true).render(list, buf);
     let header = table_header(list, 0);
     let rows = table_rows(list, 0);
@@ -40,37 +40,28 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         &["", "File:line:column", "Problem"],
         t.header,
     );
-    if app.problems.is_empty() {
+    if app.problems().is_empty() {
         let msg = format!(
             "No problems: {} studies and {} patients loaded cleanly.",
-            app.trials.len(),
-            app.patients.len()
+            app.trials().len(),
+            app.patients().len()
         );
         draw_note(buf, rows, &msg, t.dim);
     }
     let cols = columns(rows, &ws);
-    let cur = app.cursors.problems;
-    let offset = cur.window(app.problems.len(), rows.height as usize);
-    for (n, p) in app
-        .problems
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(rows.height as usize)
-    {
-        let selected = n == cur.selected;
+    let cur = app.cursor(List::Problems);
+    for (VisibleRow { y, selected, .. }, p) in visible_items(app.problems(), cur, rows) {
         let cells = [
             marker(selected, true),
             Line::raw(place(p)),
             Line::styled(sanitize(&p.message), t.warn),
         ];
-        let y = rows.y + (n - offset) as u16;
         draw_row(buf, rows, y, &cols, &cells, row_style(app, selected, true));
     }
     let block = pane(app, Line::styled(" Selected problem ", t.title), false);
     let inner = block.inner(detail);
     block.render(detail, buf);
-    if let Some(p) = app.problems.get(cur.selected) {
+    if let Some(p) = app.problems().get(cur.selected) {
         let text = format!("{}: {}", place(p), sanitize(&p.message));
         for (i, l) in wrap(&text, inner.width as usize)
             .iter()

@@ -4,13 +4,13 @@
 use crate::problem::Problem;
 use crate::text::sanitize;
 use crate::tui::action::Action;
-use crate::tui::app::{App, Cursor, Screen};
+use crate::tui::app::{App, Cursor, List, Screen};
 use crate::tui::worklist::{
-    HistoryView, Message, Modal, Outcome, PickFor, Picker, Request, StatusFilter,
+    HistoryView, Message, Modal, Outcome, PickFor, Picker, Request, StatusFilter, execute,
 };
-use crate::worklist::{Decision, History, Status};
+use crate::worklist::{Decision, History, Status, Store};
 use chrono::FixedOffset;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 impl App {
     /// The same app with these current decisions (the latest per pair, as
@@ -23,7 +23,7 @@ impl App {
     /// Replaces the current decisions.
     pub fn load_decisions(&mut self, decisions: Vec<Decision>) {
         let patients: HashMap<&str, usize> = self
-            .patients
+            .patients()
             .iter()
             .enumerate()
             .map(|(i, p)| (p.id(), i))
@@ -31,7 +31,7 @@ impl App {
         let mut current = HashMap::new();
         for d in decisions {
             let p = patients.get(d.patient.as_str()).copied();
-            let t = self.trials.iter().position(|t| t.id == d.trial);
+            let t = self.trials().iter().position(|t| t.id == d.trial);
             if let (Some(p), Some(t)) = (p, t) {
                 match current.get(&(p, t)) {
                     Some(old) if old_is_newer(old, &d) => {}
@@ -89,7 +89,7 @@ impl App {
     /// else its best-match study's (none when that study has none); and how many other
     /// studies have a status.
     pub fn list_status(&self, patient: usize) -> (Option<Status>, usize) {
-        let all: Vec<&Decision> = (0..self.trials.len())
+        let all: Vec<&Decision> = (0..self.trials().len())
             .filter_map(|t| self.decision(patient, t))
             .collect();
         // The status of the study the cell sits beside (the best match), never another
@@ -97,41 +97,13 @@ impl App {
         let shown = match self.worklist.filter {
             StatusFilter::Is(s) => all.iter().find(|d| d.status == s).copied(),
             _ => self
-                .rows
+                .rows()
                 .get(patient)
                 .and_then(|r| r.best)
                 .and_then(|(_, t)| self.decision(patient, t)),
         };
         let others = all.len() - usize::from(shown.is_some());
         (shown.map(|d| d.status), others)
-    }
-
-    /// Whether patient `p` passes the status filter.
-    fn status_filter_keeps(&self, with_status: &HashSet<usize>, p: usize) -> bool {
-        match self.worklist.filter {
-            StatusFilter::All => true,
-            StatusFilter::Is(_) => with_status.contains(&p),
-            StatusFilter::Undecided => !with_status.contains(&p),
-        }
-    }
-
-    /// Narrows `visible` to the status filter (called by `refilter` after the text filter).
-    pub(crate) fn apply_status_filter(&mut self) {
-        let want = match self.worklist.filter {
-            StatusFilter::All => return,
-            StatusFilter::Is(s) => Some(s),
-            StatusFilter::Undecided => None,
-        };
-        let with_status: HashSet<usize> = self
-            .worklist
-            .current
-            .iter()
-            .filter(|(_, d)| want.is_none_or(|s| d.status == s))
-            .map(|((p, _), _)| *p)
-            .collect();
-        let mut visible = std::mem::take(&mut self.visible);
-        visible.retain(|&p| self.status_filter_keeps(&with_status, p));
-        self.visible = visible;
     }
 
     /// The history rows the screen shows, oldest first.
@@ -142,7 +114,7 @@ impl App {
         let study = h
             .study
             .filter(|_| h.only_study)
-            .and_then(|t| self.trials.get(t))
+            .and_then(|t| self.trials().get(t))
             .map(|t| t.id.as_str());
         match &h.entries {
             Some(Ok(v)) => v
@@ -154,21 +126,13 @@ impl App {
         }
     }
 
-    /// The patient × study that worklist keys act on: the highlighted row of the match table,
-    /// or the study the drill-down shows.
-    fn worklist_target(&self) -> Option<(usize, usize)> {
-        match self.screen() {
-            Screen::Main => {
-                let p = self.selected_patient()?;
-                let t = self
-                    .selected_matches()
-                    .get(self.cursors.matches.selected)?
-                    .trial;
-                Some((p, t))
-            }
-            Screen::Criteria => Some((self.drill.patient, self.drill_match()?.trial)),
-            _ => None,
-        }
+    /// The history's newest change selected (its last row), as when it opens.
+    fn select_newest_history(&mut self) {
+        let newest = self.history_rows().len().saturating_sub(1);
+        *self.cursor_mut(List::History) = Cursor {
+            selected: newest,
+            offset: 0,
+        };
     }
 
     pub(super) fn say(&mut self, text: String, error: bool) {
@@ -188,7 +152,7 @@ impl App {
 
     /// "P03 · KN5501 SLE".
     pub(super) fn pair_label(&self, patient: usize, trial: usize) -> String {
-        let id = self.rows.get(patient).map_or("", |r| r.id.as_str());
+        let id = self.rows().get(patient).map_or("", |r| r.id.as_str());
         format!("{id} · {}", self.study_name(trial))
     }
 
@@ -252,42 +216,12 @@ impl App {
                         .push(Request::Export { patient, trial });
                 }
             }
-            Action::ShowHistory => {
-                if !self.worklist_ready() {
-                    return;
-                }
-                let Some(patient) = self.current_patient() else {
-                    return;
-                };
-                let study = match self.screen() {
-                    Screen::Overview => Some(self.overview_column),
-                    _ => self.worklist_target().map(|(_, t)| t),
-                }
-                .filter(|t| *t < self.trials.len());
-                let same = self
-                    .worklist
-                    .history
-                    .as_ref()
-                    .is_some_and(|h| h.patient == patient);
-                if !(same && self.screen() == Screen::History) {
-                    self.cursors.history = Cursor::default();
-                }
-                self.worklist.history = Some(HistoryView {
-                    patient,
-                    study,
-                    only_study: false,
-                    entries: None,
-                });
-                self.worklist.requests.push(Request::History { patient });
-                self.push(Screen::History);
-            }
             Action::HistoryScope => {
                 if let Some(h) = &mut self.worklist.history
                     && h.study.is_some()
                 {
                     h.only_study = !h.only_study;
-                    self.cursors.history = Cursor::default();
-                    self.cursors.history.selected = self.history_rows().len().saturating_sub(1);
+                    self.select_newest_history();
                 }
             }
             Action::StatusFilter => {
@@ -307,11 +241,66 @@ impl App {
         }
     }
 
+    /// H: the worklist history of the patient the screen is about, read from the database
+    /// (by the event loop), on the study the screen highlights.
+    pub(in crate::tui) fn show_history(&mut self) {
+        if !self.worklist_ready() {
+            return;
+        }
+        let Some(patient) = self.current_patient() else {
+            return;
+        };
+        let study = self.history_study();
+        let same = self
+            .worklist
+            .history
+            .as_ref()
+            .is_some_and(|h| h.patient == patient);
+        if !(same && self.screen() == Screen::History) {
+            *self.cursor_mut(List::History) = Cursor::default();
+        }
+        self.worklist.history = Some(HistoryView {
+            patient,
+            study,
+            only_study: false,
+            entries: None,
+        });
+        self.worklist.requests.push(Request::History { patient });
+        self.push(Screen::History);
+    }
+
     /// Sets the status filter, keeping the selection when it still shows.
     pub fn set_status_filter(&mut self, f: StatusFilter) {
         if self.worklist.filter != f {
             self.worklist.filter = f;
             self.refilter();
+        }
+    }
+
+    /// Runs the queued worklist requests against `store`, feeding each outcome back.
+    pub fn run_requests(&mut self, store: &mut Store) {
+        for r in self.take_requests() {
+            let outcome = execute(store, self, &r);
+            self.receive(outcome);
+        }
+    }
+
+    /// Reloads the current decisions when another connection has changed the database;
+    /// returns whether it did. A failed read is shown in the status bar.
+    pub fn refresh_from(&mut self, store: &mut Store) -> bool {
+        match store.others_changed() {
+            Ok(false) => false,
+            Ok(true) => match store.current(None, None) {
+                Ok(ds) => {
+                    self.load_decisions(ds);
+                    true
+                }
+                Err(e) => {
+                    self.say(sanitize(&e.to_string()), true);
+                    true
+                }
+            },
+            Err(_) => false,
         }
     }
 
@@ -370,9 +359,7 @@ impl App {
                     && h.patient == patient
                 {
                     h.entries = Some(result.map_err(|e| sanitize(&e)));
-                    let n = self.history_rows().len();
-                    self.cursors.history = Cursor::default();
-                    self.cursors.history.selected = n.saturating_sub(1);
+                    self.select_newest_history();
                 }
             }
             Outcome::Exported {

@@ -63,8 +63,8 @@ pub enum Outcome {
 
 /// Runs one request against the database. `app` supplies the ids, profiles and studies.
 pub fn execute(store: &mut Store, app: &App, r: &Request) -> Outcome {
-    let pid = |p: usize| app.patients.get(p).map(|p| p.id().to_string());
-    let tid = |t: usize| app.trials.get(t).map(|t| t.id.clone());
+    let pid = |p: usize| app.patients().get(p).map(|p| p.id().to_string());
+    let tid = |t: usize| app.trials().get(t).map(|t| t.id.clone());
     let gone = || "that patient or study is no longer loaded".to_string();
     match r {
         Request::Record {
@@ -92,17 +92,17 @@ pub fn execute(store: &mut Store, app: &App, r: &Request) -> Outcome {
         Request::Export { patient, trial } => Outcome::Exported {
             patient: *patient,
             trial: *trial,
-            result: match (app.patients.get(*patient), tid(*trial)) {
+            result: match (app.patients().get(*patient), tid(*trial)) {
                 (Some(p), Some(t)) => store
                     .history(p.id(), Some(&t))
                     .map_err(|e| e.to_string())
                     .and_then(|history| {
                         crate::export::write_referral(
                             &crate::export::referrals_dir(store.path()),
-                            &app.trials,
+                            app.trials(),
                             *trial,
                             p,
-                            app.as_of,
+                            app.as_of(),
                             &history,
                         )
                         .map_err(|e| e.to_string())
