@@ -171,6 +171,18 @@ fn regular_file(p: &Path) -> Result<(), String> {
     }
 }
 
+/// The text of a patient file already loaded, by the name it was loaded under: the file read
+/// again, or the built-in copy of that name.
+pub fn patient_text(name: &str) -> Result<String, Problem> {
+    let built_in = name
+        .strip_prefix("(built-in) ")
+        .and_then(|n| embedded::PATIENTS.iter().find(|(e, _)| *e == n));
+    match built_in {
+        Some((_, text)) => Ok((*text).to_string()),
+        None => read_text(Path::new(name)),
+    }
+}
+
 /// An input to load: a file to read, or a built-in copy's name and text.
 enum Input {
     File(PathBuf),

@@ -62,6 +62,14 @@ fn main() -> ExitCode {
             let done = cli::worklist::status_command(inputs, command, &mut out);
             Ok(exit_status(done, &mut out))
         }
+        Some(Command::Entry { command }) => {
+            let done = cli::entries::entry_command(inputs, command, &mut out);
+            Ok(exit_status(done, &mut out))
+        }
+        Some(Command::Patient { command }) => {
+            let done = cli::entries::patient_command(inputs, command, &mut out);
+            Ok(exit_status(done, &mut out))
+        }
         Some(Command::Export {
             patient,
             trial,

@@ -151,7 +151,7 @@ fn a_new_database_is_owner_only_in_wal_mode_at_the_latest_version() {
     let mut s = Store::open(&path).unwrap();
     s.record_as("P01", "KN5501-SLE", Status::New, "", "ana", at(0))
         .unwrap();
-    assert_eq!(s.schema_version().unwrap(), 3);
+    assert_eq!(s.schema_version().unwrap(), 4);
     use std::os::unix::fs::PermissionsExt;
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&path), 0o600);
@@ -205,7 +205,7 @@ fn an_older_schema_is_migrated_and_keeps_its_history() {
         );
     }
     let mut s = Store::open(&path).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 3);
+    assert_eq!(s.schema_version().unwrap(), 4);
     let h = s.history("P05", None).unwrap().decisions;
     assert_eq!(h.len(), 2);
     assert_eq!(h[0].note, "edited");
@@ -427,7 +427,7 @@ fn a_backup_is_a_private_consistent_copy_and_never_replaces_a_file() {
         b.history("P07", None).unwrap(),
         s.history("P07", None).unwrap()
     );
-    assert_eq!(b.schema_version().unwrap(), 3);
+    assert_eq!(b.schema_version().unwrap(), 4);
     drop(b);
     let before = bytes(&copy);
     let e = s.backup_to(&copy).unwrap_err();

@@ -4,7 +4,10 @@
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use trialmatch::intake::FactEntry;
+use trialmatch::intake::workspace::overlay_entries;
 use trialmatch::load::{Source, Workspace, load};
+use trialmatch::problem::Problem;
 use trialmatch::worklist::{self, Status, Store, StoreError};
 
 #[derive(Parser)]
@@ -107,6 +110,16 @@ pub enum Command {
         #[command(subcommand)]
         command: StatusCommand,
     },
+    /// Enter facts for a patient without editing a file (kept in the worklist database)
+    Entry {
+        #[command(subcommand)]
+        command: EntryCommand,
+    },
+    /// A patient's merged profile: the file with the entered facts laid over it
+    Patient {
+        #[command(subcommand)]
+        command: PatientCommand,
+    },
     /// Write a Markdown referral summary for one patient and study
     Export {
         /// Patient id
@@ -154,6 +167,48 @@ pub enum Command {
     },
 }
 
+#[derive(Subcommand)]
+pub enum EntryCommand {
+    /// Enter facts for a patient, in the patient-file format, e.g.
+    /// `entry add P01 'cardiac = { lvef = 58 }' --source "phone, Dr Tan"`. Checked like a
+    /// file first: a fact the file format would refuse is refused, and nothing is stored.
+    Add {
+        /// Patient id (a new id with --new)
+        patient: String,
+        /// The facts, as they would be written in the patient file
+        facts: String,
+        /// Where they came from ("phone, Dr Tan", "letter of 2026-11-28")
+        #[arg(long, default_value = "")]
+        source: String,
+        /// A new referral with no file: the facts give at least its id
+        #[arg(long)]
+        new: bool,
+    },
+    /// List a patient's entries (or everyone's), oldest first, withdrawn ones marked
+    List {
+        patient: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+    },
+    /// Withdraw an entry made in error: a new row names it; the fact no longer counts
+    Withdraw {
+        /// The entry's number (# in `entry list`)
+        seq: i64,
+        /// Why, in a few words
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PatientCommand {
+    /// Print the patient's merged profile (file plus entered facts) as a patient file
+    Export {
+        /// Patient id
+        patient: String,
+    },
+}
+
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|e| format!("'{s}' is not a date like 2026-11-22: {e}"))
@@ -188,7 +243,38 @@ impl Inputs {
     pub fn worklist(&self) -> Result<Store, StoreError> {
         Store::open(&self.db_path()?)
     }
+    /// The trials and patients, each patient with the facts entered in the worklist laid
+    /// over its file (a worklist that cannot be read is a problem, never silently skipped).
     pub fn load(&self) -> Workspace {
+        let mut ws = self.load_files();
+        if let Err(p) = self.overlay_entries(&mut ws) {
+            ws.problems.push(p);
+        }
+        ws
+    }
+    /// The trials and patients as their files say, without entered facts.
+    pub fn load_files(&self) -> Workspace {
         load(&self.trial_source(), &self.patient_source(), self.as_of())
+    }
+    /// The facts entered in the worklist (none when it does not exist yet).
+    pub fn entries(&self) -> Result<Vec<FactEntry>, Problem> {
+        let path = match self.db_path() {
+            Ok(p) if p.exists() => p,
+            // No worklist (or nowhere to keep one): nothing was entered.
+            _ => return Ok(Vec::new()),
+        };
+        Store::open_existing(&path)
+            .and_then(|s| s.entries(None))
+            .map_err(|e| {
+                Problem::file(
+                    &path.display().to_string(),
+                    format!("the facts entered in the app could not be read: {e}"),
+                )
+            })
+    }
+    fn overlay_entries(&self, ws: &mut Workspace) -> Result<(), Problem> {
+        let entries = self.entries()?;
+        overlay_entries(ws, &entries, self.as_of());
+        Ok(())
     }
 }

@@ -4,6 +4,7 @@
 //! the patient a command names, and a failure's message and exit status.
 
 pub mod args;
+pub mod entries;
 pub mod reports;
 pub mod worklist;
 

@@ -4,10 +4,13 @@
 
 use super::args::{Format, Inputs};
 use super::{Failed, find_patient, find_trial};
+use std::collections::HashSet;
 use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
+use trialmatch::intake::workspace::Overlay;
 use trialmatch::load::{PatientStream, load_trials};
+use trialmatch::patient::Profile;
 use trialmatch::text::sanitize;
 use trialmatch::worklist::{History, Store, StoreError};
 
@@ -48,9 +51,30 @@ fn stream_report(inputs: &Inputs, json: bool, out: &mut impl Write) -> io::Resul
     let mut ws = load_trials(&inputs.trial_source());
     let mut problems = std::mem::take(&mut ws.problems);
     let mut stream = PatientStream::new(&ws.trials, &inputs.patient_source(), as_of, &mut problems);
+    // The facts entered in the app, laid over each chunk's patients as it streams by; the
+    // referrals made in the app (no file) come last.
+    let entries = inputs.entries().unwrap_or_else(|p| {
+        problems.push(p);
+        Vec::new()
+    });
+    let overlay = Overlay::new(&entries, as_of);
+    let mut entry_problems = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut with_entries = |ps: &mut Vec<Profile>| {
+        if !overlay.is_empty() {
+            overlay.apply_to(ps, &mut entry_problems);
+            seen.extend(ps.iter().map(|p| p.id().to_lowercase()));
+        }
+    };
     if json {
         let mut r = trialmatch::report::JsonReport::begin(&ws.trials, as_of, out)?;
-        stream.for_each(STREAM_CHUNK, &mut problems, |ps| r.patients(&ps))?;
+        stream.for_each(STREAM_CHUNK, &mut problems, |mut ps| {
+            with_entries(&mut ps);
+            r.patients(&ps)
+        })?;
+        let referrals = overlay.referrals(&seen, &mut entry_problems);
+        r.patients(&referrals)?;
+        problems.append(&mut entry_problems);
         r.end(&problems)
     } else {
         // Each row's worklist status, when a worklist exists (read only, never created).
@@ -64,9 +88,13 @@ fn stream_report(inputs: &Inputs, json: bool, out: &mut impl Write) -> io::Resul
             .map(|d| ((d.patient, d.trial), d.status.label()))
             .collect();
         writeln!(out, "{}", trialmatch::report::CSV_HEADER)?;
-        stream.for_each(STREAM_CHUNK, &mut problems, |ps| {
+        stream.for_each(STREAM_CHUNK, &mut problems, |mut ps| {
+            with_entries(&mut ps);
             trialmatch::report::write_csv_rows(&ws.trials, &ps, as_of, &statuses, out)
         })?;
+        let referrals = overlay.referrals(&seen, &mut entry_problems);
+        trialmatch::report::write_csv_rows(&ws.trials, &referrals, as_of, &statuses, out)?;
+        problems.append(&mut entry_problems);
         // CSV has no place for them: problems go to standard error (a failed write there is
         // an error like any other, never a panic that loses the rows above).
         let mut err = std::io::stderr().lock();

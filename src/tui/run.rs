@@ -459,10 +459,24 @@ pub fn run_loading(
         std::thread::Builder::new()
             .name("trialmatch-load".into())
             .spawn(move || {
-                let ws = load_with(&trials, &patients, as_of, &files);
+                let mut ws = load_with(&trials, &patients, as_of, &files);
+                // The facts entered in the app count as much as the files: laid over them
+                // before anything is evaluated (a worklist that cannot be read says so).
+                let store = open_worklist();
+                if let Ok(store) = &store {
+                    match store.entries(None) {
+                        Ok(entries) => {
+                            crate::intake::workspace::overlay_entries(&mut ws, &entries, as_of)
+                        }
+                        Err(e) => ws.problems.push(crate::problem::Problem::file(
+                            &store.path().display().to_string(),
+                            format!("the facts entered in the app could not be read: {e}"),
+                        )),
+                    }
+                }
                 let read = Instant::now();
                 let app = App::with_progress(ws, as_of, &evaluated);
-                (app, read, open_worklist())
+                (app, read, store)
             })?
     };
     // Ending early drops the worker unjoined; the process ends with it.

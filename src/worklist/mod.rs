@@ -10,7 +10,7 @@ mod who;
 
 pub use history::{Decision, Entry, History, Withdrawal};
 pub use status::Status;
-pub use store::{Store, StoreError, default_path};
+pub use store::{FRAGMENT_MAX, NewEntry, Store, StoreError, default_path};
 pub use who::os_user;
 
 /// Longest note accepted, in characters: a note says why, it is not a letter.

@@ -51,6 +51,42 @@ pub const MIGRATIONS: &[&str] = &[
              SELECT RAISE(ABORT, 'that decision is already withdrawn')
              WHERE EXISTS (SELECT 1 FROM decision w WHERE w.withdraws = NEW.withdraws);
          END;",
+    // 4: facts entered in the app (a lab read out on the phone, an investigator's judgement),
+    // each a fragment in the patient-file format laid over the patient's file (if any) when
+    // the patient is loaded. Append-only like the decisions: a correction is a new entry, a
+    // mistake is withdrawn by a row naming it (`withdraws`), never edited or deleted.
+    "CREATE TABLE fact_entry (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        patient_id TEXT NOT NULL CHECK (length(patient_id) > 0),
+        fragment TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        fact_date TEXT,
+        source TEXT NOT NULL DEFAULT '',
+        who TEXT NOT NULL,
+        at TEXT NOT NULL,
+        withdraws INTEGER REFERENCES fact_entry (id)
+     );
+     CREATE INDEX fact_entry_patient ON fact_entry (patient_id, id);
+     CREATE TRIGGER fact_entry_no_update BEFORE UPDATE ON fact_entry
+         BEGIN SELECT RAISE(ABORT, 'the entered facts are append-only'); END;
+     CREATE TRIGGER fact_entry_no_delete BEFORE DELETE ON fact_entry
+         BEGIN SELECT RAISE(ABORT, 'the entered facts are append-only'); END;
+     CREATE TRIGGER fact_entry_append_only BEFORE INSERT ON fact_entry
+         WHEN NEW.id > 0 AND NEW.id <= (SELECT max(id) FROM fact_entry)
+         BEGIN SELECT RAISE(ABORT, 'the entered facts are append-only'); END;
+     CREATE TRIGGER fact_entry_positive_key AFTER INSERT ON fact_entry
+         WHEN NEW.id <= 0
+         BEGIN SELECT RAISE(ABORT, 'the entered facts are append-only'); END;
+     CREATE TRIGGER fact_entry_withdrawal BEFORE INSERT ON fact_entry
+         WHEN NEW.withdraws IS NOT NULL
+         BEGIN
+             SELECT RAISE(ABORT, 'a withdrawal names an entry of the same patient')
+             WHERE NOT EXISTS (SELECT 1 FROM fact_entry e
+                 WHERE e.id = NEW.withdraws AND e.withdraws IS NULL
+                   AND e.patient_id = NEW.patient_id);
+             SELECT RAISE(ABORT, 'that entry is already withdrawn')
+             WHERE EXISTS (SELECT 1 FROM fact_entry w WHERE w.withdraws = NEW.withdraws);
+         END;",
 ];
 
 /// The version this build writes.

@@ -3,11 +3,13 @@
 //! a file that is not a healthy trialmatch database is inspected read-only, reported and left
 //! exactly as it was (`inspect`).
 
+mod entries;
 mod error;
 mod inspect;
 mod read;
 mod write;
 
+pub use entries::{FRAGMENT_MAX, NewEntry};
 pub use error::StoreError;
 use error::sql;
 use inspect::{check_identity, identity, inspect};

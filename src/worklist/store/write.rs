@@ -190,7 +190,7 @@ fn stored_time(at: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 /// A note as stored: trimmed, and refused when longer than [`NOTE_MAX`] characters.
-fn checked_note(note: &str) -> Result<&str, StoreError> {
+pub(super) fn checked_note(note: &str) -> Result<&str, StoreError> {
     let chars = note.chars().count();
     if chars > NOTE_MAX {
         return Err(StoreError::Invalid(format!(
