@@ -183,6 +183,17 @@ fn an_entry_counts_like_a_file_and_is_refused_where_a_file_would_be() {
     );
     assert_eq!(code, 0, "{err}");
 
+    // The referral summary says which facts were entered, by whom and from what source;
+    // the withdrawn one is not among them.
+    let (code, doc, err) = run(&patients, &db, &["export", "P13", "CHEC2024-181"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(doc.contains("## Facts entered in the app (1)"), "{doc}");
+    assert!(
+        doc.contains("- cardiac = { lvef = 60 } — entered by "),
+        "{doc}"
+    );
+    assert!(!doc.contains("lvef = 58"), "{doc}");
+
     assert_eq!(
         checksums(&patients),
         files_before,

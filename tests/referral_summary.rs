@@ -82,6 +82,7 @@ fn history(note: &str) -> History {
             who: "root".into(),
             at,
         }],
+        entered: Vec::new(),
     }
 }
 

@@ -201,6 +201,7 @@ fn the_referral_summary_holds_what_the_study_team_needs() {
             at: chrono::Utc::now(),
         }],
         withdrawals: Vec::new(),
+        entered: Vec::new(),
     };
     let doc = trialmatch::export::referral_markdown(
         &ws.trials,

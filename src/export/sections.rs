@@ -57,6 +57,7 @@ impl Doc<'_> {
         )?;
         self.write_sender(o)?;
         self.write_patient(o)?;
+        self.write_entered(o)?;
         self.write_study(o)?;
         self.write_criteria(o, "Criteria met", State::Pass)?;
         self.write_criteria(o, "Criteria not met", State::Fail)?;
@@ -300,6 +301,30 @@ impl Doc<'_> {
 
     /// The pair's worklist history, one line each (a list rather than a table, so nothing in a
     /// note needs escaping); "Recorded by" names the computer account that entered it.
+    /// The facts entered in the app that the verdicts read, each with who entered it, when
+    /// and from what source (only when there are any: a patient known from a file alone has
+    /// no such section).
+    fn write_entered(&self, o: &mut String) -> std::fmt::Result {
+        let entered: Vec<&crate::intake::FactEntry> =
+            crate::intake::in_force(&self.history.entered).collect();
+        if entered.is_empty() {
+            return Ok(());
+        }
+        writeln!(
+            o,
+            "\n## Facts entered in the app ({})\n\nNot from the patient's file: typed into \
+             trialmatch, each with its source.\n",
+            entered.len()
+        )?;
+        for e in entered {
+            let dated = e
+                .fact_date
+                .map_or(String::new(), |d| format!(" (dated {d})"));
+            writeln!(o, "- {}{dated} — {}", md(&e.summary), md(&e.provenance()))?;
+        }
+        Ok(())
+    }
+
     fn write_history(&self, o: &mut String) -> std::fmt::Result {
         let history = self.history;
         writeln!(o, "\n## Decision history\n")?;

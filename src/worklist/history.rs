@@ -66,6 +66,9 @@ impl Withdrawal {
 pub struct History {
     pub decisions: Vec<Decision>,
     pub withdrawals: Vec<Withdrawal>,
+    /// The facts entered in the app for the patient (and their withdrawals), in the order
+    /// entered: where the facts the verdicts read came from.
+    pub entered: Vec<crate::intake::FactEntry>,
 }
 
 /// One row of a [`History`] in order.

@@ -349,7 +349,7 @@ impl App {
             Outcome::History { patient, result } => {
                 let result = result.map(|decisions| History {
                     decisions,
-                    withdrawals: Vec::new(),
+                    ..History::default()
                 });
                 self.receive(Outcome::HistoryRead { patient, result });
                 return;

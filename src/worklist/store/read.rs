@@ -31,13 +31,16 @@ impl Store {
 
     /// Every entry of one patient (or one patient × study), oldest first: the decisions,
     /// withdrawn or not, and the withdrawals.
+    /// With them, the facts entered in the app for the patient.
     pub fn history(&self, patient: &str, trial: Option<&str>) -> Result<History, StoreError> {
-        self.query(
+        let mut h = self.query(
             "SELECT id, patient_id, trial_id, status, note, who, at, withdraws FROM decision
              WHERE patient_id = ?1 AND (?2 IS NULL OR trial_id = ?2)
              ORDER BY id",
             params![patient, trial],
-        )
+        )?;
+        h.entered = self.entries(Some(patient))?;
+        Ok(h)
     }
 
     fn query(&self, q: &str, args: impl rusqlite::Params) -> Result<History, StoreError> {
