@@ -1,7 +1,14 @@
 //! Values computed from facts, each with the formula and inputs shown as evidence: age,
 //! creatinine clearance (Cockcroft-Gault), eGFR (CKD-EPI 2021 / bedside Schwartz), × ULN.
+//!
+//! Each formula is written once. Its inputs are read into a small struct ([`Age`], [`Kidney`]
+//! for CrCl and eGFR, [`Xuln`]) without allocating; one step per value applies the formula
+//! and keeps the inputs it used; the `value` methods give the number alone (the screening
+//! path, cached per profile by `Profile::facts`) and the `explain` methods show that same
+//! number with its formula and inputs, or name the inputs that are missing. The number
+//! compared and the number shown cannot disagree.
 
-use crate::patient::{Profile, Sex};
+use crate::patient::{LabFact, Profile, Sex};
 use crate::text::fmt_num;
 use crate::units::{CREATININE_UMOL_PER_MGDL, Dimension};
 use chrono::{Datelike, NaiveDate};
@@ -16,6 +23,14 @@ pub struct Derived {
 }
 
 impl Derived {
+    fn known(value: f64, evidence: String) -> Self {
+        Derived {
+            value: Some(value),
+            evidence,
+            missing: vec![],
+        }
+    }
+
     fn missing(what: &str, missing: Vec<String>) -> Self {
         Derived {
             value: None,
@@ -28,57 +43,9 @@ impl Derived {
     }
 }
 
-/// Age in whole years at `as_of`, without evidence (the fast path).
-pub fn age_value(p: &Profile, as_of: NaiveDate) -> Option<f64> {
-    p.data
-        .dob
-        .as_ref()
-        .map(|d| f64::from(age_years(d.get_ref().0, as_of)))
-}
-
-/// Latest creatinine in mg/dL, without evidence.
-fn creatinine_value(p: &Profile) -> Option<f64> {
-    match p.latest_lab_id(crate::vocab::CREATININE)?.value {
-        Some(Ok(umol)) if umol > 0.0 => Some(umol / CREATININE_UMOL_PER_MGDL),
-        _ => None,
-    }
-}
-
-/// Cockcroft-Gault value only (see [`crcl`]).
-pub fn crcl_value(p: &Profile, as_of: NaiveDate) -> Option<f64> {
-    let female = sex(p)? == Sex::Female;
-    Some(cockcroft_gault(
-        age_value(p, as_of)?,
-        p.weight_kg?,
-        female,
-        creatinine_value(p)?,
-    ))
-}
-
-/// eGFR value only (see [`egfr`]).
-pub fn egfr_value(p: &Profile, as_of: NaiveDate) -> Option<f64> {
-    let a = age_value(p, as_of)?;
-    let scr = creatinine_value(p)?;
-    if a < 18.0 {
-        Some(schwartz(p.height_cm?, scr))
-    } else {
-        Some(ckd_epi_2021(scr, a, sex(p)? == Sex::Female))
-    }
-}
-
-/// × ULN value only (see [`xuln`]).
-pub fn xuln_value(p: &Profile, lab: u8) -> Option<f64> {
-    let l = p.latest_lab_id(lab)?;
-    match (&l.value, l.uln) {
-        (Some(Ok(v)), Some(u)) => Some(v / u),
-        _ => None,
-    }
-}
-
-/// (140 − age) × weight kg × (0.85 if female) / (72 × creatinine mg/dL).
-pub fn cockcroft_gault(age: f64, weight_kg: f64, female: bool, scr_mg_dl: f64) -> f64 {
-    let f = if female { 0.85 } else { 1.0 };
-    (140.0 - age) * weight_kg * f / (72.0 * scr_mg_dl)
+/// Age with its evidence (see [`Age`]).
+pub fn age(p: &Profile, as_of: NaiveDate) -> Derived {
+    Age::of(p, as_of).explain()
 }
 
 /// Whole years from `dob` to `as_of`.
@@ -90,135 +57,10 @@ pub fn age_years(dob: NaiveDate, as_of: NaiveDate) -> i32 {
     years
 }
 
-pub fn age(p: &Profile, as_of: NaiveDate) -> Derived {
-    match &p.data.dob {
-        Some(dob) => {
-            let a = age_years(dob.get_ref().0, as_of);
-            Derived {
-                value: Some(f64::from(a)),
-                evidence: format!("age {a} (born {}, as of {as_of})", dob.get_ref().0),
-                missing: vec![],
-            }
-        }
-        None => Derived::missing("age", vec!["date of birth".into()]),
-    }
-}
-
-fn sex(p: &Profile) -> Option<Sex> {
-    p.data.sex.as_ref().map(|s| *s.get_ref())
-}
-
-/// Latest creatinine in mg/dL with its date, or the reason it is unusable.
-fn creatinine_mg_dl(p: &Profile) -> Result<(f64, String), String> {
-    let lab = p
-        .latest_lab_id(crate::vocab::CREATININE)
-        .ok_or_else(|| "serum creatinine".to_string())?;
-    match &lab.value {
-        Some(Ok(umol)) if *umol > 0.0 => {
-            let mg = umol / CREATININE_UMOL_PER_MGDL;
-            let date = lab.date.map(|d| format!(" on {d}")).unwrap_or_default();
-            Ok((mg, format!("creatinine {}{date}", lab.written())))
-        }
-        Some(Err(e)) => Err(format!("usable serum creatinine ({e})")),
-        _ => Err("serum creatinine value".to_string()),
-    }
-}
-
-/// Cockcroft-Gault creatinine clearance, mL/min:
 /// (140 − age) × weight kg × (0.85 if female) / (72 × creatinine mg/dL).
-pub fn crcl(p: &Profile, as_of: NaiveDate) -> Derived {
-    let a = age(p, as_of).value;
-    let s = sex(p);
-    let cr = creatinine_mg_dl(p);
-    let mut missing = Vec::new();
-    if a.is_none() {
-        missing.push("date of birth".to_string());
-    }
-    if p.weight_kg.is_none() {
-        missing.push("weight".to_string());
-    }
-    if s.is_none() {
-        missing.push("sex".to_string());
-    }
-    if let Err(e) = &cr {
-        missing.push(e.clone());
-    }
-    let (Some(a), Some(w), Some(s), Ok((scr, cr_text))) = (a, p.weight_kg, s, cr) else {
-        return Derived::missing("CrCl (Cockcroft-Gault)", missing);
-    };
-    let v = cockcroft_gault(a, w, s == Sex::Female, scr);
-    let sex_factor = if s == Sex::Female { " × 0.85" } else { "" };
-    Derived {
-        value: Some(v),
-        evidence: format!(
-            "CrCl {} mL/min = (140 − {}) × {} kg{sex_factor} / (72 × {} mg/dL) [Cockcroft-Gault; {cr_text}]",
-            fmt_num(v.round()),
-            fmt_num(a),
-            fmt_num(w),
-            fmt_num((scr * 100.0).round() / 100.0),
-        ),
-        missing: vec![],
-    }
-}
-
-/// eGFR in mL/min/1.73m²: CKD-EPI 2021 (race-free) from age 18, bedside Schwartz below.
-pub fn egfr(p: &Profile, as_of: NaiveDate) -> Derived {
-    let a = age(p, as_of).value;
-    let cr = creatinine_mg_dl(p);
-    let Some(a) = a else {
-        let mut missing = vec!["date of birth".to_string()];
-        if let Err(e) = cr {
-            missing.push(e);
-        }
-        return Derived::missing("eGFR", missing);
-    };
-    if a < 18.0 {
-        let mut missing = Vec::new();
-        if p.height_cm.is_none() {
-            missing.push("height".to_string());
-        }
-        if let Err(e) = &cr {
-            missing.push(e.clone());
-        }
-        let (Some(h), Ok((scr, cr_text))) = (p.height_cm, cr) else {
-            return Derived::missing("eGFR (bedside Schwartz)", missing);
-        };
-        let v = schwartz(h, scr);
-        return Derived {
-            value: Some(v),
-            evidence: format!(
-                "eGFR {} mL/min/1.73m2 = 0.413 × {} cm / {} mg/dL [bedside Schwartz, age {}; {cr_text}]",
-                fmt_num(v.round()),
-                fmt_num(h),
-                fmt_num((scr * 100.0).round() / 100.0),
-                fmt_num(a)
-            ),
-            missing: vec![],
-        };
-    }
-    let s = sex(p);
-    let mut missing = Vec::new();
-    if s.is_none() {
-        missing.push("sex".to_string());
-    }
-    if let Err(e) = &cr {
-        missing.push(e.clone());
-    }
-    let (Some(s), Ok((scr, cr_text))) = (s, cr) else {
-        return Derived::missing("eGFR (CKD-EPI 2021)", missing);
-    };
-    let v = ckd_epi_2021(scr, a, s == Sex::Female);
-    Derived {
-        value: Some(v),
-        evidence: format!(
-            "eGFR {} mL/min/1.73m2 [CKD-EPI 2021: creatinine {} mg/dL, age {}, {}; {cr_text}]",
-            fmt_num(v.round()),
-            fmt_num((scr * 100.0).round() / 100.0),
-            fmt_num(a),
-            if s == Sex::Female { "female" } else { "male" }
-        ),
-        missing: vec![],
-    }
+pub fn cockcroft_gault(age: f64, weight_kg: f64, female: bool, scr_mg_dl: f64) -> f64 {
+    let f = if female { 0.85 } else { 1.0 };
+    (140.0 - age) * weight_kg * f / (72.0 * scr_mg_dl)
 }
 
 /// CKD-EPI 2021: 142 × min(Scr/κ, 1)^α × max(Scr/κ, 1)^−1.200 × 0.9938^age × 1.012 (female),
@@ -235,38 +77,316 @@ pub fn schwartz(height_cm: f64, scr_mg_dl: f64) -> f64 {
     0.413 * height_cm / scr_mg_dl
 }
 
-/// The latest value of a lab as a multiple of its recorded ULN.
-pub fn xuln(p: &Profile, lab_id: u8) -> Derived {
-    let lab = crate::vocab::LABS
-        .get(usize::from(lab_id))
-        .copied()
-        .unwrap_or("lab");
-    let Some(l) = p.latest_lab_id(lab_id) else {
-        return Derived::missing(&format!("{lab} × ULN"), vec![format!("{lab} result")]);
-    };
-    let date = l.date.map(|d| format!(" on {d}")).unwrap_or_default();
-    match (&l.value, l.uln) {
-        (Some(Ok(v)), Some(u)) => {
-            let x = v / u;
-            let unit = crate::vocab::lab_dimension(lab).map_or("", Dimension::canonical);
-            Derived {
-                value: Some(x),
-                evidence: format!(
-                    "{} {}{date} = {} × ULN ({} {unit})",
-                    lab.to_uppercase(),
-                    l.written(),
-                    fmt_num((x * 100.0).round() / 100.0),
-                    fmt_num(u)
-                ),
-                missing: vec![],
-            }
+/// Age in whole years at the as-of date.
+#[derive(Debug, Clone, Copy)]
+pub struct Age {
+    born: Option<NaiveDate>,
+    as_of: NaiveDate,
+}
+
+impl Age {
+    pub fn of(p: &Profile, as_of: NaiveDate) -> Age {
+        Age {
+            born: p.data.dob.as_ref().map(|d| d.get_ref().0),
+            as_of,
         }
-        (Some(Err(e)), _) => Derived::missing(&format!("{lab} × ULN"), vec![e.clone()]),
-        (Some(Ok(_)), None) => Derived::missing(
-            &format!("{lab} × ULN"),
-            vec![format!("{lab} upper limit of normal")],
-        ),
-        (None, _) => Derived::missing(&format!("{lab} × ULN"), vec![format!("{lab} value")]),
+    }
+
+    /// The age and the date of birth it is counted from.
+    fn computed(&self) -> Option<(i32, NaiveDate)> {
+        let born = self.born?;
+        Some((age_years(born, self.as_of), born))
+    }
+
+    pub fn value(&self) -> Option<f64> {
+        self.computed().map(|(a, _)| f64::from(a))
+    }
+
+    pub fn explain(&self) -> Derived {
+        match self.computed() {
+            Some((a, born)) => Derived::known(
+                f64::from(a),
+                format!("age {a} (born {born}, as of {})", self.as_of),
+            ),
+            None => Derived::missing("age", vec!["date of birth".into()]),
+        }
+    }
+}
+
+fn sex(p: &Profile) -> Option<Sex> {
+    p.data.sex.as_ref().map(|s| *s.get_ref())
+}
+
+/// The latest serum creatinine, as CrCl and eGFR read it.
+#[derive(Debug, Clone, Copy)]
+enum Creatinine<'a> {
+    /// In mg/dL, with the result it was read from.
+    Usable(f64, &'a LabFact),
+    NotRecorded,
+    /// Recorded, but not usable: why (an unrecognised unit, an implausible value).
+    Unusable(&'a str),
+    /// Recorded without a usable value.
+    NoValue,
+}
+
+impl<'a> Creatinine<'a> {
+    fn of(p: &'a Profile) -> Creatinine<'a> {
+        let Some(lab) = p.latest_lab_id(crate::vocab::CREATININE) else {
+            return Creatinine::NotRecorded;
+        };
+        match &lab.value {
+            Some(Ok(umol)) if *umol > 0.0 => {
+                Creatinine::Usable(umol / CREATININE_UMOL_PER_MGDL, lab)
+            }
+            Some(Err(e)) => Creatinine::Unusable(e),
+            _ => Creatinine::NoValue,
+        }
+    }
+
+    fn usable(self) -> Option<(f64, &'a LabFact)> {
+        match self {
+            Creatinine::Usable(mg, lab) => Some((mg, lab)),
+            _ => None,
+        }
+    }
+
+    /// What is missing for a usable creatinine (nothing when it is usable).
+    fn missing(self) -> Option<String> {
+        match self {
+            Creatinine::Usable(..) => None,
+            Creatinine::NotRecorded => Some("serum creatinine".into()),
+            Creatinine::Unusable(e) => Some(format!("usable serum creatinine ({e})")),
+            Creatinine::NoValue => Some("serum creatinine value".into()),
+        }
+    }
+}
+
+/// "creatinine 80 µmol/L on DATE": the result as written, for the evidence.
+fn creatinine_shown(lab: &LabFact) -> String {
+    let date = lab.date.map(|d| format!(" on {d}")).unwrap_or_default();
+    format!("creatinine {}{date}", lab.written())
+}
+
+/// A value computed from creatinine: the value, the other inputs it was computed from, and
+/// the creatinine (mg/dL) with the result it was read from.
+struct Computed<'a, I> {
+    value: f64,
+    inputs: I,
+    scr: f64,
+    lab: &'a LabFact,
+}
+
+/// Creatinine in mg/dL to two decimals, for the evidence.
+fn mg_dl_shown(scr: f64) -> String {
+    fmt_num((scr * 100.0).round() / 100.0)
+}
+
+/// Each name of `inputs` whose value is not recorded, in order, then the creatinine's gap.
+fn missing_inputs(inputs: &[(&str, bool)], cr: Creatinine) -> Vec<String> {
+    inputs
+        .iter()
+        .filter(|(_, recorded)| !recorded)
+        .map(|(name, _)| name.to_string())
+        .chain(cr.missing())
+        .collect()
+}
+
+/// The inputs of the kidney-function values, each read once from the profile: creatinine
+/// clearance (Cockcroft-Gault, mL/min) and eGFR (mL/min/1.73m²: CKD-EPI 2021, race-free, from
+/// age 18; bedside Schwartz below).
+#[derive(Debug, Clone, Copy)]
+pub struct Kidney<'a> {
+    age: Option<f64>,
+    weight: Option<f64>,
+    height: Option<f64>,
+    sex: Option<Sex>,
+    cr: Creatinine<'a>,
+}
+
+/// The eGFR formula for an age, with the input that formula needs beside age and creatinine.
+#[derive(Debug, Clone, Copy)]
+enum EgfrFormula {
+    /// Below 18: bedside Schwartz, from height in cm.
+    Schwartz(f64),
+    /// From 18: CKD-EPI 2021, by sex (female).
+    CkdEpi(bool),
+}
+
+impl<'a> Kidney<'a> {
+    pub fn of(p: &'a Profile, as_of: NaiveDate) -> Kidney<'a> {
+        Kidney {
+            age: Age::of(p, as_of).value(),
+            weight: p.weight_kg,
+            height: p.height_cm,
+            sex: sex(p),
+            cr: Creatinine::of(p),
+        }
+    }
+
+    /// Cockcroft-Gault: (140 − age) × weight kg × (0.85 if female) / (72 × creatinine mg/dL),
+    /// with the inputs used: [age, weight] and female.
+    fn crcl(&self) -> Option<Computed<'a, ([f64; 2], bool)>> {
+        let (age, weight) = (self.age?, self.weight?);
+        let female = self.sex? == Sex::Female;
+        let (scr, lab) = self.cr.usable()?;
+        Some(Computed {
+            value: cockcroft_gault(age, weight, female, scr),
+            inputs: ([age, weight], female),
+            scr,
+            lab,
+        })
+    }
+
+    /// Whether the age calls for the children's eGFR formula (unknown without an age).
+    fn child(&self) -> Option<bool> {
+        self.age.map(|a| a < 18.0)
+    }
+
+    /// eGFR by the formula for the age, with the inputs used: age and the formula.
+    fn egfr(&self) -> Option<Computed<'a, (f64, EgfrFormula)>> {
+        let age = self.age?;
+        let (scr, lab) = self.cr.usable()?;
+        let formula = if self.child()? {
+            EgfrFormula::Schwartz(self.height?)
+        } else {
+            EgfrFormula::CkdEpi(self.sex? == Sex::Female)
+        };
+        let value = match formula {
+            EgfrFormula::Schwartz(h) => schwartz(h, scr),
+            EgfrFormula::CkdEpi(female) => ckd_epi_2021(scr, age, female),
+        };
+        Some(Computed {
+            value,
+            inputs: (age, formula),
+            scr,
+            lab,
+        })
+    }
+
+    /// Creatinine clearance (the screening path).
+    pub fn crcl_value(&self) -> Option<f64> {
+        self.crcl().map(|c| c.value)
+    }
+
+    /// eGFR (the screening path).
+    pub fn egfr_value(&self) -> Option<f64> {
+        self.egfr().map(|c| c.value)
+    }
+
+    /// Creatinine clearance with its formula and inputs, or the inputs missing.
+    pub fn explain_crcl(&self) -> Derived {
+        let Some(c) = self.crcl() else {
+            let inputs = [
+                ("date of birth", self.age.is_some()),
+                ("weight", self.weight.is_some()),
+                ("sex", self.sex.is_some()),
+            ];
+            return Derived::missing("CrCl (Cockcroft-Gault)", missing_inputs(&inputs, self.cr));
+        };
+        let ([a, w], female) = c.inputs;
+        let sex_factor = if female { " × 0.85" } else { "" };
+        let text = format!(
+            "CrCl {} mL/min = (140 − {}) × {} kg{sex_factor} / (72 × {} mg/dL) [Cockcroft-Gault; {}]",
+            fmt_num(c.value.round()),
+            fmt_num(a),
+            fmt_num(w),
+            mg_dl_shown(c.scr),
+            creatinine_shown(c.lab),
+        );
+        Derived::known(c.value, text)
+    }
+
+    /// eGFR with its formula and inputs, or the inputs missing for the formula the age calls
+    /// for.
+    pub fn explain_egfr(&self) -> Derived {
+        let Some(c) = self.egfr() else {
+            let (what, inputs) = match self.child() {
+                None => ("eGFR", [("date of birth", false)]),
+                Some(true) => (
+                    "eGFR (bedside Schwartz)",
+                    [("height", self.height.is_some())],
+                ),
+                Some(false) => ("eGFR (CKD-EPI 2021)", [("sex", self.sex.is_some())]),
+            };
+            return Derived::missing(what, missing_inputs(&inputs, self.cr));
+        };
+        let (a, formula) = c.inputs;
+        let text = match formula {
+            EgfrFormula::Schwartz(h) => format!(
+                "eGFR {} mL/min/1.73m2 = 0.413 × {} cm / {} mg/dL [bedside Schwartz, age {}; {}]",
+                fmt_num(c.value.round()),
+                fmt_num(h),
+                mg_dl_shown(c.scr),
+                fmt_num(a),
+                creatinine_shown(c.lab),
+            ),
+            EgfrFormula::CkdEpi(female) => format!(
+                "eGFR {} mL/min/1.73m2 [CKD-EPI 2021: creatinine {} mg/dL, age {}, {}; {}]",
+                fmt_num(c.value.round()),
+                mg_dl_shown(c.scr),
+                fmt_num(a),
+                if female { "female" } else { "male" },
+                creatinine_shown(c.lab),
+            ),
+        };
+        Derived::known(c.value, text)
+    }
+}
+
+/// The latest value of a lab as a multiple of its recorded ULN.
+#[derive(Debug, Clone, Copy)]
+pub struct Xuln<'a> {
+    lab: &'static str,
+    latest: Option<&'a LabFact>,
+}
+
+impl<'a> Xuln<'a> {
+    pub fn of(p: &'a Profile, lab_id: u8) -> Xuln<'a> {
+        Xuln {
+            lab: crate::vocab::LABS
+                .get(usize::from(lab_id))
+                .copied()
+                .unwrap_or("lab"),
+            latest: p.latest_lab_id(lab_id),
+        }
+    }
+
+    /// The multiple with the result and the ULN it was computed from.
+    fn computed(&self) -> Option<(f64, &'a LabFact, f64)> {
+        let l = self.latest?;
+        match (&l.value, l.uln) {
+            (Some(Ok(v)), Some(u)) => Some((v / u, l, u)),
+            _ => None,
+        }
+    }
+
+    pub fn value(&self) -> Option<f64> {
+        self.computed().map(|c| c.0)
+    }
+
+    pub fn explain(&self) -> Derived {
+        let lab = self.lab;
+        let Some((x, l, u)) = self.computed() else {
+            let gap = match self.latest.map(|l| (&l.value, l.uln)) {
+                None => format!("{lab} result"),
+                Some((Some(Err(e)), _)) => e.clone(),
+                Some((Some(Ok(_)), None)) => format!("{lab} upper limit of normal"),
+                Some(_) => format!("{lab} value"),
+            };
+            return Derived::missing(&format!("{lab} × ULN"), vec![gap]);
+        };
+        let date = l.date.map(|d| format!(" on {d}")).unwrap_or_default();
+        let unit = crate::vocab::lab_dimension(lab).map_or("", Dimension::canonical);
+        Derived::known(
+            x,
+            format!(
+                "{} {}{date} = {} × ULN ({} {unit})",
+                lab.to_uppercase(),
+                l.written(),
+                fmt_num((x * 100.0).round() / 100.0),
+                fmt_num(u)
+            ),
+        )
     }
 }
 

@@ -320,3 +320,55 @@ fn an_unconvertible_unit_leaves_the_criterion_unknown_with_the_reason() {
         vec!["hemoglobin in a recognised unit".to_string()]
     );
 }
+
+/// A patient file with one value written at a field path such as "cardiac.lvef".
+fn with_field(field: &str, value: &str) -> String {
+    let (table, key) = field.split_once('.').expect("table.key");
+    format!("id = \"f\"\n[{table}]\n{key} = {value}\n")
+}
+
+/// The guard against the silent unknown: every recorded number of the table is read from the
+/// field its row names — a rule naming it passes, fails, and reads unknown (with the label as
+/// the missing fact) when the field is absent or impossible, the value reported as a problem.
+#[test]
+fn every_recorded_number_is_read_from_its_field() {
+    use trialmatch::patient::recorded::RECORDED;
+    for fact in RECORDED {
+        let (lo, hi) = fact.range;
+        let mid = ((lo + hi) / 2.0).floor();
+        let p = patient(&with_field(fact.field, &mid.to_string()));
+        let name = fact.name;
+        assert_eq!(truth(&format!("{name} >= {mid}"), &p), T, "{name}");
+        assert_eq!(truth(&format!("{name} > {mid}"), &p), F, "{name}");
+        let shown = run(&format!("{name} >= {mid}"), &p).reason;
+        assert!(shown.starts_with(fact.label), "{name}: {shown}");
+        let absent = run(&format!("{name} >= {mid}"), &patient("id = \"a\"\n"));
+        assert_eq!(absent.truth, U, "{name}");
+        assert_eq!(absent.missing, vec![fact.label.to_string()], "{name}");
+        let text = with_field(fact.field, &(hi + 1.0).to_string());
+        let (bad, problems) = parse_patient("bad.toml", &text, as_of()).expect("parses");
+        assert_eq!(problems.len(), 1, "{name}: {problems:?}");
+        assert!(
+            problems[0]
+                .message
+                .starts_with(&format!("{}: ", fact.field)),
+            "{}",
+            problems[0].message
+        );
+        assert_eq!(truth(&format!("{name} >= {lo}"), &bad), U, "{name}");
+    }
+}
+
+/// As above for the flags: each is read from the field its row names.
+#[test]
+fn every_flag_is_read_from_its_field() {
+    use trialmatch::patient::recorded::FLAGS;
+    for flag in FLAGS {
+        let name = flag.name;
+        assert_eq!(truth(name, &patient(&with_field(flag.field, "true"))), T);
+        assert_eq!(truth(name, &patient(&with_field(flag.field, "false"))), F);
+        let absent = run(name, &patient("id = \"a\"\n"));
+        assert_eq!(absent.truth, U, "{name}");
+        assert_eq!(absent.missing, vec![name.replace('_', " ")], "{name}");
+    }
+}

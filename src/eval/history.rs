@@ -83,21 +83,25 @@ pub(super) fn diagnosis_entry<const X: bool>(
     t
 }
 
+/// The patient's diagnoses with one of the codes in `codes` (a bitmask over
+/// `vocab::DIAGNOSES`).
+fn diagnoses_with(p: &Profile, codes: u32) -> impl Iterator<Item = &crate::patient::Diagnosis> {
+    p.data
+        .diagnosis
+        .iter()
+        .zip(&p.diagnosis_ids)
+        .filter(move |(_, id)| {
+            1u32.checked_shl(u32::from(**id))
+                .is_some_and(|bit| codes & bit != 0)
+        })
+        .map(|(d, _)| d)
+}
+
 pub(super) fn diagnosis<const X: bool>(f: &DiagnosisFilter, cx: &Ctx) -> Outcome {
     let mut best: Option<Outcome> = None;
     let mut reasons = Vec::new();
     let mut any = false;
-    let p = cx.patient;
-    for (d, _) in p
-        .data
-        .diagnosis
-        .iter()
-        .zip(&p.diagnosis_ids)
-        .filter(|(_, id)| {
-            1u32.checked_shl(u32::from(**id))
-                .is_some_and(|bit| f.codes & bit != 0)
-        })
-    {
+    for d in diagnoses_with(cx.patient, f.codes) {
         any = true;
         let mut why = Vec::new();
         let mut missing = Vec::new();
@@ -262,13 +266,7 @@ pub(super) fn near_diagnosis<const X: bool>(
     };
     let mut t = Truth::False;
     let mut any = false;
-    for (d, id) in p.data.diagnosis.iter().zip(&p.diagnosis_ids) {
-        if 1u32
-            .checked_shl(u32::from(*id))
-            .is_none_or(|b| mask & b == 0)
-        {
-            continue;
-        }
+    for d in diagnoses_with(p, mask) {
         any = true;
         match d.diagnosed {
             Some(dd) => {

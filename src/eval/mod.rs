@@ -8,6 +8,7 @@ use crate::patient::{Condition, Profile, Qual, Sex, Treatment};
 use crate::text::fmt_num;
 use crate::trial::rule::{
     AllergyFilter, ConditionFilter, DiagnosisFilter, Flag, Key, Num, Rule, Span, TreatFilter,
+    composite,
 };
 use crate::trial::syntax::Op;
 use chrono::NaiveDate;
@@ -108,26 +109,8 @@ use treatments::*;
 /// built, whatever `cx.explain` says. Leaves share their decision logic with [`eval`].
 pub fn truth(rule: &Rule, cx: &Ctx) -> Truth {
     match rule {
-        Rule::All(parts) => {
-            let mut t = Truth::True;
-            for p in parts {
-                t = t.and(part(p, cx));
-                if t == Truth::False {
-                    break;
-                }
-            }
-            t
-        }
-        Rule::Any(parts) => {
-            let mut t = Truth::False;
-            for p in parts {
-                t = t.or(part(p, cx));
-                if t == Truth::True {
-                    break;
-                }
-            }
-            t
-        }
+        Rule::All(parts) => fold(parts, cx, Truth::and, Truth::True),
+        Rule::Any(parts) => fold(parts, cx, Truth::or, Truth::False),
         Rule::Not(inner) => part(inner, cx).negate(),
         Rule::Found(parts) => Truth::from_bool(parts.iter().any(|p| part(p, cx) == Truth::True)),
         Rule::Evidence(parts) => {
@@ -158,6 +141,21 @@ pub fn truth(rule: &Rule, cx: &Ctx) -> Truth {
         }
         leaf => leaf_truth(leaf, cx),
     }
+}
+
+/// The parts combined with `op` (`and`, `or`) from its `unit`, stopping as soon as one part
+/// decides the result (false for `and`, true for `or`).
+#[inline(always)]
+fn fold(parts: &[Rule], cx: &Ctx, op: impl Fn(Truth, Truth) -> Truth, unit: Truth) -> Truth {
+    let decided = unit.negate();
+    let mut t = unit;
+    for p in parts {
+        t = op(t, part(p, cx));
+        if t == decided {
+            break;
+        }
+    }
+    t
 }
 
 /// A part of a composite: leaves are decided here, without another call through [`truth`]
@@ -293,14 +291,8 @@ fn found(parts: &[Rule], cx: &Ctx) -> Outcome {
 #[inline]
 fn leaf_eval<const X: bool>(rule: &Rule, cx: &Ctx) -> Outcome {
     match rule {
-        // Listed one by one (not `_`): a new kind of rule must be placed here by the compiler.
-        Rule::All(_)
-        | Rule::Any(_)
-        | Rule::Not(_)
-        | Rule::AtLeast(..)
-        | Rule::Found(_)
-        | Rule::Evidence(_)
-        | Rule::KnownOrAttested { .. } => eval(rule, cx),
+        // Every kind is listed (no `_`): a new kind of rule must be placed here by the compiler.
+        composite!() => eval(rule, cx),
         Rule::Attested(part) => attested::<X>(cx, part.as_deref()),
         Rule::Together { a, b, span } => together::<X>(a, b, *span, cx),
         Rule::Contraception(span) => contraception::<X>(*span, cx),
@@ -489,26 +481,8 @@ fn sex<const X: bool>(female: bool, cx: &Ctx) -> Outcome {
 }
 
 fn flag<const X: bool>(f: Flag, cx: &Ctx) -> Outcome {
-    let d = &cx.patient.data;
-    let r = d.reproductive.as_ref();
-    let c = d.cardiac.as_ref();
-    let s = d.status.as_ref();
-    let v = match f {
-        Flag::Pregnant => r.and_then(|r| r.pregnant),
-        Flag::Lactating => r.and_then(|r| r.lactating),
-        Flag::PlanningPregnancy => r.and_then(|r| r.planning_pregnancy),
-        Flag::ChildbearingPotential => r.and_then(|r| r.childbearing_potential),
-        Flag::ContraceptionAgreed => r.and_then(|r| r.contraception_agreed),
-        Flag::PartnerChildbearingPotential => r.and_then(|r| r.partner_childbearing_potential),
-        Flag::ConsentSigned => s.and_then(|s| s.consent_signed),
-        Flag::EchoStructureNormal => c.and_then(|c| c.echo_structure_normal),
-        Flag::EcgNormal => c.and_then(|c| c.ecg_normal),
-        Flag::HemodynamicallyStable => c.and_then(|c| c.hemodynamically_stable),
-        Flag::UncontrolledBp => c.and_then(|c| c.uncontrolled_bp),
-        Flag::RenalReplacement => s.and_then(|s| s.renal_replacement),
-    };
     let name = || f.name().replace('_', " ");
-    match v {
+    match f.read(&cx.patient.data) {
         Some(b) => Outcome::known(b, why!(X, "{}: {}", name(), if b { "yes" } else { "no" })),
         None => Outcome::unknown(why!(X, "{} not recorded", name()), miss!(X, name())),
     }

@@ -76,38 +76,22 @@ pub(super) fn lab_group<const X: bool>(
             l.date.map(|d| format!(" on {d}")).unwrap_or_default()
         )
     };
+    let all = |ls: &[&crate::patient::LabFact], word: &str| {
+        ls.iter()
+            .map(|l| say(l, word))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let panel_negative = neg.iter().any(|l| l.id == lab.id);
     if !pos.is_empty() {
-        let text = why!(
-            X,
-            "{}",
-            pos.iter()
-                .map(|l| say(l, "positive"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        Outcome::known(positive, text)
+        Outcome::known(positive, why!(X, "{}", all(&pos, "positive")))
     } else if panel_negative {
-        let text = why!(
-            X,
-            "{}",
-            neg.iter()
-                .map(|l| say(l, "negative"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        Outcome::known(!positive, text)
+        Outcome::known(!positive, why!(X, "{}", all(&neg, "negative")))
     } else {
         let seen = if neg.is_empty() {
             String::new()
         } else {
-            format!(
-                " ({}; other antibodies not tested)",
-                neg.iter()
-                    .map(|l| say(l, "negative"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+            format!(" ({}; other antibodies not tested)", all(&neg, "negative"))
         };
         Outcome::unknown(
             why!(X, "no positive {lab} and no negative panel result{seen}"),
@@ -246,38 +230,18 @@ pub(super) fn titre_entry<'a>(
         .max_by_key(|l| l.date)
 }
 
-/// A simple recorded number, by fact.
-pub(super) fn recorded(num: &Num, p: &Profile) -> Option<f64> {
-    let d = &p.data;
-    match num {
-        Num::Lvef => d.cardiac.as_ref()?.lvef.as_ref().map(|v| *v.get_ref()),
-        Num::Nyha => d
-            .cardiac
-            .as_ref()?
-            .nyha
-            .as_ref()
-            .map(|v| *v.get_ref() as f64),
-        Num::Spo2 => d.status.as_ref()?.spo2.as_ref().map(|v| *v.get_ref()),
-        Num::Ecog => d
-            .status
-            .as_ref()?
-            .ecog
-            .as_ref()
-            .map(|v| *v.get_ref() as f64),
-        Num::AcrClass => d
-            .status
-            .as_ref()?
-            .acr_functional_class
-            .as_ref()
-            .map(|v| *v.get_ref() as f64),
-        Num::SurvivalWeeks => d
-            .status
-            .as_ref()?
-            .estimated_survival_weeks
-            .as_ref()
-            .map(|v| *v.get_ref()),
-        _ => None,
-    }
+/// The latest result of a lab (within the window when one is given), as comparisons read it.
+fn lab_entry<'a>(
+    cx: &Ctx<'a>,
+    lab: &Key,
+    within: Option<Span>,
+) -> Option<&'a crate::patient::LabFact> {
+    latest_lab_in(
+        cx.patient,
+        lab.id,
+        within.map(|w| w.before(cx.as_of)),
+        cx.as_of,
+    )
 }
 
 /// The bounds of a numeric fact, without evidence (the fast path).
@@ -289,23 +253,17 @@ pub(super) fn value(num: &Num, cx: &Ctx) -> Option<(f64, f64)> {
         Num::Age => exact(p.facts(cx.as_of).age),
         Num::Crcl => exact(p.facts(cx.as_of).crcl),
         Num::Egfr => exact(p.facts(cx.as_of).egfr),
-        Num::Xuln(lab) => exact(derive::xuln_value(p, lab.id)),
-        Num::Lab(lab, _, within) => {
-            let l = match within {
-                None => p.latest_lab_id(lab.id)?,
-                Some(w) => latest_lab_in(p, lab.id, Some(w.before(cx.as_of)), cx.as_of)?,
-            };
-            match l.value {
-                Some(Ok(v)) => Some((v, v)),
-                _ => None,
-            }
-        }
+        Num::Xuln(lab) => exact(derive::Xuln::of(p, lab.id).value()),
+        Num::Lab(lab, _, within) => match lab_entry(cx, lab, *within)?.value {
+            Some(Ok(v)) => Some((v, v)),
+            _ => None,
+        },
         Num::Score(name, within) => {
             exact(score_entry(cx, name, *within).map(|s| *s.value.get_ref()))
         }
         Num::Titre(lab, methods, within) => exact(titre_entry(cx, lab, methods, *within)?.titre),
+        Num::Recorded(r) => exact(p.recorded(*r)),
         Num::CountTreated(f) => Some(count_treated::<false>(f, cx).0),
-        other => exact(recorded(other, p)),
     }
 }
 
@@ -313,136 +271,162 @@ pub(super) fn value(num: &Num, cx: &Ctx) -> Option<(f64, f64)> {
 pub(super) fn evidence(num: &Num, cx: &Ctx) -> (String, Vec<String>) {
     let p = cx.patient;
     let derived = |d: derive::Derived| (d.evidence, d.missing);
-    let on = |d: Option<NaiveDate>| d.map(|d| format!(" on {d}")).unwrap_or_default();
-    let (what, unit) = match num {
-        Num::Age => return derived(derive::age(p, cx.as_of)),
-        Num::Crcl => return derived(derive::crcl(p, cx.as_of)),
-        Num::Egfr => return derived(derive::egfr(p, cx.as_of)),
-        Num::Xuln(lab) => return derived(derive::xuln(p, lab.id)),
+    match num {
+        Num::Age => derived(derive::Age::of(p, cx.as_of).explain()),
+        Num::Crcl => derived(derive::Kidney::of(p, cx.as_of).explain_crcl()),
+        Num::Egfr => derived(derive::Kidney::of(p, cx.as_of).explain_egfr()),
+        Num::Xuln(lab) => derived(derive::Xuln::of(p, lab.id).explain()),
         Num::CountTreated(f) => {
             let (_, text, missing) = count_treated::<true>(f, cx);
-            return (text, missing);
+            (text, missing)
         }
-        Num::Lab(lab, dim, within) => {
-            let found = match within {
-                None => p.latest_lab_id(lab.id),
-                Some(w) => latest_lab_in(p, lab.id, Some(w.before(cx.as_of)), cx.as_of),
-            };
-            if let (None, Some(w), Some(old)) = (found, within, p.latest_lab_id(lab.id)) {
-                return (
-                    format!(
-                        "{lab} {}{} is too old: outside {}",
-                        old.written(),
-                        on(old.date),
-                        w.text()
-                    ),
-                    vec![format!("{lab} result within {}", w.short())],
-                );
-            }
-            return match found {
-                Some(l) => match &l.value {
-                    Some(Ok(v)) => {
-                        let converted = if l.written().ends_with(dim.canonical()) {
-                            String::new()
-                        } else {
-                            format!(" (= {} {})", fmt_num(*v), dim.canonical())
-                        };
-                        (
-                            format!("{lab} {}{}{converted}", l.written(), on(l.date)),
-                            vec![],
-                        )
-                    }
-                    Some(Err(e)) => (
-                        format!("{e}{}", on(l.date)),
-                        vec![format!("{lab} in a recognised unit")],
-                    ),
-                    None => (
-                        format!("{lab} has no numeric value"),
-                        vec![format!("{lab} value")],
-                    ),
-                },
-                None => (format!("{lab} not recorded"), vec![format!("{lab} result")]),
-            };
-        }
-        Num::Score(name, within) => {
-            let found = score_entry(cx, name, *within);
-            if let (None, Some(w), Some(old)) = (found, within, p.latest_score_id(name.id)) {
-                return (
-                    format!(
-                        "{name} {}{} is too old: outside {}",
-                        fmt_num(*old.value.get_ref()),
-                        on(old.date),
-                        w.text()
-                    ),
-                    vec![format!("{name} score within {}", w.short())],
-                );
-            }
-            return match found {
-                Some(s) => (
-                    format!("{name} {}{}", fmt_num(*s.value.get_ref()), on(s.date)),
+        Num::Lab(lab, dim, within) => lab_evidence(cx, lab, *dim, *within),
+        Num::Score(name, within) => score_evidence(cx, name, *within),
+        Num::Titre(lab, methods, within) => titre_evidence(cx, lab, methods, *within),
+        Num::Recorded(r) => {
+            let fact = r.fact();
+            match p.recorded(*r) {
+                Some(x) => (
+                    format!("{} {}{}", fact.label, fmt_num(x), fact.unit),
                     vec![],
                 ),
                 None => (
-                    format!("{name} not recorded"),
-                    vec![format!("{name} score")],
+                    format!("{} not recorded", fact.label),
+                    vec![fact.label.to_string()],
                 ),
-            };
-        }
-        Num::Titre(lab, methods, within) => {
-            let found = titre_entry(cx, lab, methods, *within);
-            if found.is_none() && !methods.is_empty() {
-                let others: Vec<String> = p
-                    .labs
-                    .iter()
-                    .filter(|l| l.id == lab.id && l.titre.is_some())
-                    .map(|l| {
-                        format!(
-                            "{} by {}{}",
-                            l.written(),
-                            l.method.as_deref().unwrap_or("a method not recorded"),
-                            on(l.date)
-                        )
-                    })
-                    .collect();
-                let want = methods.join("/");
-                let detail = if others.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({} does not count)", others.join(", "))
-                };
-                return (
-                    format!("no {lab} titre by {want}{detail}"),
-                    vec![format!("{lab} titre by {want}")],
-                );
             }
-            return match found.and_then(|l| l.titre.map(|t| (t, l))) {
-                Some((t, l)) => {
-                    let method = l
-                        .method
-                        .as_deref()
-                        .map(|m| format!(" by {m}"))
-                        .unwrap_or_default();
-                    (
-                        format!("{lab} titre 1:{}{method}{}", fmt_num(t), on(l.date)),
-                        vec![],
-                    )
-                }
-                None => (
-                    format!("{lab} titre not recorded"),
-                    vec![format!("{lab} titre")],
-                ),
-            };
         }
-        Num::Lvef => ("LVEF", "%"),
-        Num::Spo2 => ("SpO2", "%"),
-        Num::Ecog => ("ECOG", ""),
-        Num::Nyha => ("NYHA class", ""),
-        Num::AcrClass => ("ACR functional class", ""),
-        Num::SurvivalWeeks => ("estimated survival", " weeks"),
+    }
+}
+
+/// " on DATE", or nothing for an undated entry.
+fn on(d: Option<NaiveDate>) -> String {
+    d.map(|d| format!(" on {d}")).unwrap_or_default()
+}
+
+/// Evidence that the only entry is outside the window: "ALT 30 U/L on DATE is too old:
+/// outside 4 weeks", missing "ALT result within 4w".
+fn too_old(what: &str, date: Option<NaiveDate>, w: Span, missing: String) -> (String, Vec<String>) {
+    (
+        format!("{what}{} is too old: outside {}", on(date), w.text()),
+        vec![missing],
+    )
+}
+
+fn lab_evidence(
+    cx: &Ctx,
+    lab: &Key,
+    dim: crate::units::Dimension,
+    within: Option<Span>,
+) -> (String, Vec<String>) {
+    let found = lab_entry(cx, lab, within);
+    if let (None, Some(w), Some(old)) = (found, within, cx.patient.latest_lab_id(lab.id)) {
+        let what = format!("{lab} {}", old.written());
+        return too_old(
+            &what,
+            old.date,
+            w,
+            format!("{lab} result within {}", w.short()),
+        );
+    }
+    let Some(l) = found else {
+        return (format!("{lab} not recorded"), vec![format!("{lab} result")]);
     };
-    match recorded(num, p) {
-        Some(x) => (format!("{what} {}{unit}", fmt_num(x)), vec![]),
-        None => (format!("{what} not recorded"), vec![what.to_string()]),
+    match &l.value {
+        Some(Ok(v)) => {
+            let converted = if l.written().ends_with(dim.canonical()) {
+                String::new()
+            } else {
+                format!(" (= {} {})", fmt_num(*v), dim.canonical())
+            };
+            (
+                format!("{lab} {}{}{converted}", l.written(), on(l.date)),
+                vec![],
+            )
+        }
+        Some(Err(e)) => (
+            format!("{e}{}", on(l.date)),
+            vec![format!("{lab} in a recognised unit")],
+        ),
+        None => (
+            format!("{lab} has no numeric value"),
+            vec![format!("{lab} value")],
+        ),
+    }
+}
+
+fn score_evidence(cx: &Ctx, name: &Key, within: Option<Span>) -> (String, Vec<String>) {
+    let found = score_entry(cx, name, within);
+    if let (None, Some(w), Some(old)) = (found, within, cx.patient.latest_score_id(name.id)) {
+        let what = format!("{name} {}", fmt_num(*old.value.get_ref()));
+        return too_old(
+            &what,
+            old.date,
+            w,
+            format!("{name} score within {}", w.short()),
+        );
+    }
+    match found {
+        Some(s) => (
+            format!("{name} {}{}", fmt_num(*s.value.get_ref()), on(s.date)),
+            vec![],
+        ),
+        None => (
+            format!("{name} not recorded"),
+            vec![format!("{name} score")],
+        ),
+    }
+}
+
+fn titre_evidence(
+    cx: &Ctx,
+    lab: &Key,
+    methods: &[String],
+    within: Option<Span>,
+) -> (String, Vec<String>) {
+    let found = titre_entry(cx, lab, methods, within);
+    if found.is_none() && !methods.is_empty() {
+        let others: Vec<String> = cx
+            .patient
+            .labs
+            .iter()
+            .filter(|l| l.id == lab.id && l.titre.is_some())
+            .map(|l| {
+                format!(
+                    "{} by {}{}",
+                    l.written(),
+                    l.method.as_deref().unwrap_or("a method not recorded"),
+                    on(l.date)
+                )
+            })
+            .collect();
+        let want = methods.join("/");
+        let detail = if others.is_empty() {
+            String::new()
+        } else {
+            format!(" ({} does not count)", others.join(", "))
+        };
+        return (
+            format!("no {lab} titre by {want}{detail}"),
+            vec![format!("{lab} titre by {want}")],
+        );
+    }
+    match found.and_then(|l| l.titre.map(|t| (t, l))) {
+        Some((t, l)) => {
+            let method = l
+                .method
+                .as_deref()
+                .map(|m| format!(" by {m}"))
+                .unwrap_or_default();
+            (
+                format!("{lab} titre 1:{}{method}{}", fmt_num(t), on(l.date)),
+                vec![],
+            )
+        }
+        None => (
+            format!("{lab} titre not recorded"),
+            vec![format!("{lab} titre")],
+        ),
     }
 }
 

@@ -26,7 +26,8 @@ pub fn latest_attestations(list: &[Attestation], keys: &[u64]) -> Box<[(u64, boo
     out.into_iter().map(|(k, _, met)| (k, met)).collect()
 }
 
-/// Age, CrCl and eGFR values (as `derive::*_value` gives them) for one as-of date.
+/// Age, CrCl and eGFR values (as `derive::Age` and `derive::Kidney` give them) for one as-of
+/// date.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Facts {
     /// The date the values hold for; `None` until computed.
@@ -39,11 +40,12 @@ pub struct Facts {
 impl Facts {
     /// The values for `p` at `as_of`.
     pub fn new(p: &Profile, as_of: NaiveDate) -> Facts {
+        let kidney = derive::Kidney::of(p, as_of);
         Facts {
             as_of: Some(as_of),
-            age: derive::age_value(p, as_of),
-            crcl: derive::crcl_value(p, as_of),
-            egfr: derive::egfr_value(p, as_of),
+            age: derive::Age::of(p, as_of).value(),
+            crcl: kidney.crcl_value(),
+            egfr: kidney.egfr_value(),
         }
     }
 

@@ -79,12 +79,7 @@ fn num_words(n: &Num) -> String {
         Num::Crcl => "creatinine clearance (Cockcroft-Gault)".into(),
         Num::Egfr => "eGFR (CKD-EPI 2021 from 18 years, bedside Schwartz below)".into(),
         Num::Score(s, w) => format!("latest {s} score{}", window_words(w)),
-        Num::Lvef => "LVEF %".into(),
-        Num::Spo2 => "SpO2 %".into(),
-        Num::Ecog => "ECOG".into(),
-        Num::Nyha => "NYHA class".into(),
-        Num::AcrClass => "ACR functional class".into(),
-        Num::SurvivalWeeks => "estimated survival in weeks".into(),
+        Num::Recorded(r) => r.fact().words.into(),
         Num::CountTreated(f) => format!("number of distinct drugs {}", treat_words(f)),
         Num::Titre(l, m, w) => format!(
             "{l} titre (reciprocal){}{}",
@@ -323,12 +318,7 @@ fn collect(r: &Rule, out: &mut Vec<String>) {
                 }
             }
             Num::Score(s, _) => push(out, format!("score {s}")),
-            Num::Lvef => push(out, "cardiac.lvef"),
-            Num::Spo2 => push(out, "status.spo2"),
-            Num::Ecog => push(out, "status.ecog"),
-            Num::Nyha => push(out, "cardiac.nyha"),
-            Num::AcrClass => push(out, "status.acr_functional_class"),
-            Num::SurvivalWeeks => push(out, "status.estimated_survival_weeks"),
+            Num::Recorded(r) => push(out, r.fact().field),
             Num::CountTreated(_) => push(
                 out,
                 "treatment (drug, classes, dates, outcome); checked.treatments",

@@ -1,14 +1,24 @@
 //! The typed rule tree a criterion evaluates, compiled once from the rule text at load time so
 //! that evaluation never re-parses or looks names up.
+//!
+//! Every word a rule can use has one home: a condition is a row of `CONDITIONS` (its name
+//! and builder), a numeric fact a row of `NUMBERS`, and the facts recorded in the patient
+//! file (LVEF, pregnant, …) rows of `patient::recorded` (adding one of those touches no file
+//! here). **Adding a kind of criterion** touches three files: a variant of [`Rule`] (or
+//! [`Num`]) and its row here, the builder a closure in the row (a kind that reads arguments
+//! has its builder in `build/`, by what it reads); its evaluation in `eval` (a `leaf_eval`
+//! arm, or `numbers::value` and `numbers::evidence` for a number); its words and the facts it
+//! reads in `trial/words.rs`. The compiler's exhaustive matches name each place a new kind
+//! must go; a kind holding a span also adds it to `walk.rs` (the screening window).
 
-use crate::trial::syntax::{Arg, Node, Op, SyntaxError, Value, parse};
+use crate::trial::syntax::{Arg, Op, SyntaxError, parse};
 use crate::units::Dimension;
 use crate::vocab;
 
 mod build;
+mod walk;
 
-use build::*;
-
+pub use crate::patient::recorded::{Flag, Recorded};
 pub use crate::span::{Span, SpanUnit, parse_span};
 
 /// A vocabulary name with its id (its position in the vocabulary list), compared by id when
@@ -42,49 +52,6 @@ impl std::ops::Deref for Key {
 impl std::fmt::Display for Key {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.name)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flag {
-    Pregnant,
-    Lactating,
-    PlanningPregnancy,
-    ChildbearingPotential,
-    ContraceptionAgreed,
-    PartnerChildbearingPotential,
-    ConsentSigned,
-    EchoStructureNormal,
-    EcgNormal,
-    HemodynamicallyStable,
-    UncontrolledBp,
-    RenalReplacement,
-}
-
-pub const FLAGS: &[(&str, Flag)] = &[
-    ("pregnant", Flag::Pregnant),
-    ("lactating", Flag::Lactating),
-    ("planning_pregnancy", Flag::PlanningPregnancy),
-    ("childbearing_potential", Flag::ChildbearingPotential),
-    ("contraception_agreed", Flag::ContraceptionAgreed),
-    (
-        "partner_childbearing_potential",
-        Flag::PartnerChildbearingPotential,
-    ),
-    ("consent_signed", Flag::ConsentSigned),
-    ("echo_structure_normal", Flag::EchoStructureNormal),
-    ("ecg_normal", Flag::EcgNormal),
-    ("hemodynamically_stable", Flag::HemodynamicallyStable),
-    ("uncontrolled_bp", Flag::UncontrolledBp),
-    ("renal_replacement", Flag::RenalReplacement),
-];
-
-impl Flag {
-    pub fn name(self) -> &'static str {
-        FLAGS
-            .iter()
-            .find(|(_, f)| *f == self)
-            .map_or("flag", |(n, _)| n)
     }
 }
 
@@ -174,16 +141,30 @@ pub enum Num {
     Crcl,
     Egfr,
     Score(Key, Option<Span>),
-    Lvef,
-    Spo2,
-    Ecog,
-    Nyha,
-    AcrClass,
-    SurvivalWeeks,
+    /// A number recorded in the patient file (LVEF, SpO2, ECOG, …: `patient::recorded`).
+    Recorded(Recorded),
     CountTreated(TreatFilter),
     /// The titre of the latest result measured by one of the methods (any method when the list
     /// is empty), within the window when one is given.
     Titre(Key, Vec<String>, Option<Span>),
+}
+
+impl Num {
+    /// The dimension a comparison's threshold is converted in (`None`: a plain number).
+    pub fn dimension(&self) -> Option<Dimension> {
+        match self {
+            Num::Lab(_, d, _) => Some(*d),
+            Num::Crcl => Some(Dimension::Crcl),
+            Num::Egfr => Some(Dimension::Egfr),
+            // Listed one by one (not `_`): a new number must say whether it has a unit.
+            Num::Age
+            | Num::Xuln(_)
+            | Num::Score(..)
+            | Num::Recorded(_)
+            | Num::CountTreated(_)
+            | Num::Titre(..) => None,
+        }
+    }
 }
 
 /// A compiled rule. An explicit tag byte (rather than a niche in a field) keeps dispatch on
@@ -246,11 +227,71 @@ pub enum Rule {
     },
 }
 
+/// A name as a rule writes it, with its arguments (`None` for a bare name) and the offset it
+/// was written at.
+#[derive(Clone, Copy)]
+pub(crate) struct Call<'a> {
+    pub name: &'a str,
+    pub args: Option<&'a [Arg]>,
+    pub offset: usize,
+}
+
+impl<'a> Call<'a> {
+    /// A name that takes no arguments.
+    fn bare<T>(self, value: T) -> Result<T, SyntaxError> {
+        match self.args {
+            Some(_) => err(self.offset, format!("'{}' takes no arguments", self.name)),
+            None => Ok(value),
+        }
+    }
+}
+
+/// What the compiler makes of a name: the compiled value or the error.
+pub(crate) type Builder<T> = fn(Call) -> Result<T, SyntaxError>;
+
+/// Every condition a rule can name, with its builder, in the order "did you mean" prefers
+/// (the flags of `patient::recorded::FLAGS` are conditions too).
+pub(crate) const CONDITIONS: &[(&str, Builder<Rule>)] = &[
+    ("found", build::logic::combination),
+    ("evidence", build::logic::combination),
+    ("known_or_attested", build::logic::known_or_attested),
+    ("show", build::numbers::show),
+    ("together", build::treatments::together),
+    ("contraception", build::history::contraception),
+    ("all", build::logic::combination),
+    ("any", build::logic::combination),
+    ("not", build::logic::combination),
+    ("at_least", build::logic::at_least),
+    ("attested", build::logic::attested),
+    ("female", |c| c.bare(Rule::Female)),
+    ("male", |c| c.bare(Rule::Male)),
+    ("diagnosis", build::history::diagnosis),
+    ("treated", build::treatments::treated),
+    ("has", build::history::has),
+    ("allergic", build::history::allergic),
+    ("positive", build::numbers::lab_result),
+    ("negative", build::numbers::lab_result),
+    ("trial_treatment", build::history::trial_treatment),
+];
+
+/// Every numeric fact a rule can compare, with its builder, in the order "did you mean"
+/// prefers (the numbers of `patient::recorded::RECORDED` are numeric facts too).
+pub(crate) const NUMBERS: &[(&str, Builder<Num>)] = &[
+    ("age", |c| c.bare(Num::Age)),
+    ("lab", build::numbers::lab),
+    ("xuln", build::numbers::xuln),
+    ("crcl", |c| c.bare(Num::Crcl)),
+    ("egfr", |c| c.bare(Num::Egfr)),
+    ("score", build::numbers::score),
+    ("count_treated", build::treatments::count_treated),
+    ("titre", build::numbers::titre),
+];
+
 /// Parses and compiles rule text. Each clinician judgement in one rule must be its own:
 /// `attested` at most once, and each `part=` name once (an attestation answers only the
 /// judgement it is for).
 pub fn compile(src: &str) -> Result<Rule, SyntaxError> {
-    let rule = to_rule(&parse(src)?)?;
+    let rule = build::to_rule(&parse(src)?)?;
     let mut parts: Vec<Option<&str>> = Vec::new();
     let mut repeated = None;
     rule.visit(&mut |r| {
@@ -276,146 +317,27 @@ pub fn compile(src: &str) -> Result<Rule, SyntaxError> {
     Ok(rule)
 }
 
+/// The pattern of every composite rule (one whose truth is computed from the rules inside it):
+/// the one list of them, for [`Rule::is_composite`] and the evaluator's dispatch. Their
+/// children are listed beside it, in `walk.rs`.
+macro_rules! composite {
+    () => {
+        $crate::trial::rule::Rule::All(_)
+            | $crate::trial::rule::Rule::Any(_)
+            | $crate::trial::rule::Rule::Not(_)
+            | $crate::trial::rule::Rule::AtLeast(..)
+            | $crate::trial::rule::Rule::Found(_)
+            | $crate::trial::rule::Rule::Evidence(_)
+            | $crate::trial::rule::Rule::KnownOrAttested { .. }
+    };
+}
+pub(crate) use composite;
+
 impl Rule {
     /// Whether the rule combines others (its truth is computed from theirs).
     #[inline(always)]
     pub fn is_composite(&self) -> bool {
-        matches!(
-            self,
-            Rule::All(_)
-                | Rule::Any(_)
-                | Rule::Not(_)
-                | Rule::AtLeast(..)
-                | Rule::Found(_)
-                | Rule::Evidence(_)
-                | Rule::KnownOrAttested { .. }
-        )
-    }
-
-    /// The rules directly inside a composite (none for a leaf): the one place that knows
-    /// which kinds of rule hold others.
-    pub fn children(&self) -> &[Rule] {
-        match self {
-            Rule::All(v)
-            | Rule::Any(v)
-            | Rule::AtLeast(_, v)
-            | Rule::Found(v)
-            | Rule::Evidence(v) => v,
-            Rule::Not(r) | Rule::KnownOrAttested { rule: r, .. } => std::slice::from_ref(r),
-            _ => &[],
-        }
-    }
-
-    fn children_mut(&mut self) -> &mut [Rule] {
-        match self {
-            Rule::All(v)
-            | Rule::Any(v)
-            | Rule::AtLeast(_, v)
-            | Rule::Found(v)
-            | Rule::Evidence(v) => v,
-            Rule::Not(r) | Rule::KnownOrAttested { rule: r, .. } => std::slice::from_mut(r),
-            _ => &mut [],
-        }
-    }
-
-    /// The judgements the rule asks a clinician for: `None` for an unnamed `attested`,
-    /// `Some(part)` for each named part.
-    pub fn judgements(&self) -> Vec<Option<&str>> {
-        let mut out = Vec::new();
-        self.visit(&mut |r| match r {
-            Rule::Attested(part) | Rule::KnownOrAttested { part, .. } => out.push(part.as_deref()),
-            _ => {}
-        });
-        out
-    }
-
-    /// Calls `f` on this rule and every rule inside it.
-    pub fn visit<'a>(&'a self, f: &mut impl FnMut(&'a Rule)) {
-        f(self);
-        for r in self.children() {
-            r.visit(f);
-        }
-    }
-
-    /// Every span in the rule, for resolving `within=screening`.
-    fn spans_mut(&mut self, f: &mut impl FnMut(&mut Span)) {
-        fn treat(t: &mut TreatFilter, f: &mut impl FnMut(&mut Span)) {
-            for s in [
-                &mut t.within,
-                &mut t.washout,
-                &mut t.min_duration,
-                &mut t.longer_than,
-            ]
-            .into_iter()
-            .flatten()
-            {
-                f(s);
-            }
-        }
-        fn num(n: &mut Num, f: &mut impl FnMut(&mut Span)) {
-            match n {
-                Num::Lab(_, _, Some(s)) | Num::Score(_, Some(s)) | Num::Titre(_, _, Some(s)) => {
-                    f(s)
-                }
-                Num::CountTreated(t) => treat(t, f),
-                _ => {}
-            }
-        }
-        for r in self.children_mut() {
-            r.spans_mut(f);
-        }
-        match self {
-            Rule::Diagnosis(d) => {
-                if let Some(s) = &mut d.for_at_least {
-                    f(s);
-                }
-            }
-            Rule::Treated(t) => treat(t, f),
-            Rule::Together { a, b, span } => {
-                treat(a, f);
-                treat(b, f);
-                f(span);
-            }
-            Rule::Has(c) => {
-                if let Some(s) = &mut c.within {
-                    f(s);
-                }
-            }
-            Rule::LabResult {
-                within: Some(s), ..
-            }
-            | Rule::TrialTreatment(Some(s))
-            | Rule::Contraception(s) => f(s),
-            Rule::Compare { num: n, .. } | Rule::Show(n) => num(n, f),
-            _ => {}
-        }
-    }
-
-    /// Puts the trial's screening window where the rule says `within=screening`; false when
-    /// the rule uses it and the trial sets none.
-    pub fn resolve_screening(&mut self, window: Option<Span>) -> bool {
-        let mut ok = true;
-        self.spans_mut(&mut |s| {
-            if s.screening {
-                match window {
-                    Some(w) => {
-                        *s = Span {
-                            screening: true,
-                            ..w
-                        }
-                    }
-                    None => ok = false,
-                }
-            }
-        });
-        ok
-    }
-
-    /// Whether the rule uses the screening window.
-    pub fn uses_screening(&mut self) -> bool {
-        let mut used = false;
-        self.spans_mut(&mut |s| used |= s.screening);
-        used
+        matches!(self, composite!())
     }
 }
 

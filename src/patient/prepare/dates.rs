@@ -2,7 +2,8 @@
 //! dated in the future (an ALT "of 2062" would win as the latest) or before 1900 (a date of
 //! birth of 0000-01-01 gives "age 2026") is a problem, and the dated value is not used.
 
-use super::{Checker, Patient};
+use super::Checker;
+use crate::patient::Patient;
 use crate::problem::key_pos;
 use chrono::NaiveDate;
 
@@ -25,7 +26,8 @@ impl Checker<'_> {
         false
     }
 
-    /// `date_ok` for the key `key` of the table starting at `table`.
+    /// Whether an entry dated `date` (the key `key` of the table starting at `table`) may be
+    /// kept: undated, or dated usably.
     fn dated(
         &mut self,
         date: Option<NaiveDate>,
@@ -40,6 +42,20 @@ impl Checker<'_> {
                 self.date_ok(d, as_of, at, field)
             }
             None => true,
+        }
+    }
+
+    /// As [`Checker::dated`] for a date the entry stands without: the date alone is dropped.
+    fn drop_bad_date(
+        &mut self,
+        date: &mut Option<NaiveDate>,
+        as_of: NaiveDate,
+        table: usize,
+        key: &str,
+        field: &str,
+    ) {
+        if !self.dated(*date, as_of, table, key, field) {
+            *date = None;
         }
     }
 }
@@ -64,22 +80,19 @@ pub(super) fn check_dates(c: &mut Checker, p: &mut Patient, as_of: NaiveDate) {
             *m = None;
         }
     }
-    if let Some(r) = &mut p.referral
-        && !c.dated(
-            r.received,
-            as_of,
-            table(c.src, "[referral]"),
-            "received",
-            "referral.received",
-        )
-    {
-        r.received = None;
+    if let Some(r) = &mut p.referral {
+        let at = table(c.src, "[referral]");
+        c.drop_bad_date(&mut r.received, as_of, at, "received", "referral.received");
     }
     for d in &mut p.diagnosis {
         let at = d.code.span().start;
-        if !c.dated(d.diagnosed, as_of, at, "diagnosed", "diagnosis.diagnosed") {
-            d.diagnosed = None;
-        }
+        c.drop_bad_date(
+            &mut d.diagnosed,
+            as_of,
+            at,
+            "diagnosed",
+            "diagnosis.diagnosed",
+        );
     }
     p.score.retain(|s| {
         let at = s.name.span().start;
@@ -91,19 +104,13 @@ pub(super) fn check_dates(c: &mut Checker, p: &mut Patient, as_of: NaiveDate) {
     });
     p.treatment.retain_mut(|t| {
         let at = t.drug.span().start;
-        if !c.dated(t.end, as_of, at, "end", "treatment.end") {
-            t.end = None;
-        }
+        c.drop_bad_date(&mut t.end, as_of, at, "end", "treatment.end");
         c.dated(t.start, as_of, at, "start", "treatment.start")
     });
     for k in &mut p.condition {
         let at = k.category.span().start;
-        if !c.dated(k.onset, as_of, at, "onset", "condition.onset") {
-            k.onset = None;
-        }
-        if !c.dated(k.resolved, as_of, at, "resolved", "condition.resolved") {
-            k.resolved = None;
-        }
+        c.drop_bad_date(&mut k.onset, as_of, at, "onset", "condition.onset");
+        c.drop_bad_date(&mut k.resolved, as_of, at, "resolved", "condition.resolved");
     }
     for t in &mut p.trial_participation {
         if let Some(d) = t.last_treatment {
@@ -117,16 +124,9 @@ pub(super) fn check_dates(c: &mut Checker, p: &mut Patient, as_of: NaiveDate) {
         let at = key_pos(c.src, a.criterion.span().start, "date");
         c.date_ok(a.date, as_of, at, "attestation.date")
     });
-    if let Some(ch) = &mut p.checked
-        && !c.dated(
-            ch.date,
-            as_of,
-            table(c.src, "[checked]"),
-            "date",
-            "checked.date",
-        )
-    {
-        ch.date = None;
+    if let Some(ch) = &mut p.checked {
+        let at = table(c.src, "[checked]");
+        c.drop_bad_date(&mut ch.date, as_of, at, "date", "checked.date");
     }
 }
 
