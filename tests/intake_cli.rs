@@ -441,3 +441,21 @@ fn entry_add_survives_sigkill() {
         .unwrap();
     assert_eq!(check, "ok");
 }
+
+#[test]
+fn the_template_is_a_patient_file_that_check_reads() {
+    let (dir, _patients, db) = workspace();
+    let (code, text, err) = run(Path::new("sample-patients"), &db, &["patient", "template"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        text.contains("# ── The investigator's judgements ──"),
+        "{text}"
+    );
+    assert!(text.contains("#   - clinician attestation for C-E12 (C-E12; CHEC CAR-NK AID)"));
+    let only = dir.path().join("template");
+    std::fs::create_dir(&only).unwrap();
+    std::fs::write(only.join("new.toml"), &text).unwrap();
+    let (code, out, err) = run(&only, &db, &["check"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("1 patients, 0 problems"), "{out}");
+}

@@ -207,6 +207,9 @@ pub enum PatientCommand {
         /// Patient id
         patient: String,
     },
+    /// Print a patient file to fill in: every fact the studies read, grouped as a referral
+    /// form, with the criteria that read each
+    Template,
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {

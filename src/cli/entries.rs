@@ -57,6 +57,12 @@ pub fn patient_command(
             write!(out, "{text}")?;
             Ok(())
         }
+        PatientCommand::Template => {
+            let ws = trialmatch::load::load_trials(&inputs.trial_source());
+            let text = trialmatch::intake::template::template(&ws.trials, inputs.as_of());
+            write!(out, "{text}")?;
+            Ok(())
+        }
     }
 }
 

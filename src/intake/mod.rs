@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod merge;
+pub mod template;
 pub mod workspace;
 
 use chrono::{DateTime, NaiveDate, Utc};
