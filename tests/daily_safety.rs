@@ -431,7 +431,7 @@ fn broken_pipes_end_with_the_conventional_status_and_lose_no_output() {
     // A problem to print on standard error while the CSV goes to standard output.
     let patients = patients_dir(&[
         ("a.toml", "id = \"A\"\ndob = 1980-01-01\n"),
-        ("bad.toml", "id = \"B\"\nsex = \"F\"\n"),
+        ("bad.toml", "id = \"B\"\nsex = \"X\"\n"),
     ]);
     let run = |stdout: Stdio, stderr: Stdio| {
         Command::new(env!("CARGO_BIN_EXE_trialmatch"))

@@ -459,3 +459,48 @@ fn the_template_is_a_patient_file_that_check_reads() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("1 patients, 0 problems"), "{out}");
 }
+
+#[test]
+fn names_are_forgiven_in_files_and_entries_alike_values_are_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let (plain, written) = (dir.path().join("plain"), dir.path().join("written"));
+    std::fs::create_dir(&plain).unwrap();
+    std::fs::create_dir(&written).unwrap();
+    let file = |sex: &str, dx: &str, lab: &str, score: &str| {
+        format!(
+            "id = \"N1\"\ndob = 1990-01-01\nsex = \"{sex}\"\n[[diagnosis]]\ncode = \"{dx}\"\n\
+             [[lab]]\nname = \"{lab}\"\nvalue = 10.5\nunit = \"g/dL\"\ndate = 2026-11-20\n\
+             [[score]]\nname = \"{score}\"\nvalue = 12\ndate = 2026-11-20\n"
+        )
+    };
+    std::fs::write(
+        plain.join("n1.toml"),
+        file("female", "sle", "hemoglobin", "sledai2k"),
+    )
+    .unwrap();
+    std::fs::write(
+        written.join("n1.toml"),
+        file("F", "Lupus", "Hb", "SLEDAI-2K"),
+    )
+    .unwrap();
+    let db = dir.path().join("none.sqlite3");
+    let (code, out, err) = run(&written, &db, &["check"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(report(&written, &db), report(&plain, &db));
+    // The same in an entry; a value is still never guessed.
+    let db = dir.path().join("w.sqlite3");
+    let (code, _, err) = run(
+        &plain,
+        &db,
+        &[
+            "entry",
+            "add",
+            "N1",
+            "lab = [{ name = \"SGPT\", value = 30, unit = \"U/L\", date = 2026-11-20 }]",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(&plain, &db, &["entry", "add", "N1", "sex = \"female-ish\""]);
+    assert_eq!(code, 1);
+    assert!(err.contains("write female or male (F or M)"), "{err}");
+}

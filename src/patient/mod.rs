@@ -5,7 +5,7 @@
 pub mod date;
 pub mod facts;
 pub mod model;
-mod prepare;
+pub mod prepare;
 pub mod recorded;
 pub mod shared;
 

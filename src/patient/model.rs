@@ -55,11 +55,24 @@ pub struct Patient {
     pub checked: Option<Checked>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+/// Written "female" or "male", in any case, or "F" / "M".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sex {
     Female,
     Male,
+}
+
+impl<'de> Deserialize<'de> for Sex {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Sex, D::Error> {
+        let s = String::deserialize(d)?;
+        match s.trim().to_lowercase().as_str() {
+            "female" | "f" => Ok(Sex::Female),
+            "male" | "m" => Ok(Sex::Male),
+            _ => Err(serde::de::Error::custom(format!(
+                "unknown sex '{s}'; write female or male (F or M)"
+            ))),
+        }
+    }
 }
 
 /// A measured value with an explicit unit and, optionally, the date it was measured.

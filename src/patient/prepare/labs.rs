@@ -4,7 +4,6 @@
 
 use super::Checker;
 use crate::patient::{Lab, LabFact, Patient, Qual, Shared, Written};
-use crate::problem::did_you_mean;
 use crate::units::Dimension;
 use crate::vocab;
 use toml::Spanned;
@@ -48,7 +47,7 @@ fn lab_fact(c: &mut Checker, spanned: &Spanned<Lab>) -> Option<LabFact> {
     if !vocab::is_lab(&l.name) {
         let mut known: Vec<&str> = vocab::NUMERIC_LABS.iter().map(|(n, _)| *n).collect();
         known.extend_from_slice(vocab::QUALITATIVE_LABS);
-        let hint = did_you_mean(&l.name, &known);
+        let hint = super::accepted(&l.name, &known);
         c.at_key(
             spanned,
             "name",

@@ -9,6 +9,7 @@ mod identity;
 mod index;
 mod labs;
 mod measures;
+pub mod names;
 mod reproductive;
 mod treatments;
 
@@ -27,6 +28,7 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
         problems: Vec::new(),
     };
     identity::normalise_id(&mut c, &mut p);
+    names::forgive(&mut p);
     dates::check_dates(&mut c, &mut p, as_of);
     let body = measures::body(&mut c, &p);
     let recorded = measures::recorded(&mut c, &mut p);
@@ -41,6 +43,19 @@ pub fn prepare(file: &str, src: &str, mut p: Patient, as_of: NaiveDate) -> (Prof
     let profile = index::profile(file, src, p, labs, body, recorded, as_of);
     crate::problem::cap(file, &mut c.problems);
     (profile, c.problems)
+}
+
+/// " (did you mean 'x'?)" for a close known word; else the accepted words, when few enough to
+/// read in a message, or where they are listed.
+fn accepted(word: &str, known: &[&str]) -> String {
+    let hint = did_you_mean(word, known);
+    if !hint.is_empty() {
+        hint
+    } else if known.len() <= 30 {
+        format!("; accepted: {}", known.join(", "))
+    } else {
+        "; the accepted values are listed in docs/rules.md".into()
+    }
 }
 
 /// Collects the problems of one file, each at its line and column.
@@ -77,7 +92,7 @@ impl Checker<'_> {
         if known.contains(&s.get_ref().as_str()) {
             return true;
         }
-        let hint = did_you_mean(s.get_ref(), known);
+        let hint = accepted(s.get_ref(), known);
         self.at(s, field, format!("unknown value '{}'{hint}", s.get_ref()));
         false
     }
