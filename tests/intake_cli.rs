@@ -504,3 +504,49 @@ fn names_are_forgiven_in_files_and_entries_alike_values_are_not() {
     assert_eq!(code, 1);
     assert!(err.contains("write female or male (F or M)"), "{err}");
 }
+
+/// Two windows (or two commands) that create the same new worklist at the same moment both
+/// succeed: neither mistakes the other's half-made database for a foreign or locked one.
+#[test]
+fn two_commands_creating_one_new_worklist_both_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    let patients = dir.path().join("patients");
+    std::fs::create_dir(&patients).unwrap();
+    std::fs::copy(
+        "sample-patients/p13-pss-sparse.toml",
+        patients.join("p13.toml"),
+    )
+    .unwrap();
+    for round in 0..40u64 {
+        let db = dir.path().join(format!("new-{round}.sqlite3"));
+        let spawn = |who: &str| {
+            bin(&patients, &db)
+                .args([
+                    "entry",
+                    "add",
+                    "P13",
+                    "status = { spo2 = 97 }",
+                    "--source",
+                    who,
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        // The second starts a little later each round, to meet the first at every stage.
+        let first = spawn("a");
+        std::thread::sleep(std::time::Duration::from_millis(round % 8));
+        let second = spawn("b");
+        for c in [first, second] {
+            let out = c.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let n = Store::open(&db).unwrap().entries(None).unwrap().len();
+        assert_eq!(n, 2, "round {round}");
+    }
+}

@@ -73,7 +73,7 @@ impl Store {
                     path.display()
                 )));
             }
-            Ok(m) if m.len() > 0 => inspect(&path)?,
+            Ok(m) if m.len() > 0 => inspect_settled(&path)?,
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !create => {
                 return Err(StoreError::Missing { path });
@@ -91,11 +91,34 @@ impl Store {
             }
             Err(e) => return Err(io(e)),
         }
+        // Another trialmatch setting up the same new database (switching it to WAL) can hold
+        // it locked past the busy handler's reach, or show it half set up: try again, for a
+        // while, from the start.
+        let start = std::time::Instant::now();
+        loop {
+            match Store::connect(&path) {
+                Err(StoreError::Sqlite { source, .. })
+                    if is_busy(&source) && start.elapsed() < BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                // Inspected and found ours a moment ago, yet seen half set up: the other
+                // trialmatch is still writing its first version; look again.
+                Err(StoreError::Foreign { .. }) if start.elapsed() < SETTLE => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Opens `path` for writing, checks it is ours, switches on WAL and migrates.
+    fn connect(path: &Path) -> Result<Store, StoreError> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(&path, flags).map_err(|e| sql(&path, e))?;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| sql(path, e))?;
         let mut store = Store {
             conn,
-            path,
+            path: path.to_path_buf(),
             seen_version: 0,
         };
         store.prepare()?;
@@ -188,6 +211,36 @@ impl Store {
         self.conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(|e| sql(&self.path, e))
+    }
+}
+
+/// Whether an SQLite error is another connection holding the database for the moment.
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// How long [`inspect_settled`] waits for another trialmatch that is creating the database.
+const SETTLE: Duration = Duration::from_secs(2);
+
+/// [`inspect`], allowing for another trialmatch that created the database a moment ago and is
+/// still setting it up (its header not yet written, its tables not yet all there, or the file
+/// locked while it switches to WAL): a file that looks foreign or is locked is looked at again
+/// for up to [`SETTLE`] before the answer stands. Reading never changes the file, so waiting
+/// costs a foreign database nothing but the wait.
+fn inspect_settled(path: &Path) -> Result<(), StoreError> {
+    let start = std::time::Instant::now();
+    loop {
+        match inspect(path) {
+            Err(StoreError::Foreign { .. } | StoreError::Sqlite { .. })
+                if start.elapsed() < SETTLE =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return other,
+        }
     }
 }
 
