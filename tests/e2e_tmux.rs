@@ -1,7 +1,8 @@
 //! Layer 5, end to end: the real binary in a real terminal (tmux), driven by keys, asserting
 //! what a person would see — open, move to a patient, drill into a study, missing data,
 //! contacts, filter, help, quit — and that the shell gets its terminal back; a generated queue
-//! of 2,000 opens on the loading screen and quits cleanly whether loaded or not.
+//! of 2,000 opens on the loading screen and quits cleanly whether loaded or not; from an
+//! empty database, a referral made in the app and answered through ask-next changes a verdict.
 //!
 //! Polls `tmux capture-pane` until the expected text appears, with a deadline; no fixed sleeps.
 //! Skipped (with a note) only when tmux is not installed.
@@ -203,7 +204,7 @@ fn the_real_binary_in_a_real_terminal() {
     t.wait_for(&[
         "Help · every key, from the keymap",
         "quit trialmatch",
-        "Typing a filter",
+        "Match table",
     ]);
     // In the help `q` closes it; `q` again quits: the shell is back, with its terminal
     // settings restored.
@@ -490,4 +491,78 @@ fn a_worklist_that_cannot_open_leaves_matching_working_and_says_why() {
         "not a database, just notes\n",
         "left unchanged"
     );
+}
+
+#[test]
+fn a_referral_made_in_the_app_from_an_empty_database_answered_through_ask_next() {
+    if !tmux_available() {
+        eprintln!("NOTE: tmux is not installed; skipping the intake terminal test");
+        return;
+    }
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bin = env!("CARGO_BIN_EXE_trialmatch");
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let db = dir.path().join("w.sqlite3");
+    let patients = dir.path().join("patients");
+    std::fs::create_dir(&patients).unwrap_or_else(|e| panic!("{e}"));
+    let t = Tmux::start(repo);
+    t.wait_for(&["$"]);
+    t.type_text(&format!(
+        "'{bin}' --as-of 2026-11-22 --patients '{}' --db '{}'; echo EXITED-$?",
+        patients.display(),
+        db.display()
+    ));
+    t.keys(&["Enter"]);
+    t.wait_for(&["Patients (0)"]);
+    // A new referral: every field typed, the diagnosis chosen by its first letter.
+    t.keys(&["N"]);
+    t.wait_for(&["New referral", "Patient id"]);
+    for (text, then) in [
+        ("R-900", "Tab"),
+        ("Test Referral Echo", "Tab"),
+        ("1980-05-01", "Tab"),
+        ("f", "Tab"),
+        ("Dr Fictional Referrer", "Tab"),
+        ("referrals@example.org", "Tab"),
+        ("", "Tab"),
+        ("s", "Enter"),
+    ] {
+        if !text.is_empty() {
+            t.type_text(text);
+        }
+        t.keys(&[then]);
+    }
+    // Stored, in the list, and straight into ask-next.
+    t.wait_for(&["Saved #1 for R-900", "Ask next #1 · R-900", "Patients (1)"]);
+    // Skip (Ctrl-N) to a fact answered in the patient-file format, then answer it with a
+    // fact that changes a verdict: a pregnancy rules the patient out of a study.
+    let mut n = 1;
+    loop {
+        let screen = t.wait_for(&[&format!("Ask next #{n} · R-900")]);
+        if screen.contains("Type the fact as in a patient file") {
+            break;
+        }
+        assert!(
+            n < 40,
+            "no fact to type in the patient-file format:\n{screen}"
+        );
+        t.keys(&["C-n"]);
+        n += 1;
+    }
+    t.keys(&["C-u"]);
+    t.type_text("reproductive = { pregnant = true }");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for(&["Saved #2 for R-900", "→ ✖ ineligible"]);
+    // The next form says what the answer changed; Esc stops ask-next. (When no other fact
+    // could change a verdict, the walk has ended by itself.)
+    if screen.contains("Ask next #") {
+        t.wait_for(&["Last: Saved #2"]);
+        t.keys(&["Escape"]);
+        t.wait_for(&["Ask-next stopped for R-900"]);
+    }
+    t.keys(&["q"]);
+    t.wait_for(&["EXITED-0"]);
+    let store = trialmatch::worklist::Store::open(&db).unwrap_or_else(|e| panic!("open: {e}"));
+    let entries = store.entries(Some("R-900")).unwrap_or_default();
+    assert_eq!(entries.len(), 2, "{entries:?}");
 }

@@ -502,7 +502,7 @@ fn worklist_overview_and_status_filter() {
 }
 
 /// Keys that reach each context of the keymap from the start.
-const CONTEXTS: [(Context, &[KeyCode]); 12] = [
+const CONTEXTS: [(Context, &[KeyCode]); 13] = [
     (Context::List(List::Patients), &[]),
     (Context::List(List::Matches), &[KeyCode::Enter]),
     (Context::Filter, &[KeyCode::Char('/')]),
@@ -521,6 +521,7 @@ const CONTEXTS: [(Context, &[KeyCode]); 12] = [
         Context::Note,
         &[KeyCode::Enter, KeyCode::Char('s'), KeyCode::Char('1')],
     ),
+    (Context::Form, &[KeyCode::Char('N')]),
 ];
 
 /// The footer line of `app` drawn at its size.

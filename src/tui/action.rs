@@ -68,6 +68,15 @@ pub enum Action {
     Export,
     /// Worklist: choose a status to filter the patient list and overview by.
     StatusFilter,
+    /// Open the entry form for the missing fact the screen shows (the selected fact, or the
+    /// selected unknown criterion's first missing fact).
+    Answer,
+    /// Ask-next: form after form through the patient's missing facts, most decisive first.
+    AskNext,
+    /// Open the new-referral form.
+    NewReferral,
+    /// Ask-next: leave this fact unanswered and go to the next.
+    Skip,
     /// Picker: choose the entry with this number (1-9; 0 is the tenth).
     Pick(u8),
     /// Picker or note: choose the highlighted entry, or save the note.

@@ -2,7 +2,7 @@
 //! help screen (`help_rows`) all read `KEYMAP`, so what the screen says is what the keys do.
 //! The help lists the contexts in the order the table first binds a key in them.
 //!
-//! This file is longer than the others (about 800 lines) because it is a data table: some 90
+//! This file is longer than the others (about 1000 lines) because it is a data table: some 110
 //! bindings, most of which rustfmt lays out over seven lines each. Splitting the table would
 //! split the one place every key is read from; the code around it is about 200 lines.
 
@@ -24,6 +24,8 @@ pub enum Context {
     Picker,
     /// Typing a note.
     Note,
+    /// Filling in the entry form (a missing fact, ask-next, a new referral).
+    Form,
 }
 
 impl Context {
@@ -31,7 +33,7 @@ impl Context {
     pub fn takes_globals(self) -> bool {
         match self {
             Context::Global | Context::List(_) => true,
-            Context::Filter | Context::Picker | Context::Note => false,
+            Context::Filter | Context::Picker | Context::Note | Context::Form => false,
         }
     }
 
@@ -42,6 +44,7 @@ impl Context {
             Context::Filter => "Typing a filter",
             Context::Picker => "Choosing a status",
             Context::Note => "Typing a note",
+            Context::Form => "Filling in a form (a fact, ask-next, a referral)",
         }
     }
 }
@@ -276,6 +279,20 @@ pub const KEYMAP: &[Binding] = &[
         "filter patients (fuzzy: name, id, diagnosis, study)",
         "filter",
     ),
+    b(
+        C::List(L::Patients),
+        &[ch('A')],
+        Action::AskNext,
+        "ask next: a form for each missing fact of the patient, most decisive first",
+        "",
+    ),
+    b(
+        C::List(L::Patients),
+        &[ch('N')],
+        Action::NewReferral,
+        "new referral: id, name, birth date, sex, referrer, diagnosis (no file needed)",
+        "",
+    ),
     // Match table.
     b(
         C::List(L::Matches),
@@ -304,6 +321,13 @@ pub const KEYMAP: &[Binding] = &[
         Action::Export,
         "write the study's referral summary (Markdown)",
         "export",
+    ),
+    b(
+        C::List(L::Matches),
+        &[ch('A')],
+        Action::AskNext,
+        "ask next: a form for each missing fact of the patient, most decisive first",
+        "",
     ),
     b(
         C::List(L::Matches),
@@ -443,6 +467,13 @@ pub const KEYMAP: &[Binding] = &[
         "write this study's referral summary (Markdown)",
         "",
     ),
+    b(
+        C::List(L::Criteria),
+        &[ch('i')],
+        Action::Answer,
+        "answer the selected unknown criterion's first missing fact (a form)",
+        "",
+    ),
     // Missing data.
     b(
         C::List(L::Missing),
@@ -450,6 +481,20 @@ pub const KEYMAP: &[Binding] = &[
         Action::Open,
         "criteria of the first study this fact could change (on the last row: unfold)",
         "criteria",
+    ),
+    b(
+        C::List(L::Missing),
+        &[ch('i')],
+        Action::Answer,
+        "answer the selected fact: a form shaped by the fact, checked, then stored",
+        "answer",
+    ),
+    b(
+        C::List(L::Missing),
+        &[ch('A')],
+        Action::AskNext,
+        "ask next: form after form through these facts, most decisive first",
+        "ask",
     ),
     b(
         C::List(L::Missing),
@@ -648,6 +693,100 @@ pub const KEYMAP: &[Binding] = &[
         &[Key::AnyChar],
         Action::Edit(Edit::Insert(' ')),
         "type the note",
+        "",
+    ),
+    // Filling in a form.
+    b(C::Form, &[TAB, DOWN], Action::Down, "next field", "field"),
+    b(
+        C::Form,
+        &[BACKTAB, UP],
+        Action::Up,
+        "previous field",
+        "field",
+    ),
+    b(
+        C::Form,
+        &[ENTER],
+        Action::Confirm,
+        "save: checked like a patient file; refused, the form stays open with the reasons",
+        "save",
+    ),
+    b(
+        C::Form,
+        &[Key::Ctrl('n')],
+        Action::Skip,
+        "ask next: leave this fact unanswered, go to the next",
+        "skip",
+    ),
+    b(
+        C::Form,
+        &[ESC],
+        Action::Cancel,
+        "close without saving (asks first when something was typed); stops ask next",
+        "cancel",
+    ),
+    b(
+        C::Form,
+        &[LEFT],
+        Action::Edit(Edit::Left),
+        "cursor left; in a choice, the previous value",
+        "move/choose",
+    ),
+    b(
+        C::Form,
+        &[RIGHT],
+        Action::Edit(Edit::Right),
+        "cursor right; in a choice, the next value",
+        "move/choose",
+    ),
+    b(
+        C::Form,
+        &[HOME, Key::Ctrl('a')],
+        Action::Edit(Edit::Home),
+        "cursor to the start (a choice: the first value)",
+        "",
+    ),
+    b(
+        C::Form,
+        &[END, Key::Ctrl('e')],
+        Action::Edit(Edit::End),
+        "cursor to the end (a choice: the last value)",
+        "",
+    ),
+    b(
+        C::Form,
+        &[BACKSPACE],
+        Action::Edit(Edit::Backspace),
+        "delete the character before the cursor",
+        "",
+    ),
+    b(
+        C::Form,
+        &[Key::Code(KeyCode::Delete)],
+        Action::Edit(Edit::Delete),
+        "delete the character under the cursor",
+        "",
+    ),
+    b(
+        C::Form,
+        &[Key::Ctrl('u')],
+        Action::Edit(Edit::ClearToStart),
+        "delete everything before the cursor",
+        "",
+    ),
+    b(
+        C::Form,
+        &[Key::Ctrl('c')],
+        Action::Quit,
+        "quit, after asking when something was typed",
+        "",
+    ),
+    b(C::Form, &[CTRL_Z], Action::Suspend, SUSPEND, ""),
+    b(
+        C::Form,
+        &[Key::AnyChar],
+        Action::Edit(Edit::Insert(' ')),
+        "type into the field; in a choice, a letter picks the value starting with it",
         "",
     ),
 ];

@@ -27,7 +27,8 @@
 //! - [`worklist`] connects the UI to the decision database without making `update` impure:
 //!   `update` queues requests (record a status, read a history, write a referral summary),
 //!   the event loop runs them against the store and feeds each outcome back to
-//!   `App::receive`. [`input`] is the note's text input.
+//!   `App::receive`. [`input`] is the note's text input. [`intake`] answers missing facts in
+//!   the app (the entry form, ask-next, a new referral) through the same queue.
 //! - [`theme`] has the one `const THEME`; every colour is doubled by a glyph (✔ ? ✖) or a
 //!   modifier, so NO_COLOR loses nothing.
 //!
@@ -54,6 +55,7 @@
 pub mod action;
 pub mod app;
 pub mod input;
+pub mod intake;
 pub mod keymap;
 pub mod loading;
 pub mod run;

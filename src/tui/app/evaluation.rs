@@ -243,6 +243,68 @@ impl App {
         }
     }
 
+    /// Puts a patient's new profile in place (`at`; None: a new patient, appended) and ranks
+    /// that patient alone again, moving it to its place in the list; the others stay as they
+    /// were. With `select`, the list shows and selects it (clearing filters that hide it).
+    /// Returns its index.
+    pub(in crate::tui) fn put_patient(
+        &mut self,
+        at: Option<usize>,
+        profile: Profile,
+        select: bool,
+    ) -> usize {
+        let (m, row) = evaluate(&self.trials, &profile, self.as_of);
+        let width = ratatui::text::Span::raw(row.id.as_str())
+            .width()
+            .clamp(2, 12) as u16;
+        self.id_width = self.id_width.max(width);
+        let p = match at.filter(|&p| p < self.patients.len()) {
+            Some(p) => {
+                self.patients[p] = profile;
+                self.matches[p] = m;
+                self.rows[p] = row;
+                p
+            }
+            None => {
+                self.patients.push(profile);
+                self.matches.push(m);
+                self.rows.push(row);
+                self.patients.len() - 1
+            }
+        };
+        self.order.retain(|&i| i != p);
+        let key = |i: usize| (sort_key(&self.matches[i]), &self.rows[i].id);
+        let pos = self.order.partition_point(|&i| key(i) < key(p));
+        self.order.insert(pos, p);
+        self.explained.retain(|e| e.patient != p);
+        self.trail.clear();
+        if select && !self.visible.contains(&p) {
+            self.filter.clear();
+            self.worklist.filter = crate::tui::worklist::StatusFilter::All;
+        }
+        self.refilter();
+        if select && let Some(pos) = self.visible.iter().position(|&i| i == p) {
+            self.cursors[List::Patients].selected = pos;
+            self.cursors[List::Matches] = Default::default();
+            self.focus = List::Patients;
+        }
+        self.explain();
+        self.fit();
+        p
+    }
+
+    /// Patient `p`'s missing facts, most decisive first (as the missing-data screen lists
+    /// them), from its explained result when a screen shows it, else evaluated now.
+    pub(in crate::tui) fn missing_of(&self, p: usize) -> Vec<MissingFact> {
+        if let Some(e) = self.explained(p) {
+            return e.missing.clone();
+        }
+        let Some(profile) = self.patients.get(p) else {
+            return Vec::new();
+        };
+        missing_facts(&self.trials, &rank(&self.trials, profile, self.as_of))
+    }
+
     /// The explained results of patient `p`, when a screen shows that patient.
     pub fn explained(&self, p: usize) -> Option<&Explained> {
         self.explained.iter().find(|e| e.patient == p)

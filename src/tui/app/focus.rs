@@ -28,6 +28,7 @@ impl App {
         match self.modal {
             Some(Modal::Picker(_)) => Context::Picker,
             Some(Modal::Note(_)) => Context::Note,
+            Some(Modal::Form(_)) => Context::Form,
             None if self.typing => Context::Filter,
             None => Context::List(self.focused_list()),
         }

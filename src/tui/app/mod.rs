@@ -217,8 +217,10 @@ impl App {
             | Action::HistoryScope
             | Action::Export
             | Action::StatusFilter => self.worklist_action(action),
+            Action::Answer | Action::AskNext | Action::NewReferral => self.intake_action(action),
             // Only a picker or the note input acts on these.
-            Action::Pick(_) | Action::Confirm | Action::Cancel | Action::Edit(_) => {}
+            Action::Pick(_) | Action::Confirm | Action::Cancel | Action::Edit(_) | Action::Skip => {
+            }
             // The event loop suspends the process (a terminal matter); no state changes.
             Action::Suspend => {}
         }

@@ -3,6 +3,7 @@
 
 pub mod contacts;
 pub mod criteria;
+pub mod form;
 pub mod help;
 pub mod history;
 pub mod matches;

@@ -36,6 +36,7 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
     match &app.modal {
         Some(Modal::Picker(p)) => render_picker(app, p, body, buf),
         Some(Modal::Note(n)) => render_note(app, n, body, buf),
+        Some(Modal::Form(f)) => super::form::render(app, f, body, buf),
         None => {}
     }
 }
@@ -165,10 +166,12 @@ fn render_note(app: &App, n: &NoteForm, body: Rect, buf: &mut Buffer) {
     );
 }
 
-/// Where the terminal cursor goes: in the note input while it is open.
+/// Where the terminal cursor goes: in the note input (or the form's field) while it is open.
 pub fn cursor(app: &App, body: Rect) -> Option<Position> {
-    let Some(Modal::Note(n)) = &app.modal else {
-        return None;
+    let n = match &app.modal {
+        Some(Modal::Note(n)) => n,
+        Some(Modal::Form(f)) => return super::form::cursor(app, f, body),
+        _ => return None,
     };
     let line = input_line(body);
     if line.width == 0 || line.height == 0 {

@@ -135,7 +135,7 @@ impl App {
         };
     }
 
-    pub(super) fn say(&mut self, text: String, error: bool) {
+    pub(in crate::tui) fn say(&mut self, text: String, error: bool) {
         self.message = Some(Message { text, error });
     }
 
@@ -373,6 +373,10 @@ impl App {
                     self.pair_label(patient, trial)
                 );
                 self.say(text, false);
+            }
+            Outcome::Entered { patient, result } => {
+                self.receive_entered(patient, result);
+                return;
             }
             Outcome::Exported {
                 patient,

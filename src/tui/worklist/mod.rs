@@ -1,7 +1,7 @@
 //! The worklist in the UI, kept out of the pure `App::update`: `update` never touches the
 //! database; it queues a [`Request`] (record a status, read a history, write a referral
 //! summary). The event loop runs each request against the [`Store`] with [`execute`] and hands
-//! the [`Outcome`] back to `App::receive`. Tests build an App with decisions and no database,
+//! the [`Outcome`] back to `App::receive`. Entering a fact goes the same way (`tui::intake`). Tests build an App with decisions and no database,
 //! press keys, and read the queued requests.
 //!
 //! Here: the requests and their execution, the worklist's state in the App (decisions, status
@@ -33,6 +33,8 @@ pub enum Request {
     History { patient: usize },
     /// Write the referral summary of patient × study.
     Export { patient: usize, trial: usize },
+    /// Check a form's answer against the patient and store it (see `tui::intake`).
+    Enter(crate::tui::intake::EntryRequest),
 }
 
 /// What a request came to; errors as display text.
@@ -58,6 +60,11 @@ pub enum Outcome {
         patient: usize,
         trial: usize,
         result: Result<PathBuf, String>,
+    },
+    /// A form's answer stored (the patient as it now stands), or refused with the reasons.
+    Entered {
+        patient: Option<usize>,
+        result: Result<crate::tui::intake::Entered, Vec<String>>,
     },
 }
 
@@ -110,6 +117,7 @@ pub fn execute(store: &mut Store, app: &App, r: &Request) -> Outcome {
                 _ => Err(gone()),
             },
         },
+        Request::Enter(e) => crate::tui::intake::execute(store, app, e),
     }
 }
 
@@ -198,4 +206,6 @@ pub struct Worklist {
     pub history: Option<HistoryView>,
     /// The zone history times are shown in: None for the local zone.
     pub zone: Option<FixedOffset>,
+    /// Ask-next, while it walks a patient's missing facts.
+    pub ask: Option<crate::tui::intake::AskNext>,
 }

@@ -1,5 +1,6 @@
 //! The small windows that take the keys while open: the status picker (also the status
-//! filter's picker) and the note input, and how they answer keys.
+//! filter's picker) and the note input, and how they answer keys (the entry form answers its
+//! own, in `tui::intake`).
 
 use crate::tui::action::Action;
 use crate::tui::app::App;
@@ -73,6 +74,8 @@ pub struct NoteForm {
 pub enum Modal {
     Picker(Picker),
     Note(NoteForm),
+    /// The entry form (`tui::intake`).
+    Form(Box<crate::tui::intake::Form>),
 }
 
 impl App {
@@ -96,6 +99,9 @@ impl App {
     /// An action while a picker or the note input is open: they take every key. Returns
     /// false for the actions that still apply as usual (quit, resize).
     pub(crate) fn modal_action(&mut self, action: Action) -> bool {
+        if let Some(Modal::Form(_)) = self.modal {
+            return self.form_action(action);
+        }
         if let Some(Modal::Note(n)) = self.modal.as_mut()
             && !matches!(action, Action::Resize { .. })
         {
