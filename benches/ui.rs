@@ -27,10 +27,14 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use trialmatch::generate::{Rng, judgement_ids, patient};
+use trialmatch::intake::FactEntry;
+use trialmatch::intake::check::{verdict_changes, with_entry};
 use trialmatch::load::{Source, Workspace, load, parse_patient};
 use trialmatch::patient::Profile;
 use trialmatch::trial::Trial;
 use trialmatch::tui::app::{List, Screen};
+use trialmatch::tui::intake::Entered;
+use trialmatch::tui::worklist::Outcome;
 use trialmatch::tui::{Action, App, view};
 
 const SIZES: [(usize, &str); 3] = [(1_000, "1k"), (10_000, "10k"), (100_000, "100k")];
@@ -140,6 +144,8 @@ fn ui(c: &mut Criterion) {
             .warm_up_time(Duration::from_millis(500))
             .measurement_time(Duration::from_secs(2));
 
+        // A copy for the entry benchmark below (untimed; not at 100k, where it is not run).
+        let spare = (n <= 10_000).then(|| patients.clone());
         let mut app = App::new(workspace(&trials, patients), as_of());
         app.update(Action::Resize {
             width: WIDTH,
@@ -255,6 +261,53 @@ fn ui(c: &mut Criterion) {
             })
         });
         black_box(&app);
+
+        // A fact entered for one patient (an LVEF read out on the phone): the entry checked
+        // against the patient as a file would be (merged, parsed, prepared), the verdicts it
+        // changed found, the patient re-ranked in the list, and the frame drawn — everything
+        // between Enter in the form and the new screen except the database write (one
+        // synchronous SQLite commit, measured apart in the worklist tests' crash loop).
+        if let Some(patients) = spare {
+            let judgement = judgement_ids(&trials);
+            let text = patient(&mut Rng::new(7), 1, as_of(), &judgement);
+            let mut app = App::new(workspace(&trials, patients), as_of());
+            app.update(Action::Resize {
+                width: WIDTH,
+                height: HEIGHT,
+            });
+            let at = 0;
+            let before = app.patients()[at].clone();
+            let candidate = FactEntry {
+                seq: i64::MAX,
+                patient: before.id().to_string(),
+                fragment: "cardiac = { lvef = 58 }".into(),
+                summary: "LVEF 58 %".into(),
+                fact_date: None,
+                source: "phone".into(),
+                who: String::new(),
+                at: chrono::Utc::now(),
+                withdraws: None,
+            };
+            g.bench_function(BenchmarkId::new("entry_reevaluate_and_draw", label), |b| {
+                b.iter(|| {
+                    let Ok(mut profile) = with_entry(Some(&text), &[], &candidate, as_of()) else {
+                        panic!("the entry is accepted");
+                    };
+                    profile.file = before.file.clone();
+                    let changes = verdict_changes(&trials, Some(&before), &profile, as_of());
+                    app.receive(Outcome::Entered {
+                        patient: Some(at),
+                        result: Ok(Entered {
+                            seq: 1,
+                            id: before.id().to_string(),
+                            profile: Box::new(profile),
+                            changes,
+                        }),
+                    });
+                    frame(&mut t, &app);
+                })
+            });
+        }
     }
     g.finish();
 }
