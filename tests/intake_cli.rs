@@ -5,6 +5,8 @@
 //! files are never written, the entries are append-only in the database, and a SIGKILL loop
 //! loses no acknowledged entry.
 
+mod crash_support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use trialmatch::worklist::Store;
@@ -22,6 +24,19 @@ fn workspace() -> (tempfile::TempDir, PathBuf, PathBuf) {
     }
     let db = dir.path().join("w.sqlite3");
     (dir, patients, db)
+}
+
+/// A folder holding one sample patient, P13, whose file is short to read.
+fn one_patient() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let patients = dir.path().join("patients");
+    std::fs::create_dir(&patients).unwrap();
+    std::fs::copy(
+        "sample-patients/p13-pss-sparse.toml",
+        patients.join("p13.toml"),
+    )
+    .unwrap();
+    (dir, patients)
 }
 
 fn bin(patients: &Path, db: &Path) -> Command {
@@ -358,72 +373,25 @@ fn a_previous_schema_is_migrated_with_its_decisions_kept() {
 /// database passes SQLite's integrity check.
 #[test]
 fn entry_add_survives_sigkill() {
-    let dir = tempfile::tempdir().unwrap();
-    let patients = dir.path().join("patients");
-    std::fs::create_dir(&patients).unwrap();
-    std::fs::copy(
-        "sample-patients/p13-pss-unknown.toml",
-        patients.join("p13.toml"),
-    )
-    .or_else(|_| {
-        let f = std::fs::read_dir("sample-patients")
-            .unwrap()
-            .map(|f| f.unwrap().path())
-            .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("p13"))
-            .unwrap();
-        std::fs::copy(f, patients.join("p13.toml"))
-    })
-    .unwrap();
+    let (dir, patients) = one_patient();
     let db = dir.path().join("w.sqlite3");
-    let pair = |round: usize, kill_after: Option<std::time::Duration>| {
-        let children: Vec<(String, std::process::Child)> = (0..2)
-            .map(|k| {
-                let source = format!("round {round} writer {k}");
-                let child = bin(&patients, &db)
-                    .args([
-                        "entry",
-                        "add",
-                        "P13",
-                        "status = { spo2 = 97 }",
-                        "--source",
-                        &source,
-                    ])
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .spawn()
-                    .unwrap();
-                (source, child)
-            })
-            .collect();
-        if let Some(d) = kill_after {
-            std::thread::sleep(d);
-        }
-        children
-            .into_iter()
-            .map(|(source, mut child)| {
-                if kill_after.is_some() {
-                    let _ = child.kill();
-                }
-                (source, child.wait().unwrap().success())
-            })
-            .collect::<Vec<_>>()
-    };
-    let t0 = std::time::Instant::now();
-    let first = pair(0, None);
-    assert!(first.iter().all(|(_, ok)| *ok));
-    let span = t0.elapsed();
-    let mut succeeded: Vec<String> = first.into_iter().map(|(s, _)| s).collect();
-    let mut killed = 0;
-    for round in 1..=24 {
-        for (source, ok) in pair(round, Some(span * (round as u32 - 1) / 12)) {
-            if ok {
-                succeeded.push(source);
-            } else {
-                killed += 1;
-            }
-        }
-    }
-    assert!(killed > 0, "some commands were killed");
+    let out = crash_support::sigkill_loop(24, |round, k| {
+        let source = format!("round {round} writer {k}");
+        let child = bin(&patients, &db)
+            .args([
+                "entry",
+                "add",
+                "P13",
+                "status = { spo2 = 97 }",
+                "--source",
+                &source,
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        (source, child)
+    });
     let store = Store::open(&db).unwrap();
     let stored: Vec<String> = store
         .entries(Some("P13"))
@@ -431,15 +399,11 @@ fn entry_add_survives_sigkill() {
         .into_iter()
         .map(|e| e.source)
         .collect();
-    for s in &succeeded {
+    for s in &out.succeeded {
         assert!(stored.contains(s), "an acknowledged entry was lost: {s}");
     }
     drop(store);
-    let c = rusqlite::Connection::open(&db).unwrap();
-    let check: String = c
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(check, "ok");
+    assert_eq!(crash_support::integrity(&db), "ok");
 }
 
 #[test]
@@ -509,14 +473,7 @@ fn names_are_forgiven_in_files_and_entries_alike_values_are_not() {
 /// succeed: neither mistakes the other's half-made database for a foreign or locked one.
 #[test]
 fn two_commands_creating_one_new_worklist_both_succeed() {
-    let dir = tempfile::tempdir().unwrap();
-    let patients = dir.path().join("patients");
-    std::fs::create_dir(&patients).unwrap();
-    std::fs::copy(
-        "sample-patients/p13-pss-sparse.toml",
-        patients.join("p13.toml"),
-    )
-    .unwrap();
+    let (dir, patients) = one_patient();
     for round in 0..40u64 {
         let db = dir.path().join(format!("new-{round}.sqlite3"));
         let spawn = |who: &str| {

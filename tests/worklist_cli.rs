@@ -1,6 +1,8 @@
 //! The worklist from the command line: `status set/list/history`, `export`, their errors, the
 //! referral summary's content, and a crash test that kills `status set` with SIGKILL.
 
+mod crash_support;
+
 use chrono::{Local, NaiveDate};
 use serde_json::Value;
 use std::path::Path;
@@ -354,62 +356,20 @@ fn the_ui_export_names_a_fresh_file_each_time() {
 fn status_set_survives_sigkill() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("w.sqlite3");
-    // Two `status set` at once; SIGKILL both after `kill_after` (None: let them finish).
-    // Returns each note with whether its command reported success.
-    let pair = |round: usize, kill_after: Option<std::time::Duration>| {
-        let children: Vec<(String, std::process::Child)> = (0..2)
-            .map(|k| {
-                let note = format!("round {round} writer {k}");
-                let status = Status::ALL[(round + k) % 8].key();
-                let child = bin(&db)
-                    .args(["status", "set", "P01", "KN5501-SLE", status])
-                    .args(["--note", &note])
-                    .stdout(Stdio::piped())
-                    .stderr(Stdio::null())
-                    .spawn()
-                    .expect("spawns");
-                (note, child)
-            })
-            .collect();
-        if let Some(d) = kill_after {
-            std::thread::sleep(d);
-        }
-        children
-            .into_iter()
-            .map(|(note, mut child)| {
-                if kill_after.is_some() {
-                    let _ = child.kill(); // SIGKILL; harmless if it has already exited
-                }
-                (note, child.wait().expect("waits").success())
-            })
-            .collect::<Vec<_>>()
-    };
-    // How long an uninterrupted pair takes here, to spread the kills across it.
-    let t0 = std::time::Instant::now();
-    let first = pair(0, None);
+    let out = crash_support::sigkill_loop(48, |round, k| {
+        let note = format!("round {round} writer {k}");
+        let status = Status::ALL[(round + k) % 8].key();
+        let child = bin(&db)
+            .args(["status", "set", "P01", "KN5501-SLE", status])
+            .args(["--note", &note])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawns");
+        (note, child)
+    });
     assert!(
-        first.iter().all(|(_, ok)| *ok),
-        "uninterrupted commands succeed"
-    );
-    let span = t0.elapsed();
-
-    let mut succeeded: Vec<String> = first.into_iter().map(|(n, _)| n).collect();
-    let mut killed = 0;
-    let rounds = 48;
-    for round in 1..=rounds {
-        // From at once to twice a whole pair: 0, 1/24, ... 48/24 of it.
-        let wait = span * (round as u32 - 1) / 24;
-        for (note, ok) in pair(round, Some(wait)) {
-            if ok {
-                succeeded.push(note);
-            } else {
-                killed += 1;
-            }
-        }
-    }
-    assert!(killed > 0, "some commands were killed");
-    assert!(
-        succeeded.len() > 2,
+        out.succeeded.len() > 2,
         "some commands finished before their kill"
     );
     let store = Store::open(&db).expect("the database opens after the kills");
@@ -420,19 +380,16 @@ fn status_set_survives_sigkill() {
         .into_iter()
         .map(|d| d.note)
         .collect();
-    for n in &succeeded {
+    for n in &out.succeeded {
         assert!(notes.contains(n), "a reported change was lost: {n}");
     }
     drop(store);
-    let c = rusqlite::Connection::open(&db).unwrap();
-    let check: String = c
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(check, "ok");
+    assert_eq!(crash_support::integrity(&db), "ok");
     eprintln!(
-        "{} of {} commands succeeded, {killed} killed, {} rows",
-        succeeded.len(),
-        2 * rounds + 2,
+        "{} of {} commands succeeded, {} killed, {} rows",
+        out.succeeded.len(),
+        2 * 48 + 2,
+        out.killed,
         notes.len()
     );
 }
