@@ -1,5 +1,6 @@
 //! Answering missing facts in the app: each kind of form (lab, medical history, attestation,
-//! score, the generic patient-file form) saved into a temporary worklist database and the
+//! score, diagnosis, treatment, allergy, yes/no facts, recorded numbers, the generic
+//! patient-file form) saved into a temporary worklist database and the
 //! patient re-evaluated at once; refused input keeps the form open with the reasons and stores
 //! nothing; ask-next steps through the facts; a new referral joins the queue; snapshots of the
 //! form and of ask-next at 80×24 and 160×48.
@@ -278,11 +279,11 @@ fn any_other_fact_is_typed_in_the_patient_file_format() {
     let (_dir, mut store) = store();
     let mut app = app();
     missing_screen(&mut app, "P13");
-    select_fact(&mut app, |f| f == "consent signed");
+    select_fact(&mut app, |f| f == "prior clinical-trial treatment");
     press(&mut app, KeyCode::Char('i'));
     let form = app.form().cloned().unwrap_or_else(|| panic!("form"));
     assert_eq!(form.kind, FactKind::Other);
-    assert_eq!(form.fields[0].value(), "status = { consent_signed = true }");
+    assert_eq!(form.fields[0].value(), "checked = { trials = true }");
     // Not TOML: refused in the form.
     type_str(&mut app, " ]");
     press(&mut app, KeyCode::Enter);
@@ -296,7 +297,211 @@ fn any_other_fact_is_typed_in_the_patient_file_format() {
     save(&mut app, &mut store);
     assert_eq!(app.form(), None, "{:?}", app.form().map(|f| &f.errors));
     assert_eq!(entries(&store, "P13"), 1);
-    assert!(!has_fact(&app, "consent signed"));
+    assert!(!has_fact(&app, "prior clinical-trial treatment"));
+}
+
+/// P13's missing-data screen with `fact` selected and its form open.
+fn open(app: &mut App, fact: &str) {
+    missing_screen(app, "P13");
+    let at = select_fact(app, |f| f.starts_with(fact));
+    assert!(at.is_some(), "P13 does not miss {fact}");
+    press(app, KeyCode::Char('i'));
+}
+
+/// Enter on a form whose answer cannot be a fragment: refused in the form, nothing sent.
+fn refused(app: &mut App, store: &Store, says: &str) {
+    press(app, KeyCode::Enter);
+    assert!(app.requests().is_empty(), "sent: {:?}", app.requests());
+    let errors = app.form().map(|f| f.errors.clone()).unwrap_or_default();
+    assert!(errors.iter().any(|e| e.contains(says)), "{errors:?}");
+    assert_eq!(entries(store, "P13"), 0);
+}
+
+fn clear(app: &mut App, label: &str) {
+    to_field(app, label);
+    press(app, KeyCode::End);
+    ctrl(app, 'u');
+}
+
+/// Saved: the form closed, one entry whose fragment has each of `has`, the fact cleared.
+fn stored(app: &mut App, store: &mut Store, fact: &str, has: &[&str]) {
+    save(app, store);
+    assert_eq!(app.form(), None, "{:?}", app.form().map(|f| &f.errors));
+    let e = &store.entries(Some("P13")).unwrap_or_default()[0];
+    for h in has {
+        assert!(e.fragment.contains(h), "{h} not in {}", e.fragment);
+    }
+    assert!(
+        !app.missing_rows().iter().any(|f| f.fact.starts_with(fact)),
+        "{fact} still missing"
+    );
+}
+
+#[test]
+fn a_diagnosis_code_is_completed_from_the_list_and_an_unknown_one_refused() {
+    let (_dir, mut store) = store();
+    let mut app = app();
+    let fact = "PSS classification criteria";
+    open(&mut app, fact);
+    let form = app.form().cloned().unwrap_or_else(|| panic!("form"));
+    assert_eq!(
+        form.kind,
+        FactKind::Diagnosis {
+            code: Some("pss".into())
+        }
+    );
+    assert_eq!(form.fields[1].value(), "pss");
+    clear(&mut app, "Diagnosis code");
+    type_str(&mut app, "xyz");
+    refused(&mut app, &store, "'xyz' is not in the list");
+    clear(&mut app, "Diagnosis code");
+    type_str(&mut app, "ps");
+    press(&mut app, KeyCode::Right);
+    assert_eq!(
+        app.form()
+            .map(|f| f.fields[1].value().to_string())
+            .as_deref(),
+        Some("pss")
+    );
+    fill(&mut app, "Criteria met", "ACR/EULAR 2016");
+    fill(&mut app, "Date diagnosed", "2019-05-01");
+    stored(
+        &mut app,
+        &mut store,
+        fact,
+        &["code = \"pss\"", "ACR/EULAR 2016", "2019-05-01"],
+    );
+}
+
+#[test]
+fn a_treatment_is_stored_and_an_end_before_its_start_refused() {
+    let (_dir, mut store) = store();
+    let mut app = app();
+    let fact = "treatment history (cyclophosphamide)";
+    open(&mut app, fact);
+    let form = app.form().cloned().unwrap_or_else(|| panic!("form"));
+    assert_eq!(
+        form.kind,
+        FactKind::Treatment {
+            drug: Some("cyclophosphamide".into())
+        }
+    );
+    fill(&mut app, "Start", "2024-01-01");
+    fill(&mut app, "End (last dose)", "2023-01-01");
+    refused(&mut app, &store, "is before the start");
+    clear(&mut app, "Drug");
+    type_str(&mut app, "zzdrug");
+    clear(&mut app, "End (last dose)");
+    type_str(&mut app, "2024-06-01");
+    refused(&mut app, &store, "'zzdrug' is not in the list");
+    clear(&mut app, "Drug");
+    type_str(&mut app, "cyclop");
+    to_field(&mut app, "Outcome");
+    press(&mut app, KeyCode::Char('r'));
+    stored(
+        &mut app,
+        &mut store,
+        fact,
+        &[
+            "drug = \"cyclophosphamide\"",
+            "outcome = \"response\"",
+            "end = 2024-06-01",
+        ],
+    );
+}
+
+#[test]
+fn an_allergy_is_stored_and_one_without_its_substance_refused() {
+    let (_dir, mut store) = store();
+    let mut app = app();
+    open(&mut app, "allergy history");
+    assert_eq!(app.form().map(|f| f.kind.clone()), Some(FactKind::Allergy));
+    to_field(&mut app, "Answer");
+    press(&mut app, KeyCode::Char('p'));
+    refused(&mut app, &store, "Substance if present: required");
+    fill(&mut app, "Substance if present", "penicillin");
+    to_field(&mut app, "Severity");
+    press(&mut app, KeyCode::Char('s'));
+    stored(
+        &mut app,
+        &mut store,
+        "allergy history",
+        &[
+            "substance = \"penicillin\"",
+            "severity = \"severe\"",
+            "allergies = true",
+        ],
+    );
+}
+
+#[test]
+fn a_reproductive_fact_needs_yes_or_no_chosen() {
+    let (_dir, mut store) = store();
+    let mut app = app();
+    open(&mut app, "pregnant");
+    assert_eq!(
+        app.form().map(|f| f.kind.clone()),
+        Some(FactKind::Flag { name: "pregnant" })
+    );
+    refused(&mut app, &store, "choose yes or no");
+    press(&mut app, KeyCode::Char('n'));
+    stored(
+        &mut app,
+        &mut store,
+        "pregnant",
+        &["[reproductive]", "pregnant = false"],
+    );
+    // Contraception has its period.
+    let (_dir, mut store) = self::store();
+    let mut app = self::app();
+    let fact = "contraception agreed for 6 months";
+    open(&mut app, fact);
+    press(&mut app, KeyCode::Char('y'));
+    fill(&mut app, "For how long", "1 year");
+    stored(
+        &mut app,
+        &mut store,
+        fact,
+        &[
+            "contraception_agreed = true",
+            "contraception_period = \"1 year\"",
+        ],
+    );
+}
+
+#[test]
+fn a_cardiac_or_status_value_is_checked_against_its_range() {
+    let (_dir, mut store) = store();
+    let mut app = app();
+    open(&mut app, "LVEF");
+    assert_eq!(
+        app.form().map(|f| f.kind.clone()),
+        Some(FactKind::Recorded { name: "lvef" })
+    );
+    fill(&mut app, "LVEF %", "150");
+    refused(&mut app, &store, "150 is impossible (from 0 to 100)");
+    clear(&mut app, "LVEF %");
+    type_str(&mut app, "62.5");
+    stored(&mut app, &mut store, "LVEF", &["[cardiac]", "lvef = 62.5"]);
+    // A class is a whole number; consent signed is a flag of [status].
+    let (_dir, mut store) = self::store();
+    let mut app = self::app();
+    open(&mut app, "NYHA class");
+    fill(&mut app, "NYHA class", "2.5");
+    refused(&mut app, &store, "not a whole number");
+    clear(&mut app, "NYHA class");
+    type_str(&mut app, "2");
+    stored(&mut app, &mut store, "NYHA class", &["nyha = 2"]);
+    let (_dir, mut store) = self::store();
+    let mut app = self::app();
+    open(&mut app, "consent signed");
+    press(&mut app, KeyCode::Char('y'));
+    stored(
+        &mut app,
+        &mut store,
+        "consent signed",
+        &["[status]", "consent_signed = true"],
+    );
 }
 
 #[test]
@@ -363,6 +568,7 @@ fn ask_next_walks_the_facts_most_decisive_first_skipping_and_saving() {
     // Saving goes on to the next fact not yet asked, with what the answer changed.
     let asked = fact_of(&app);
     assert_eq!(asked, "pregnant");
+    press(&mut app, KeyCode::Char('n'));
     save(&mut app, &mut store);
     let ask = app
         .ask_next()
@@ -445,7 +651,7 @@ fn a_new_referral_joins_the_queue_selected_and_ask_next_starts() {
 fn enter_queues_one_request_and_nothing_without_a_save() {
     let mut app = app();
     missing_screen(&mut app, "P13");
-    select_fact(&mut app, |f| f == "consent signed");
+    select_fact(&mut app, |f| f == "prior clinical-trial treatment");
     press(&mut app, KeyCode::Char('i'));
     press(&mut app, KeyCode::Char('q'));
     assert!(!app.quitting(), "q is text in a form");
@@ -481,11 +687,26 @@ fn snapshots_of_the_form_and_of_ask_next() {
         select(&mut app, "P13");
         press(&mut app, KeyCode::Char('A'));
         ctrl(&mut app, 'n');
+        press(&mut app, KeyCode::Char('n'));
         save(&mut app, &mut store);
         snap("intake_ask_next", &app, w, h);
 
         let mut app = app_sized(w, h);
         press(&mut app, KeyCode::Char('N'));
         snap("intake_new_referral", &app, w, h);
+    }
+}
+
+#[test]
+fn snapshots_of_a_completed_field_and_a_choice() {
+    for (w, h) in [(80, 24), (160, 48)] {
+        let mut app = app_sized(w, h);
+        open(&mut app, "treatment history (cyclophosphamide)");
+        clear(&mut app, "Drug");
+        type_str(&mut app, "me");
+        snap("intake_treatment_completion", &app, w, h);
+        let mut app = app_sized(w, h);
+        open(&mut app, "LVEF");
+        snap("intake_recorded_form", &app, w, h);
     }
 }

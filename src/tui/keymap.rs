@@ -736,7 +736,8 @@ pub const KEYMAP: &[Binding] = &[
         C::Form,
         &[RIGHT],
         Action::Edit(Edit::Right),
-        "cursor right; in a choice, the next value",
+        "cursor right; in a choice, the next value; at the end of a drug or diagnosis, its \
+         first match",
         "move/choose",
     ),
     b(

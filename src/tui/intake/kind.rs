@@ -1,8 +1,10 @@
 //! Which form answers a missing fact: the fact's text, as the missing-data screen shows it
 //! ("hemoglobin result", "history: cns disease", "clinician attestation for C-I13 (steroid
-//! dose)", "sledai2k score", "weight"), read back into a kind of fact, so that each kind gets
+//! dose)", "sledai2k score", "weight", "RA diagnosis", "treatment history (methotrexate)",
+//! "allergy history", "pregnant", "LVEF"), read back into a kind of fact, so that each kind gets
 //! fields of its own and every other fact a form in the patient-file format.
 
+use crate::patient::recorded::{FLAGS, RECORDED};
 use crate::units::Dimension;
 use crate::vocab;
 
@@ -37,6 +39,24 @@ pub enum FactKind {
     },
     DateOfBirth,
     Sex,
+    /// A diagnosis: the code when the fact names one of `vocab::DIAGNOSES`.
+    Diagnosis {
+        code: Option<String>,
+    },
+    /// A treatment received: the catalogue drug when the fact names one.
+    Treatment {
+        drug: Option<String>,
+    },
+    /// Allergies: none, or a substance with its severity.
+    Allergy,
+    /// A yes/no fact of `patient::recorded::FLAGS` (its rule name).
+    Flag {
+        name: &'static str,
+    },
+    /// A number of `patient::recorded::RECORDED` (its rule name).
+    Recorded {
+        name: &'static str,
+    },
     /// Anything else: typed in the patient-file format.
     Other,
 }
@@ -70,7 +90,11 @@ pub fn kind_of(fact: &str) -> FactKind {
         "height" => return FactKind::Measure { key: "height" },
         "date of birth" => return FactKind::DateOfBirth,
         "sex" => return FactKind::Sex,
+        "allergy history" | "allergy severity" => return FactKind::Allergy,
         _ => {}
+    }
+    if let Some(k) = clinical_kind(fact) {
+        return k;
     }
     let first = fact.split_whitespace().next().unwrap_or_default();
     let rest = fact[first.len()..].trim_start();
@@ -101,6 +125,70 @@ pub fn kind_of(fact: &str) -> FactKind {
     FactKind::Other
 }
 
+/// The diagnosis, treatment, flag and recorded-number facts, or None.
+fn clinical_kind(fact: &str) -> Option<FactKind> {
+    if let Some(f) = FLAGS.iter().find(|f| fact == f.name.replace('_', " ")) {
+        return Some(FactKind::Flag { name: f.name });
+    }
+    if fact.starts_with("contraception agreed for") || fact.starts_with("contraception period") {
+        return Some(FactKind::Flag {
+            name: "contraception_agreed",
+        });
+    }
+    if let Some(r) = RECORDED.iter().find(|r| fact.eq_ignore_ascii_case(r.label)) {
+        return Some(FactKind::Recorded { name: r.name });
+    }
+    let treatment = [
+        "treatment history (",
+        "complete treatment history (",
+        "outcome of ",
+        "dates of ",
+    ];
+    if treatment.iter().any(|w| fact.starts_with(w)) {
+        let lower = fact.to_lowercase();
+        let drug = vocab::DRUGS
+            .iter()
+            .map(|(d, _)| *d)
+            .chain(vocab::DRUG_SPELLINGS.iter().map(|(s, _)| *s))
+            .filter(|d| lower.contains(d))
+            .max_by_key(|d| d.len())
+            .and_then(catalogue_drug);
+        return Some(FactKind::Treatment {
+            drug: drug.map(str::to_string),
+        });
+    }
+    let first = fact.split_whitespace().next().unwrap_or_default();
+    let rest = fact[first.len()..].trim_start();
+    let diagnosis = rest == "diagnosis"
+        || rest == "diagnosis date"
+        || rest.starts_with("classification criteria");
+    if diagnosis && !first.is_empty() {
+        let code = first.to_lowercase();
+        let known = vocab::DIAGNOSES.contains(&code.as_str());
+        if known || vocab::diagnosis_group(&code).is_some() {
+            return Some(FactKind::Diagnosis {
+                code: known.then_some(code),
+            });
+        }
+    }
+    None
+}
+
+/// The catalogue name of a drug written `word` (its name or another spelling of it).
+pub fn catalogue_drug(word: &str) -> Option<&'static str> {
+    let w = word.trim().to_lowercase();
+    vocab::DRUGS
+        .iter()
+        .map(|(d, _)| *d)
+        .find(|d| *d == w)
+        .or_else(|| {
+            vocab::DRUG_SPELLINGS
+                .iter()
+                .find(|(s, _)| *s == w)
+                .map(|(_, d)| *d)
+        })
+}
+
 /// Whether a lab's rules may read it as a multiple of its upper limit of normal.
 pub fn has_uln(d: Dimension) -> bool {
     matches!(
@@ -117,48 +205,16 @@ pub fn has_uln(d: Dimension) -> bool {
 /// answers it, to be edited (one line: inline tables).
 pub fn example(fact: &str) -> String {
     let f = fact.trim();
-    let known: &[(&str, &str)] = &[
-        ("consent signed", "status = { consent_signed = true }"),
-        ("pregnant", "reproductive = { pregnant = false }"),
-        ("lactating", "reproductive = { lactating = false }"),
-        (
-            "planning pregnancy",
-            "reproductive = { planning_pregnancy = false }",
-        ),
-        (
-            "childbearing potential",
-            "reproductive = { childbearing_potential = false }",
-        ),
-        ("allergy history", "checked = { allergies = true }"),
-        (
-            "prior clinical-trial treatment",
-            "checked = { trials = true }",
-        ),
-        ("lvef", "cardiac = { lvef = 60.0 }"),
-        ("nyha class", "cardiac = { nyha = 1 }"),
-        ("ecog", "status = { ecog = 1 }"),
-        ("spo2", "status = { spo2 = 98.0 }"),
-    ];
-    if let Some((_, e)) = known.iter().find(|(k, _)| f.eq_ignore_ascii_case(k)) {
-        return (*e).to_string();
-    }
-    if f.starts_with("treatment history") {
-        return "checked = { treatments = true }".into();
-    }
-    if let Some(drug) = f.strip_prefix("outcome of ") {
-        return format!(
-            "treatment = [{{ drug = {}, outcome = \"response\" }}]",
-            toml::Value::String(drug.trim().to_string())
-        );
-    }
-    if f.starts_with("contraception") {
-        return "reproductive = { contraception_agreed = true, contraception_period = \"1 year\" }"
-            .into();
-    }
-    if f.ends_with("diagnosis") {
-        return "diagnosis = [{ code = \"sle\", diagnosed = 2020-01-01 }]".into();
-    }
-    "cardiac = { lvef = 60.0 }".into()
+    let example = if f == "prior clinical-trial treatment" {
+        "checked = { trials = true }"
+    } else if f.starts_with("date of last clinical-trial treatment") {
+        "trial_participation = [{ trial = \"NCT00000000\", last_treatment = 2025-01-01 }]"
+    } else if f.ends_with("diagnosis") {
+        "diagnosis = [{ code = \"sle\", diagnosed = 2020-01-01 }]"
+    } else {
+        "cardiac = { lvef = 60.0 }"
+    };
+    example.to_string()
 }
 
 #[cfg(test)]
@@ -213,8 +269,36 @@ mod tests {
         assert_eq!(kind_of("date of birth"), FactKind::DateOfBirth);
         assert_eq!(
             kind_of("treatment history (cyclophosphamide)"),
-            FactKind::Other
+            FactKind::Treatment {
+                drug: Some("cyclophosphamide".into())
+            }
         );
+        assert_eq!(
+            kind_of("treatment history (csDMARD)"),
+            FactKind::Treatment { drug: None }
+        );
+        assert_eq!(
+            kind_of("RA diagnosis"),
+            FactKind::Diagnosis {
+                code: Some("ra".into())
+            }
+        );
+        assert_eq!(kind_of("allergy history"), FactKind::Allergy);
+        assert_eq!(kind_of("pregnant"), FactKind::Flag { name: "pregnant" });
+        assert_eq!(
+            kind_of("consent signed"),
+            FactKind::Flag {
+                name: "consent_signed"
+            }
+        );
+        assert_eq!(
+            kind_of("contraception agreed for 6 months"),
+            FactKind::Flag {
+                name: "contraception_agreed"
+            }
+        );
+        assert_eq!(kind_of("LVEF"), FactKind::Recorded { name: "lvef" });
+        assert_eq!(kind_of("NYHA class"), FactKind::Recorded { name: "nyha" });
         assert_eq!(kind_of("history: no such thing"), FactKind::Other);
     }
 }

@@ -1,11 +1,14 @@
 //! Answering a missing fact where it is shown, in the app: the entry form ([`form`], shaped by
-//! the fact's [`kind`]), ask-next (form after form through a patient's missing facts, most
+//! the fact's [`kind`]; the clinical kinds' fields in [`clinical`]; its answer made a fragment
+//! in [`build`]), ask-next (form after form through a patient's missing facts, most
 //! decisive first) and a new referral. `update` stays pure: saving queues a
 //! `Request::Enter`; the event loop checks the fragment against the patient as it stands
 //! (`intake::check::with_entry`, as `trialmatch entry add` does), stores it, and hands back
 //! the merged profile and the verdicts it changed; a refused entry leaves the form open with
 //! the reasons and nothing stored.
 
+pub mod build;
+pub mod clinical;
 pub mod form;
 pub mod kind;
 

@@ -1,6 +1,6 @@
 //! The entry form drawn over the screen: what it answers, one labelled line per field (a
-//! choice shows its value between ◀ ▶), the reasons a save was refused, and in ask-next what
-//! the last answer changed. The focused text field's cursor becomes the terminal's cursor.
+//! choice shows its value between ◀ ▶, a completed field what the text may become), the
+//! reasons a save was refused, and in ask-next what the last answer changed. The focused text field's cursor becomes the terminal's cursor.
 
 use crate::text::sanitize;
 use crate::tui::app::App;
@@ -109,6 +109,26 @@ fn first_shown(f: &Field, w: usize) -> usize {
     start
 }
 
+/// A completed field's line with what the typed text may become: "→ sle, ssc", or that
+/// nothing in the list begins so.
+fn with_matches<'a>(app: &App, f: &Field, line: Line<'a>) -> Line<'a> {
+    let t = app.theme();
+    let m = f.matches();
+    let typed = f.input.text().trim();
+    let note = match m.as_slice() {
+        [] => Span::styled("  ✖ not in the list", t.warn),
+        [one, ..] if one.eq_ignore_ascii_case(typed) => Span::styled("  ✔", t.dim),
+        _ => {
+            let more = if m.len() > 4 { ", …" } else { "" };
+            let shown = m.iter().take(4).copied().collect::<Vec<_>>().join(", ");
+            Span::styled(format!("  → {}{more}", sanitize(&shown)), t.dim)
+        }
+    };
+    let mut spans = line.spans;
+    spans.push(note);
+    Line::from(spans)
+}
+
 pub fn render(app: &App, form: &Form, body: Rect, buf: &mut Buffer) {
     let t = app.theme();
     let (area, first_y) = layout(app, form, body);
@@ -172,6 +192,11 @@ pub fn render(app: &App, form: &Form, body: Rect, buf: &mut Buffer) {
                 })
                 .collect();
             Line::raw(shown)
+        };
+        let line = if focused && !f.completions.is_empty() {
+            with_matches(app, f, line)
+        } else {
+            line
         };
         buf.set_line(x, y, &line, room);
         y += 1;
