@@ -2,6 +2,8 @@
 //! date, a TestBackend terminal, and helpers that drive the App through real key events.
 #![allow(dead_code)]
 
+pub mod intake;
+
 use chrono::NaiveDate;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
