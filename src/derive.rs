@@ -79,16 +79,19 @@ pub fn schwartz(height_cm: f64, scr_mg_dl: f64) -> f64 {
 
 /// Age in whole years at the as-of date.
 #[derive(Debug, Clone, Copy)]
-pub struct Age {
+pub struct Age<'a> {
     born: Option<NaiveDate>,
     as_of: NaiveDate,
+    /// The profile, for where the date of birth came from (read only when explaining).
+    profile: &'a Profile,
 }
 
-impl Age {
-    pub fn of(p: &Profile, as_of: NaiveDate) -> Age {
+impl<'a> Age<'a> {
+    pub fn of(p: &'a Profile, as_of: NaiveDate) -> Age<'a> {
         Age {
             born: p.data.dob.as_ref().map(|d| d.get_ref().0),
             as_of,
+            profile: p,
         }
     }
 
@@ -106,7 +109,11 @@ impl Age {
         match self.computed() {
             Some((a, born)) => Derived::known(
                 f64::from(a),
-                format!("age {a} (born {born}, as of {})", self.as_of),
+                format!(
+                    "age {a} (born {born}{}, as of {})",
+                    self.profile.entered_note("dob"),
+                    self.as_of
+                ),
             ),
             None => Derived::missing("age", vec!["date of birth".into()]),
         }
@@ -161,10 +168,11 @@ impl<'a> Creatinine<'a> {
     }
 }
 
-/// "creatinine 80 µmol/L on DATE": the result as written, for the evidence.
+/// "creatinine 80 µmol/L on DATE": the result as written (and where it came from, when it was
+/// entered in the app), for the evidence.
 fn creatinine_shown(lab: &LabFact) -> String {
     let date = lab.date.map(|d| format!(" on {d}")).unwrap_or_default();
-    format!("creatinine {}{date}", lab.written())
+    format!("creatinine {}{date}{}", lab.written(), lab.entered_note())
 }
 
 /// A value computed from creatinine: the value, the other inputs it was computed from, and
@@ -201,6 +209,8 @@ pub struct Kidney<'a> {
     height: Option<f64>,
     sex: Option<Sex>,
     cr: Creatinine<'a>,
+    /// The profile, for where the inputs came from (read only when explaining).
+    profile: &'a Profile,
 }
 
 /// The eGFR formula for an age, with the input that formula needs beside age and creatinine.
@@ -220,7 +230,33 @@ impl<'a> Kidney<'a> {
             height: p.height_cm,
             sex: sex(p),
             cr: Creatinine::of(p),
+            profile: p,
         }
+    }
+
+    /// Where the inputs at these fields came from, when any was entered in the app: the
+    /// inputs of one entry together, " [date of birth, weight: entered by …]"; nothing
+    /// otherwise.
+    fn entered(&self, fields: &[(&str, &str)]) -> String {
+        let mut groups: Vec<(Vec<&str>, &str)> = Vec::new();
+        for (name, field) in fields {
+            let Some(p) = self.profile.entered(field) else {
+                continue;
+            };
+            match groups.iter_mut().find(|(_, q)| *q == p) {
+                Some((names, _)) => names.push(name),
+                None => groups.push((vec![name], p)),
+            }
+        }
+        groups
+            .iter()
+            .filter_map(|(names, p)| {
+                let note = crate::patient::entered_note(Some(p));
+                // " [entered by …]" → " [weight: entered by …]"
+                let inner = note.strip_prefix(" [")?;
+                Some(format!(" [{}: {inner}", names.join(", ")))
+            })
+            .collect()
     }
 
     /// Cockcroft-Gault: (140 − age) × weight kg × (0.85 if female) / (72 × creatinine mg/dL),
@@ -286,12 +322,17 @@ impl<'a> Kidney<'a> {
         let ([a, w], female) = c.inputs;
         let sex_factor = if female { " × 0.85" } else { "" };
         let text = format!(
-            "CrCl {} mL/min = (140 − {}) × {} kg{sex_factor} / (72 × {} mg/dL) [Cockcroft-Gault; {}]",
+            "CrCl {} mL/min = (140 − {}) × {} kg{sex_factor} / (72 × {} mg/dL) [Cockcroft-Gault; {}]{}",
             fmt_num(c.value.round()),
             fmt_num(a),
             fmt_num(w),
             mg_dl_shown(c.scr),
             creatinine_shown(c.lab),
+            self.entered(&[
+                ("date of birth", "dob"),
+                ("weight", "weight"),
+                ("sex", "sex")
+            ]),
         );
         Derived::known(c.value, text)
     }
@@ -313,20 +354,22 @@ impl<'a> Kidney<'a> {
         let (a, formula) = c.inputs;
         let text = match formula {
             EgfrFormula::Schwartz(h) => format!(
-                "eGFR {} mL/min/1.73m2 = 0.413 × {} cm / {} mg/dL [bedside Schwartz, age {}; {}]",
+                "eGFR {} mL/min/1.73m2 = 0.413 × {} cm / {} mg/dL [bedside Schwartz, age {}; {}]{}",
                 fmt_num(c.value.round()),
                 fmt_num(h),
                 mg_dl_shown(c.scr),
                 fmt_num(a),
                 creatinine_shown(c.lab),
+                self.entered(&[("date of birth", "dob"), ("height", "height")]),
             ),
             EgfrFormula::CkdEpi(female) => format!(
-                "eGFR {} mL/min/1.73m2 [CKD-EPI 2021: creatinine {} mg/dL, age {}, {}; {}]",
+                "eGFR {} mL/min/1.73m2 [CKD-EPI 2021: creatinine {} mg/dL, age {}, {}; {}]{}",
                 fmt_num(c.value.round()),
                 mg_dl_shown(c.scr),
                 fmt_num(a),
                 if female { "female" } else { "male" },
                 creatinine_shown(c.lab),
+                self.entered(&[("date of birth", "dob"), ("sex", "sex")]),
             ),
         };
         Derived::known(c.value, text)
@@ -376,6 +419,7 @@ impl<'a> Xuln<'a> {
             return Derived::missing(&format!("{lab} × ULN"), vec![gap]);
         };
         let date = l.date.map(|d| format!(" on {d}")).unwrap_or_default();
+        let date = format!("{date}{}", l.entered_note());
         let unit = crate::vocab::lab_dimension(lab).map_or("", Dimension::canonical);
         Derived::known(
             x,

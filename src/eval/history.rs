@@ -106,7 +106,13 @@ pub(super) fn diagnosis<const X: bool>(f: &DiagnosisFilter, cx: &Ctx) -> Outcome
         let mut why = Vec::new();
         let mut missing = Vec::new();
         let t = diagnosis_entry::<X>(d, f, cx, &mut why, &mut missing);
-        let reason = why!(X, "{} {}", d.code.get_ref().to_uppercase(), why.join(", "));
+        let reason = why!(
+            X,
+            "{} {}{}",
+            d.code.get_ref().to_uppercase(),
+            why.join(", "),
+            entered_note(d.entered.as_deref())
+        );
         if X {
             reasons.push(reason.clone());
         }
@@ -134,7 +140,7 @@ pub(super) fn diagnosis<const X: bool>(f: &DiagnosisFilter, cx: &Ctx) -> Outcome
                     X,
                     "no {} diagnosis (diagnosis list checked complete{})",
                     label(),
-                    checked_on(cx)
+                    checked_on(cx, "diagnoses")
                 ),
             )
         } else {
@@ -323,6 +329,7 @@ pub(super) fn describe_condition(c: &Condition) -> String {
     if !q.is_empty() {
         s.push_str(&format!(" ({})", q.join(", ")));
     }
+    s.push_str(&entered_note(c.entered.as_deref()));
     s
 }
 
@@ -386,11 +393,19 @@ pub(super) fn has<const X: bool>(f: &ConditionFilter, cx: &Ctx) -> Outcome {
                 "{} recorded but not matching: {} (history checked{})",
                 f.category.replace('_', " "),
                 other_t.join(", "),
-                checked_on(cx)
+                checked_on(cx, "conditions")
             ),
         )
     } else if checked {
-        Outcome::known(false, why!(X, "no {} (checked{})", label(), checked_on(cx)))
+        Outcome::known(
+            false,
+            why!(
+                X,
+                "no {} (checked{})",
+                label(),
+                checked_on(cx, "conditions")
+            ),
+        )
     } else {
         Outcome::unknown(
             why!(X, "{}: not recorded as checked{}", label(), others()),
@@ -414,9 +429,10 @@ pub(super) fn allergic<const X: bool>(f: &AllergyFilter, cx: &Ctx) -> Outcome {
         };
         let text = || {
             format!(
-                "{} ({})",
+                "{} ({}){}",
                 a.substance,
-                a.severity.as_deref().unwrap_or("severity not recorded")
+                a.severity.as_deref().unwrap_or("severity not recorded"),
+                entered_note(a.entered.as_deref())
             )
         };
         match matched {
@@ -459,7 +475,12 @@ pub(super) fn allergic<const X: bool>(f: &AllergyFilter, cx: &Ctx) -> Outcome {
     if cx.patient.checked().is_some_and(|c| c.allergies) {
         Outcome::known(
             false,
-            why!(X, "no {} (allergies checked{})", label(), checked_on(cx)),
+            why!(
+                X,
+                "no {} (allergies checked{})",
+                label(),
+                checked_on(cx, "allergies")
+            ),
         )
     } else {
         Outcome::unknown(
@@ -482,12 +503,24 @@ pub(super) fn trial_treatment<const X: bool>(within: Option<Span>, cx: &Ctx) -> 
             (Some(d), Some(f)) if d >= f => {
                 return Outcome::known(
                     true,
-                    why!(X, "clinical-trial treatment on {d}{}", window()),
+                    why!(
+                        X,
+                        "clinical-trial treatment on {d}{}{}",
+                        entered_note(t.entered.as_deref()),
+                        window()
+                    ),
                 );
             }
             (None, _) => undated = true,
             (Some(d), None) => {
-                return Outcome::known(true, why!(X, "clinical-trial treatment on {d}"));
+                return Outcome::known(
+                    true,
+                    why!(
+                        X,
+                        "clinical-trial treatment on {d}{}",
+                        entered_note(t.entered.as_deref())
+                    ),
+                );
             }
             _ => {}
         }
@@ -555,7 +588,7 @@ pub(super) fn trial_treatment<const X: bool>(within: Option<Span>, cx: &Ctx) -> 
                 X,
                 "no clinical-trial treatment{} (checked{})",
                 window(),
-                checked_on(cx)
+                checked_on(cx, "trials")
             ),
         )
     } else {

@@ -4,7 +4,7 @@
 //! built and nothing is allocated, which is the path bulk screening takes.
 
 use crate::derive;
-use crate::patient::{Condition, Profile, Qual, Sex, Treatment};
+use crate::patient::{Condition, Profile, Qual, Sex, Treatment, entered_note};
 use crate::text::fmt_num;
 use crate::trial::rule::{
     AllergyFilter, ConditionFilter, DiagnosisFilter, Flag, Key, Num, Rule, Span, TreatFilter,
@@ -447,7 +447,7 @@ fn attested<const X: bool>(cx: &Ctx, part: Option<&str>) -> Outcome {
             a.met,
             why!(
                 X,
-                "clinician attestation{} by {} on {} says {}{}",
+                "clinician attestation{} by {} on {} says {}{}{}",
                 part.map(|n| format!(" ({})", n.replace('_', " ")))
                     .unwrap_or_default(),
                 a.by,
@@ -456,7 +456,8 @@ fn attested<const X: bool>(cx: &Ctx, part: Option<&str>) -> Outcome {
                 a.note
                     .as_deref()
                     .map(|n| format!(": {n}"))
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
+                entered_note(a.entered.as_deref())
             ),
         ),
         None => Outcome::unknown(
@@ -473,7 +474,12 @@ fn sex<const X: bool>(female: bool, cx: &Ctx) -> Outcome {
             let is_female = *s.get_ref() == Sex::Female;
             Outcome::known(
                 *s.get_ref() == want,
-                why!(X, "sex {}", if is_female { "female" } else { "male" }),
+                why!(
+                    X,
+                    "sex {}{}",
+                    if is_female { "female" } else { "male" },
+                    cx.patient.entered_note("sex")
+                ),
             )
         }
         None => Outcome::unknown(why!(X, "sex not recorded"), miss!(X, "sex".into())),
@@ -483,18 +489,33 @@ fn sex<const X: bool>(female: bool, cx: &Ctx) -> Outcome {
 fn flag<const X: bool>(f: Flag, cx: &Ctx) -> Outcome {
     let name = || f.name().replace('_', " ");
     match f.read(&cx.patient.data) {
-        Some(b) => Outcome::known(b, why!(X, "{}: {}", name(), if b { "yes" } else { "no" })),
+        Some(b) => Outcome::known(
+            b,
+            why!(
+                X,
+                "{}: {}{}",
+                name(),
+                if b { "yes" } else { "no" },
+                cx.patient.entered_note(f.fact().field)
+            ),
+        ),
         None => Outcome::unknown(why!(X, "{} not recorded", name()), miss!(X, name())),
     }
 }
 
-/// " on DATE" when the patient file dates its checks.
-fn checked_on(cx: &Ctx) -> String {
-    cx.patient
+/// " on DATE" when the patient file dates its checks, then where the check `what` (a field
+/// of `[checked]`: "diagnoses", "conditions", …) came from when it was entered in the app.
+fn checked_on(cx: &Ctx, what: &str) -> String {
+    let on = cx
+        .patient
         .checked()
         .and_then(|c| c.date)
         .map(|d| format!(" on {d}"))
-        .unwrap_or_default()
+        .unwrap_or_default();
+    format!(
+        "{on}{}",
+        cx.patient.entered_note(&format!("checked.{what}"))
+    )
 }
 
 fn since(date: NaiveDate, cx: &Ctx) -> String {
@@ -510,7 +531,14 @@ fn since(date: NaiveDate, cx: &Ctx) -> String {
 fn contraception<const X: bool>(need: Span, cx: &Ctx) -> Outcome {
     let r = cx.patient.data.reproductive.as_ref();
     match r.and_then(|r| r.contraception_agreed) {
-        Some(false) => Outcome::known(false, why!(X, "contraception not agreed")),
+        Some(false) => Outcome::known(
+            false,
+            why!(
+                X,
+                "contraception not agreed{}",
+                cx.patient.entered_note("reproductive.contraception_agreed")
+            ),
+        ),
         None => Outcome::unknown(
             why!(
                 X,
@@ -528,20 +556,36 @@ fn contraception<const X: bool>(need: Span, cx: &Ctx) -> Outcome {
                     got.approx_days() + 0.5 >= need.approx_days(),
                     why!(
                         X,
-                        "contraception agreed for {} after the last dose (needs {})",
+                        "contraception agreed for {} after the last dose{} (needs {})",
                         got.text(),
+                        contraception_note(cx),
                         need.text()
                     ),
                 ),
                 None => Outcome::unknown(
                     why!(
                         X,
-                        "contraception agreed, for how long not recorded (needs {})",
+                        "contraception agreed{}, for how long not recorded (needs {})",
+                        cx.patient.entered_note("reproductive.contraception_agreed"),
                         need.text()
                     ),
                     miss!(X, format!("contraception period (needs {})", need.text())),
                 ),
             }
         }
+    }
+}
+
+/// Where the agreed contraception and its period came from, when entered in the app: one
+/// note when both came from the same entry.
+fn contraception_note(cx: &Ctx) -> String {
+    let p = cx.patient;
+    let agreed = p.entered("reproductive.contraception_agreed");
+    let period = p.entered("reproductive.contraception_period");
+    match (agreed, period) {
+        (Some(a), Some(b)) if a != b => {
+            format!("{}{}", entered_note(Some(a)), entered_note(Some(b)))
+        }
+        (a, b) => entered_note(a.or(b)),
     }
 }

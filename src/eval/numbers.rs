@@ -71,9 +71,10 @@ pub(super) fn lab_group<const X: bool>(
     }
     let say = |l: &crate::patient::LabFact, word: &str| {
         format!(
-            "{} {word}{}",
+            "{} {word}{}{}",
             l.name(),
-            l.date.map(|d| format!(" on {d}")).unwrap_or_default()
+            l.date.map(|d| format!(" on {d}")).unwrap_or_default(),
+            l.entered_note()
         )
     };
     let all = |ls: &[&crate::patient::LabFact], word: &str| {
@@ -146,7 +147,10 @@ pub(super) fn lab_result<const X: bool>(
             ),
         );
     };
-    let date = || l.date.map(|d| format!(" on {d}")).unwrap_or_default();
+    let date = || {
+        let on = l.date.map(|d| format!(" on {d}")).unwrap_or_default();
+        format!("{on}{}", l.entered_note())
+    };
     match qual_of(l) {
         Some(q) => {
             let is_pos = q == Qual::Positive;
@@ -287,7 +291,13 @@ pub(super) fn evidence(num: &Num, cx: &Ctx) -> (String, Vec<String>) {
             let fact = r.fact();
             match p.recorded(*r) {
                 Some(x) => (
-                    format!("{} {}{}", fact.label, fmt_num(x), fact.unit),
+                    format!(
+                        "{} {}{}{}",
+                        fact.label,
+                        fmt_num(x),
+                        fact.unit,
+                        p.entered_note(fact.field)
+                    ),
                     vec![],
                 ),
                 None => (
@@ -306,9 +316,15 @@ fn on(d: Option<NaiveDate>) -> String {
 
 /// Evidence that the only entry is outside the window: "ALT 30 U/L on DATE is too old:
 /// outside 4 weeks", missing "ALT result within 4w".
-fn too_old(what: &str, date: Option<NaiveDate>, w: Span, missing: String) -> (String, Vec<String>) {
+fn too_old(
+    what: &str,
+    date: Option<NaiveDate>,
+    note: &str,
+    w: Span,
+    missing: String,
+) -> (String, Vec<String>) {
     (
-        format!("{what}{} is too old: outside {}", on(date), w.text()),
+        format!("{what}{}{note} is too old: outside {}", on(date), w.text()),
         vec![missing],
     )
 }
@@ -325,6 +341,7 @@ fn lab_evidence(
         return too_old(
             &what,
             old.date,
+            &old.entered_note(),
             w,
             format!("{lab} result within {}", w.short()),
         );
@@ -340,16 +357,21 @@ fn lab_evidence(
                 format!(" (= {} {})", fmt_num(*v), dim.canonical())
             };
             (
-                format!("{lab} {}{}{converted}", l.written(), on(l.date)),
+                format!(
+                    "{lab} {}{}{converted}{}",
+                    l.written(),
+                    on(l.date),
+                    l.entered_note()
+                ),
                 vec![],
             )
         }
         Some(Err(e)) => (
-            format!("{e}{}", on(l.date)),
+            format!("{e}{}{}", on(l.date), l.entered_note()),
             vec![format!("{lab} in a recognised unit")],
         ),
         None => (
-            format!("{lab} has no numeric value"),
+            format!("{lab} has no numeric value{}", l.entered_note()),
             vec![format!("{lab} value")],
         ),
     }
@@ -362,13 +384,19 @@ fn score_evidence(cx: &Ctx, name: &Key, within: Option<Span>) -> (String, Vec<St
         return too_old(
             &what,
             old.date,
+            &entered_note(old.entered.as_deref()),
             w,
             format!("{name} score within {}", w.short()),
         );
     }
     match found {
         Some(s) => (
-            format!("{name} {}{}", fmt_num(*s.value.get_ref()), on(s.date)),
+            format!(
+                "{name} {}{}{}",
+                fmt_num(*s.value.get_ref()),
+                on(s.date),
+                entered_note(s.entered.as_deref())
+            ),
             vec![],
         ),
         None => (
@@ -393,10 +421,11 @@ fn titre_evidence(
             .filter(|l| l.id == lab.id && l.titre.is_some())
             .map(|l| {
                 format!(
-                    "{} by {}{}",
+                    "{} by {}{}{}",
                     l.written(),
                     l.method.as_deref().unwrap_or("a method not recorded"),
-                    on(l.date)
+                    on(l.date),
+                    l.entered_note()
                 )
             })
             .collect();
@@ -419,7 +448,12 @@ fn titre_evidence(
                 .map(|m| format!(" by {m}"))
                 .unwrap_or_default();
             (
-                format!("{lab} titre 1:{}{method}{}", fmt_num(t), on(l.date)),
+                format!(
+                    "{lab} titre 1:{}{method}{}{}",
+                    fmt_num(t),
+                    on(l.date),
+                    l.entered_note()
+                ),
                 vec![],
             )
         }

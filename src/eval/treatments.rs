@@ -321,7 +321,7 @@ pub(super) fn together<const X: bool>(
                 X,
                 "no {} (treatment history checked complete{})",
                 label(),
-                checked_on(cx)
+                checked_on(cx, "treatments")
             ),
         ),
         Truth::False => Outcome::unknown(
@@ -353,6 +353,7 @@ pub(super) fn describe_treatment(t: &Treatment) -> String {
     if let Some(o) = &t.outcome {
         s.push_str(&format!(" ({})", o.get_ref().replace('_', " ")));
     }
+    s.push_str(&entered_note(t.entered.as_deref()));
     s
 }
 
@@ -468,7 +469,7 @@ pub(super) fn treated<const X: bool>(f: &TreatFilter, cx: &Ctx) -> Outcome {
                 X,
                 "no {} (treatment history checked complete{})",
                 treat_label(f),
-                checked_on(cx)
+                checked_on(cx, "treatments")
             ),
         )
     } else {
@@ -507,7 +508,13 @@ pub(super) fn count_treated<const X: bool>(
         if s.drugs.is_empty() {
             "none".into()
         } else {
-            s.drugs.join(", ")
+            // Each drug as its first matching entry names it, and where that came from.
+            s.drugs
+                .iter()
+                .zip(&s.drug_entries)
+                .map(|(d, t)| format!("{d}{}", entered_note(t.entered.as_deref())))
+                .collect::<Vec<_>>()
+                .join(", ")
         }
     );
     ((lo, hi), text, s.missing)

@@ -104,13 +104,16 @@ impl Doc<'_> {
             .name
             .as_deref()
             .map_or("not recorded".into(), md);
-        writeln!(o, "- Name: {name}")?;
+        // Where a fact came from, when it was entered in the app.
+        let from = |field: &str| md(&patient.entered_note(field));
+        writeln!(o, "- Name: {name}{}", from("name"))?;
         let dob = patient.data.dob.as_ref().map(|d| d.get_ref().0);
         match dob {
             Some(d) => writeln!(
                 o,
-                "- Date of birth: {d} (age {} on {as_of})",
-                crate::derive::age_years(d, as_of)
+                "- Date of birth: {d} (age {} on {as_of}){}",
+                crate::derive::age_years(d, as_of),
+                from("dob")
             )?,
             None => writeln!(o, "- Date of birth: not recorded")?,
         }
@@ -119,20 +122,31 @@ impl Doc<'_> {
             Some(Sex::Male) => "male",
             None => "not recorded",
         };
-        writeln!(o, "- Sex: {sex}")?;
+        writeln!(o, "- Sex: {sex}{}", from("sex"))?;
         for d in &patient.data.diagnosis {
             let label = match d.name.as_deref() {
                 Some(n) => n.to_string(),
                 None => diagnosis_label(d.code.get_ref()),
             };
-            writeln!(o, "- Diagnosis: {}", md(&label))?;
+            let entered = crate::patient::entered_note(d.entered.as_deref());
+            writeln!(o, "- Diagnosis: {}{}", md(&label), md(&entered))?;
         }
         if let Some(r) = &patient.data.referral {
             if let Some(c) = &r.clinician {
-                writeln!(o, "- Referring clinician: {}", md(c))?;
+                writeln!(
+                    o,
+                    "- Referring clinician: {}{}",
+                    md(c),
+                    from("referral.clinician")
+                )?;
             }
             if let Some(c) = &r.contact {
-                writeln!(o, "- Referrer contact: {}", md(c))?;
+                writeln!(
+                    o,
+                    "- Referrer contact: {}{}",
+                    md(c),
+                    from("referral.contact")
+                )?;
             }
         }
         Ok(())

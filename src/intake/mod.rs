@@ -5,6 +5,7 @@
 //! entries laid over it in the order entered ([`merge`]). Input files are never written.
 
 pub mod check;
+pub mod mark;
 pub mod merge;
 pub mod template;
 pub mod workspace;
@@ -81,13 +82,14 @@ pub fn apply(file: Option<&str>, entries: &[FactEntry]) -> Result<String, ApplyE
         None => toml::Table::new(),
     };
     for e in active {
-        let fragment: toml::Table =
+        let mut fragment: toml::Table =
             e.fragment
                 .parse()
                 .map_err(|err: toml::de::Error| ApplyError {
                     seq: Some(e.seq),
                     message: format!("entry #{} cannot be read: {}", e.seq, err.message().trim()),
                 })?;
+        mark::mark(&mut fragment, &e.provenance());
         merge::overlay(&mut table, &fragment).map_err(|c| ApplyError {
             seq: Some(e.seq),
             message: format!("entry #{}: {}", e.seq, c.message),

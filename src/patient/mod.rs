@@ -42,6 +42,18 @@ pub struct LabFact {
     /// Method, e.g. "IIF" for ANA.
     pub method: Option<Shared>,
     pub date: Option<NaiveDate>,
+    /// Where the result came from, when entered in the app (see `intake::mark`).
+    pub entered: Option<Entered>,
+}
+
+/// " [entered by jdoe 2026-12-01 14:02 UTC, phone, Dr Tan]" after a fact's own text in
+/// evidence, when it was entered in the app; nothing otherwise. One form everywhere; a "; "
+/// in the source note is written ", " so that the clause stays one clause.
+pub fn entered_note(provenance: Option<&str>) -> String {
+    match provenance {
+        Some(p) if !p.trim().is_empty() => format!(" [{}]", p.trim().replace("; ", ", ")),
+        _ => String::new(),
+    }
 }
 
 /// A lab result as written in its file, kept in parts (the unit, result word or titre shared
@@ -76,6 +88,11 @@ impl LabFact {
     /// The result as written, for evidence: "0.9 mg/dL", "titre 1:160", "negative".
     pub fn written(&self) -> String {
         self.as_written.to_string()
+    }
+
+    /// [`entered_note`] for this result.
+    pub fn entered_note(&self) -> String {
+        entered_note(self.entered.as_deref())
     }
 
     pub fn name(&self) -> &'static str {
@@ -166,6 +183,27 @@ impl Profile {
             .iter()
             .find(|(k, _)| *k == key)
             .map(|(_, met)| *met)
+    }
+
+    /// Where the value at `field` (a dotted path: "cardiac.lvef", "dob", "weight") came from,
+    /// when it was entered in the app: the path's own mark, else the first mark of a value
+    /// inside it ("weight.value"). See `intake::mark`.
+    pub fn entered(&self, field: &str) -> Option<&str> {
+        let marks = self.data.entered.as_deref()?;
+        if let Some(p) = marks.get(field) {
+            return Some(p);
+        }
+        let prefix = format!("{field}.");
+        marks
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .map(|(_, p)| p.as_str())
+            .next()
+    }
+
+    /// [`entered_note`] for the value at `field`.
+    pub fn entered_note(&self, field: &str) -> String {
+        entered_note(self.entered(field))
     }
 
     /// The latest score with this id in `vocab::SCORES`.

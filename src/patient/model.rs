@@ -53,6 +53,24 @@ pub struct Patient {
     pub attestation: Vec<Attestation>,
     #[serde(default)]
     pub checked: Option<Checked>,
+    /// Facts entered in the app, by dotted path ("cardiac.lvef", "dob", "weight.value"), with
+    /// where each came from; read by evidence through `Profile::entered` (see `intake::mark`).
+    /// Boxed: most patients have none, and every profile holds the field.
+    #[serde(default)]
+    pub entered: Option<Box<std::collections::BTreeMap<String, String>>>,
+}
+
+/// Where a list item came from when it was entered in the app ("entered by jdoe 2026-12-01
+/// 14:02 UTC, phone, Dr Tan"); reads as a `&str`. Held behind one thin pointer, so that the
+/// items without one (nearly all) grow by 8 bytes only.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Entered(Box<Shared>);
+
+impl std::ops::Deref for Entered {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
 }
 
 /// Written "female" or "male", in any case, or "F" / "M".
@@ -113,6 +131,9 @@ pub struct Diagnosis {
     /// Free-text qualifiers: "biopsy_confirmed", "mcd", "fsgs", "refractory", ...
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Where the item came from, when entered in the app (see `intake::mark`).
+    #[serde(default)]
+    pub entered: Option<Entered>,
 }
 
 /// A disease-activity or functional score (SLEDAI-2K, ESSDAI, DAS28-ESR, ...).
@@ -123,6 +144,9 @@ pub struct Score {
     pub value: Spanned<f64>,
     #[serde(default, deserialize_with = "crate::patient::date::opt")]
     pub date: Option<NaiveDate>,
+    /// Where the item came from, when entered in the app (see `intake::mark`).
+    #[serde(default)]
+    pub entered: Option<Entered>,
 }
 
 /// A laboratory result: numeric with a unit, or qualitative ("positive"/"negative").
@@ -148,6 +172,9 @@ pub struct Lab {
     pub method: Option<String>,
     #[serde(default, deserialize_with = "crate::patient::date::opt")]
     pub date: Option<NaiveDate>,
+    /// Where the item came from, when entered in the app (see `intake::mark`).
+    #[serde(default)]
+    pub entered: Option<Entered>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -257,6 +284,9 @@ pub struct Treatment {
     pub outcome_bit: u8,
     #[serde(default)]
     pub route: Option<String>,
+    /// Where the item came from, when entered in the app (see `intake::mark`).
+    #[serde(default)]
+    pub entered: Option<Entered>,
 }
 
 /// A past or current medical condition (history), in a category from `vocab.rs`.
@@ -279,6 +309,9 @@ pub struct Condition {
     /// Free qualifiers, e.g. "in_situ", "skin", "congenital", "parenteral_treatment".
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Where the item came from, when entered in the app (see `intake::mark`).
+    #[serde(default)]
+    pub entered: Option<Entered>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -293,6 +326,9 @@ pub struct Allergy {
     pub severity: Option<String>,
     #[serde(default)]
     pub reaction: Option<String>,
+    /// Where the item came from, when entered in the app (see `intake::mark`).
+    #[serde(default)]
+    pub entered: Option<Entered>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -303,6 +339,9 @@ pub struct TrialParticipation {
     /// Date of the last investigational treatment.
     #[serde(default, deserialize_with = "crate::patient::date::opt")]
     pub last_treatment: Option<NaiveDate>,
+    /// Where the item came from, when entered in the app (see `intake::mark`).
+    #[serde(default)]
+    pub entered: Option<Entered>,
 }
 
 /// A clinician's recorded judgement on one criterion: the only way a criterion that depends
@@ -324,6 +363,9 @@ pub struct Attestation {
     pub date: NaiveDate,
     #[serde(default)]
     pub note: Option<String>,
+    /// Where the item came from, when entered in the app (see `intake::mark`).
+    #[serde(default)]
+    pub entered: Option<Entered>,
 }
 
 /// What was asked and found absent. Only a check lets an exclusion pass.

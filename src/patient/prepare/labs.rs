@@ -165,5 +165,6 @@ fn lab_fact(c: &mut Checker, spanned: &Spanned<Lab>) -> Option<LabFact> {
         qual,
         titre,
         date: l.date,
+        entered: l.entered.clone(),
     })
 }
