@@ -3,7 +3,6 @@
 
 pub mod config;
 pub mod criteria_doc;
-pub mod derive;
 pub mod eval;
 pub mod export;
 pub mod fsutil;

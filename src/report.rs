@@ -217,7 +217,7 @@ pub fn write_table(
     );
     writeln!(out, "{}", truncate(&head, w))?;
     for p in &ws.patients {
-        let age = crate::derive::age(p, as_of)
+        let age = crate::patient::derive::age(p, as_of)
             .value
             .map_or("age ?".into(), |a| format!("{a:.0} y"));
         let sex = match p.data.sex.as_ref().map(|s| *s.get_ref()) {

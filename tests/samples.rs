@@ -504,7 +504,7 @@ fn the_samples_cover_every_study_and_cohort_and_the_boundaries() {
             p.data
                 .dob
                 .as_ref()
-                .map(|d| trialmatch::derive::age_years(d.get_ref().0, as_of))
+                .map(|d| trialmatch::patient::derive::age_years(d.get_ref().0, as_of))
         })
         .collect();
     for a in [3, 5, 18, 65, 70] {

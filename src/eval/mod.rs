@@ -3,7 +3,7 @@
 //! facts that are missing. The decision logic is written once; with `explain` off no text is
 //! built and nothing is allocated, which is the path bulk screening takes.
 
-use crate::derive;
+use crate::patient::derive;
 use crate::patient::{Condition, Profile, Qual, Sex, Treatment, entered_note};
 use crate::text::fmt_num;
 use crate::trial::rule::{

@@ -112,7 +112,7 @@ impl Doc<'_> {
             Some(d) => writeln!(
                 o,
                 "- Date of birth: {d} (age {} on {as_of}){}",
-                crate::derive::age_years(d, as_of),
+                crate::patient::derive::age_years(d, as_of),
                 from("dob")
             )?,
             None => writeln!(o, "- Date of birth: not recorded")?,

@@ -2,7 +2,7 @@
 //! so that screening does not redo them for every criterion: age, CrCl and eGFR at the as-of
 //! date (date and power arithmetic), and the latest attestation of each criterion.
 
-use crate::derive;
+use crate::patient::derive;
 use crate::patient::{Attestation, Profile};
 use crate::vocab;
 use chrono::NaiveDate;

@@ -3,6 +3,7 @@
 //! also reports every invalid value.
 
 pub mod date;
+pub mod derive;
 pub mod facts;
 pub mod model;
 pub mod prepare;

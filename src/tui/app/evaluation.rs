@@ -100,7 +100,7 @@ fn sex_age(p: &Profile, as_of: NaiveDate) -> String {
         Some(Sex::Male) => "M",
         None => "?",
     };
-    let age = crate::derive::age(p, as_of)
+    let age = crate::patient::derive::age(p, as_of)
         .value
         .map_or("?".to_string(), |a| format!("{a:.0}"));
     format!("{sex} {age}")
