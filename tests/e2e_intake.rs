@@ -8,114 +8,12 @@
 //! Polls `tmux capture-pane` until the expected text appears, with a deadline; no fixed sleeps.
 //! Skipped (with a note) only when tmux is not installed.
 
+mod tmux_support;
+
 use std::path::Path;
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use tmux_support::{Tmux, tmux_available};
 
-const DEADLINE: Duration = Duration::from_secs(30);
 const ID: &str = "R-901";
-
-/// A tmux server of our own (its own socket, no user config), killed on drop.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn start(dir: &Path) -> Tmux {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let t = Tmux {
-            socket: format!("trialmatch-e2e-intake-{}-{nanos}", std::process::id()),
-        };
-        let dir = dir.display().to_string();
-        let session = t.socket.clone();
-        t.run(&[
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-x",
-            "120",
-            "-y",
-            "40",
-            "-s",
-            &session,
-            "-c",
-            &dir,
-            "env PS1='$ ' TERM=xterm-256color bash --norc --noprofile",
-        ]);
-        t
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .unwrap_or_else(|e| panic!("tmux {args:?}: {e}"));
-        assert!(
-            out.status.success(),
-            "tmux {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out
-    }
-
-    /// Types text literally.
-    fn type_text(&self, s: &str) {
-        if !s.is_empty() {
-            self.run(&["send-keys", "-t", &self.socket, "-l", s]);
-        }
-    }
-
-    /// Presses named keys (Enter, Escape, Tab, BTab, C-n, ...).
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.run(&["send-keys", "-t", &self.socket, k]);
-        }
-    }
-
-    fn capture(&self) -> String {
-        let out = self.run(&["capture-pane", "-p", "-t", &self.socket]);
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Polls the screen until one of `wanted` shows (which one, and the screen), or fails at
-    /// the deadline.
-    fn wait_any(&self, wanted: &[&str]) -> (usize, String) {
-        let start = Instant::now();
-        loop {
-            let screen = self.capture();
-            if let Some(i) = wanted.iter().position(|w| screen.contains(w)) {
-                return (i, screen);
-            }
-            if start.elapsed() > DEADLINE {
-                panic!("waited {DEADLINE:?} for {wanted:?}; the screen shows:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn wait_for(&self, wanted: &str) -> String {
-        self.wait_any(&[wanted]).1
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .output();
-    }
-}
-
-fn tmux_available() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
 
 /// One step of answering a form: text typed literally, or a named key.
 enum Step {
@@ -220,18 +118,18 @@ fn a_referral_entered_in_the_app_becomes_eligible_and_its_summary_lists_each_fac
     let patients = dir.path().join("patients");
     std::fs::create_dir(&patients).unwrap_or_else(|e| panic!("{e}"));
     let t = Tmux::start(repo);
-    t.wait_for("$");
+    t.wait_for(&["$"]);
     t.type_text(&format!(
         "'{bin}' --as-of 2026-11-22 --patients '{}' --db '{}'; echo EXITED-$?",
         patients.display(),
         db.display()
     ));
     t.keys(&["Enter"]);
-    t.wait_for("Patients (0)");
+    t.wait_for(&["Patients (0)"]);
 
     // The referral: a man with RA; the sex and diagnosis chosen by their first letters.
     t.keys(&["N"]);
-    t.wait_for("Patient id");
+    t.wait_for(&["Patient id"]);
     for (text, then) in [
         (ID, "Tab"),
         ("Test Referral Foxtrot", "Tab"),
@@ -246,7 +144,7 @@ fn a_referral_entered_in_the_app_becomes_eligible_and_its_summary_lists_each_fac
         t.type_text(text);
         t.keys(&[then]);
     }
-    t.wait_for(&format!("Saved #1 for {ID}"));
+    t.wait_for(&[&format!("Saved #1 for {ID}")]);
 
     // Ask-next: each fact the study needs answered in its form, with a source of its own;
     // every other fact skipped.
@@ -292,13 +190,13 @@ fn a_referral_entered_in_the_app_becomes_eligible_and_its_summary_lists_each_fac
 
     // Eligible for the study, first in the match table; the summary written from there.
     t.keys(&["Enter"]);
-    t.wait_for("e export");
-    let screen = t.wait_for("✔ eligible");
+    t.wait_for(&["e export"]);
+    let screen = t.wait_for(&["✔ eligible"]);
     assert!(screen.contains("KN5501 ASyS/RA"), "{screen}");
     t.keys(&["e"]);
-    t.wait_for("Referral summary written to");
+    t.wait_for(&["Referral summary written to"]);
     t.keys(&["q"]);
-    t.wait_for("EXITED-0");
+    t.wait_for(&["EXITED-0"]);
 
     let written: Vec<std::path::PathBuf> = std::fs::read_dir(dir.path().join("referrals"))
         .unwrap_or_else(|e| panic!("referrals folder: {e}"))

@@ -7,114 +7,14 @@
 //! Polls `tmux capture-pane` until the expected text appears, with a deadline; no fixed sleeps.
 //! Skipped (with a note) only when tmux is not installed.
 
+mod tmux_support;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
+use tmux_support::{DEADLINE, Tmux, tmux_available};
 use trialmatch::load::{Source, load};
 use trialmatch::tui::App;
-
-const DEADLINE: Duration = Duration::from_secs(30);
-
-/// A tmux server of our own (its own socket, no user config), killed on drop.
-struct Tmux {
-    socket: String,
-    session: String,
-}
-
-impl Tmux {
-    fn start(dir: &Path) -> Tmux {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let id = format!("trialmatch-e2e-{}-{nanos}", std::process::id());
-        let t = Tmux {
-            socket: id.clone(),
-            session: id,
-        };
-        let dir = dir.display().to_string();
-        t.run(&[
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-x",
-            "120",
-            "-y",
-            "40",
-            "-s",
-            &t.session,
-            "-c",
-            &dir,
-            "env PS1='$ ' TERM=xterm-256color bash --norc --noprofile",
-        ]);
-        t
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .unwrap_or_else(|e| panic!("tmux {args:?}: {e}"));
-        assert!(
-            out.status.success(),
-            "tmux {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out
-    }
-
-    /// Types text literally.
-    fn type_text(&self, s: &str) {
-        self.run(&["send-keys", "-t", &self.session, "-l", s]);
-    }
-
-    /// Presses named keys (Enter, Escape, j, ...).
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.run(&["send-keys", "-t", &self.session, k]);
-        }
-    }
-
-    fn capture(&self) -> String {
-        String::from_utf8_lossy(
-            &self
-                .run(&["capture-pane", "-p", "-t", &self.session])
-                .stdout,
-        )
-        .into_owned()
-    }
-
-    /// Polls the screen until every `wanted` text shows, or fails at the deadline.
-    fn wait_for(&self, wanted: &[&str]) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.capture();
-            if wanted.iter().all(|w| screen.contains(w)) {
-                return screen;
-            }
-            if start.elapsed() > DEADLINE {
-                panic!("waited {DEADLINE:?} for {wanted:?}; the screen shows:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .output();
-    }
-}
-
-fn tmux_available() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
 
 #[test]
 fn the_real_binary_in_a_real_terminal() {
