@@ -28,10 +28,8 @@ use Step::{Key, Text};
 fn answer(fact: &str, treatment_given: &mut bool) -> Option<Vec<Step>> {
     let number = |v: &'static str| Some(vec![Text(v)]);
     let attest = |met: bool| {
-        let mut s = vec![];
-        if !met {
-            s.push(Text("n"));
-        }
+        // The judgement is chosen by its first letter: nothing is chosen by default.
+        let mut s = vec![Text(if met { "m" } else { "n" })];
         s.extend([Key("Tab"), Text("Dr Fictional Investigator")]);
         Some(s)
     };
@@ -49,9 +47,19 @@ fn answer(fact: &str, treatment_given: &mut bool) -> Option<Vec<Step>> {
             Key("Tab"),
             Text("40"),
         ]),
-        "allergy history" | "prior clinical-trial treatment" => Some(vec![]),
-        f if f.starts_with("history: ") => Some(vec![]),
+        // Asked: none, and no other allergies (each chosen: nothing is assumed).
+        "allergy history" => Some(vec![
+            Text("a"),
+            Key("Tab"),
+            Key("Tab"),
+            Key("Tab"),
+            Key("Tab"),
+            Text("n"),
+        ]),
+        "prior clinical-trial treatment" => Some(vec![]),
+        f if f.starts_with("history: ") => Some(vec![Text("c")]),
         f if f.starts_with("RA classification criteria") || f == "RA diagnosis date" => Some(vec![
+            Text("d"),
             Key("Tab"),
             Key("Tab"),
             Text("ACR/EULAR 2010"),
@@ -67,6 +75,7 @@ fn answer(fact: &str, treatment_given: &mut bool) -> Option<Vec<Step>> {
             } else {
                 // Methotrexate, stopped for no response.
                 Some(vec![
+                    Text("g"),
                     Key("Tab"),
                     Key("C-u"),
                     Text("methotr"),

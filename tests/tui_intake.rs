@@ -10,6 +10,7 @@ mod tui_support;
 use ratatui::crossterm::event::KeyCode;
 use trialmatch::tui::App;
 use trialmatch::tui::app::{List, Screen};
+use trialmatch::tui::intake::form::UNCHOSEN;
 use trialmatch::tui::intake::{FactKind, Purpose};
 use trialmatch::tui::keymap::Context;
 use trialmatch::tui::worklist::Request;
@@ -112,8 +113,27 @@ fn medical_history_checked_none_is_stored() {
             category: "cns_disease".into()
         }
     );
-    assert_eq!(form.fields[0].value(), "checked: none");
+    // Nothing is chosen at first: an unthinking Enter never records "checked: none".
+    assert_eq!(form.fields[0].value(), UNCHOSEN);
     fill(&mut app, "Source", "letter of 2026-11-28");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.requests().is_empty(), "refused in the form");
+    let errors = app.form().map(|f| f.errors.clone()).unwrap_or_default();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("Answer: choose an answer")),
+        "{errors:?}"
+    );
+    assert_eq!(entries(&store, "P13"), 0);
+    to_field(&mut app, "Answer");
+    press(&mut app, KeyCode::Right);
+    assert_eq!(
+        app.form()
+            .map(|f| f.fields[0].value().to_string())
+            .as_deref(),
+        Some("checked: none")
+    );
     save(&mut app, &mut store);
     assert_eq!(app.form(), None, "{:?}", app.form().map(|f| &f.errors));
     assert_eq!(entries(&store, "P13"), 1);
@@ -155,6 +175,11 @@ fn a_clinician_attestation_is_stored() {
     assert!(app.requests().is_empty());
     fill(&mut app, "Attesting clinician", "Dr Fictional Investigator");
     fill(&mut app, "Note", "reviewed the letter");
+    // Nor without a judgement chosen: met is never the default.
+    press(&mut app, KeyCode::Enter);
+    assert!(app.requests().is_empty());
+    to_field(&mut app, "Judgement");
+    press(&mut app, KeyCode::Right);
     save(&mut app, &mut store);
     assert_eq!(app.form(), None, "{:?}", app.form().map(|f| &f.errors));
     let e = &store.entries(Some(&id)).unwrap_or_default()[0];

@@ -24,6 +24,10 @@ fn a_diagnosis_code_is_completed_from_the_list_and_an_unknown_one_refused() {
         }
     );
     assert_eq!(form.fields[1].value(), "pss");
+    // No answer is chosen until one is: refused as it stands.
+    refused(&mut app, &store, "Answer: choose an answer");
+    to_field(&mut app, "Answer");
+    press(&mut app, KeyCode::Char('d'));
     clear(&mut app, "Diagnosis code");
     type_str(&mut app, "xyz");
     refused(&mut app, &store, "'xyz' is not in the list");
@@ -59,6 +63,8 @@ fn a_treatment_is_stored_and_an_end_before_its_start_refused() {
             drug: Some("cyclophosphamide".into())
         }
     );
+    to_field(&mut app, "Answer");
+    press(&mut app, KeyCode::Char('g'));
     fill(&mut app, "Start", "2024-01-01");
     fill(&mut app, "End (last dose)", "2023-01-01");
     refused(&mut app, &store, "is before the start");
@@ -95,6 +101,10 @@ fn an_allergy_is_stored_and_one_without_its_substance_refused() {
     fill(&mut app, "Substance if present", "penicillin");
     to_field(&mut app, "Severity");
     press(&mut app, KeyCode::Char('s'));
+    // Whether other allergies were asked about is never assumed.
+    refused(&mut app, &store, "Other allergies: choose an answer");
+    to_field(&mut app, "Other allergies");
+    press(&mut app, KeyCode::Char('n'));
     stored(
         &mut app,
         &mut store,
@@ -116,7 +126,7 @@ fn a_reproductive_fact_needs_yes_or_no_chosen() {
         app.form().map(|f| f.kind.clone()),
         Some(FactKind::Flag { name: "pregnant" })
     );
-    refused(&mut app, &store, "choose yes or no");
+    refused(&mut app, &store, "Answer: choose an answer");
     press(&mut app, KeyCode::Char('n'));
     stored(
         &mut app,

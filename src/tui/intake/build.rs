@@ -15,6 +15,12 @@ impl Form {
             form: self,
             errors: &mut errors,
         };
+        for f in &self.fields {
+            if !f.choices.is_empty() && f.value() == super::form::UNCHOSEN {
+                b.errors
+                    .push(format!("{}: choose an answer (←/→)", f.label));
+            }
+        }
         let mut t = Table::new();
         let (summary, fact_date, id) = match &self.kind {
             _ if self.purpose == Purpose::Referral => b.referral(&mut t),

@@ -17,7 +17,8 @@ use toml::{Table, Value};
 /// "Not recorded", the first choice where a choice may be left open.
 const UNSTATED: &str = "not recorded";
 /// The first choice of a yes/no fact: nothing chosen yet (refused on save).
-const CHOOSE: &str = "choose yes or no";
+use super::form::UNCHOSEN as CHOOSE;
+use super::form::UNCHOSEN;
 
 /// The fields and hint of the form of a clinical fact (`fact`, as the missing-data screen
 /// names it).
@@ -28,7 +29,7 @@ pub fn fields(kind: &FactKind, fact: &str) -> (Vec<Field>, String) {
                 Field::choice(
                     "answer",
                     "Answer",
-                    &["diagnosed", "not diagnosed: list complete"],
+                    &[UNCHOSEN, "diagnosed", "not diagnosed: list complete"],
                 ),
                 Field::completed(
                     "code",
@@ -48,7 +49,11 @@ pub fn fields(kind: &FactKind, fact: &str) -> (Vec<Field>, String) {
             outcomes.extend(vocab::OUTCOMES);
             (
                 vec![
-                    Field::choice("answer", "Answer", &["given", "no other: history complete"]),
+                    Field::choice(
+                        "answer",
+                        "Answer",
+                        &[UNCHOSEN, "given", "no other: history complete"],
+                    ),
                     Field::completed(
                         "drug",
                         "Drug",
@@ -76,14 +81,14 @@ pub fn fields(kind: &FactKind, fact: &str) -> (Vec<Field>, String) {
             severities.extend(vocab::SEVERITIES);
             (
                 vec![
-                    Field::choice("answer", "Answer", &["asked: none", "present"]),
+                    Field::choice("answer", "Answer", &[UNCHOSEN, "asked: none", "present"]),
                     Field::text("substance", "Substance if present", "penicillin"),
                     Field::choice("severity", "Severity", &severities),
                     Field::text("reaction", "Reaction", "rash (optional)"),
                     Field::choice(
                         "complete",
                         "Other allergies",
-                        &["none other (asked)", "not asked"],
+                        &[UNCHOSEN, "none other (asked)", "not asked"],
                     ),
                 ],
                 "Allergies".into(),
@@ -329,9 +334,6 @@ impl Builder<'_> {
         };
         let answer = self.form.get("answer");
         let yes = answer == "yes";
-        if answer == CHOOSE {
-            self.errors.push("Answer: choose yes or no (←/→)".into());
-        }
         let date = self.date("date", false);
         insert_at(t, f.field, Value::Boolean(yes));
         let words = name.replace('_', " ");

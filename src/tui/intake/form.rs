@@ -8,6 +8,11 @@ use crate::tui::intake::kind::{FactKind, example, has_uln};
 use crate::vocab;
 use chrono::NaiveDate;
 
+/// The first value of a choice whose answer is clinical (a result, a judgement, "checked:
+/// none", sex, …): nothing is chosen until the user moves off it, and a form saved with it is
+/// refused — an unthinking Enter never records "negative" or "none".
+pub const UNCHOSEN: &str = "(choose with ←/→)";
+
 /// Longest text a field accepts.
 const FIELD_MAX: usize = 200;
 /// Longest fragment typed in the generic form.
@@ -233,7 +238,7 @@ impl Form {
             }
             FactKind::Qualitative { name } => (
                 vec![
-                    Field::choice("result", "Result", &["negative", "positive"]),
+                    Field::choice("result", "Result", &[UNCHOSEN, "negative", "positive"]),
                     Field::text("titre", "Titre", "1:160 (optional)"),
                     Field::text("method", "Method", "IIF (optional)"),
                     date_field("date", "Date"),
@@ -242,7 +247,7 @@ impl Form {
             ),
             FactKind::History { category } => (
                 vec![
-                    Field::choice("answer", "Answer", &["checked: none", "present"]),
+                    Field::choice("answer", "Answer", &[UNCHOSEN, "checked: none", "present"]),
                     Field::choice("status", "Status if present", vocab::STATUSES),
                     date_field("onset", "Onset if present"),
                     Field::text("name", "What, if present", "optional"),
@@ -251,7 +256,7 @@ impl Form {
             ),
             FactKind::Attestation { criterion, part } => (
                 vec![
-                    Field::choice("met", "Judgement", &["met", "not met"]),
+                    Field::choice("met", "Judgement", &[UNCHOSEN, "met", "not met"]),
                     Field::text("by", "Attesting clinician", "Dr ..."),
                     Field::prefilled("date", "Date", "YYYY-MM-DD", &today),
                     Field::text("note", "Note", "optional"),
@@ -291,7 +296,7 @@ impl Form {
                 "Date of birth".into(),
             ),
             FactKind::Sex => (
-                vec![Field::choice("sex", "Sex", &["female", "male"])],
+                vec![Field::choice("sex", "Sex", &[UNCHOSEN, "female", "male"])],
                 "Sex".into(),
             ),
             FactKind::Diagnosis { .. }
