@@ -11,7 +11,7 @@
 mod tmux_support;
 
 use std::path::Path;
-use tmux_support::{Tmux, tmux_available};
+use tmux_support::{open_on_an_empty_queue, tmux_available};
 
 const ID: &str = "R-901";
 
@@ -121,20 +121,8 @@ fn a_referral_entered_in_the_app_becomes_eligible_and_its_summary_lists_each_fac
         return;
     }
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let bin = env!("CARGO_BIN_EXE_trialmatch");
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let (t, dir) = open_on_an_empty_queue(repo, env!("CARGO_BIN_EXE_trialmatch"));
     let db = dir.path().join("w.sqlite3");
-    let patients = dir.path().join("patients");
-    std::fs::create_dir(&patients).unwrap_or_else(|e| panic!("{e}"));
-    let t = Tmux::start(repo);
-    t.wait_for(&["$"]);
-    t.type_text(&format!(
-        "'{bin}' --as-of 2026-11-22 --patients '{}' --db '{}'; echo EXITED-$?",
-        patients.display(),
-        db.display()
-    ));
-    t.keys(&["Enter"]);
-    t.wait_for(&["Patients (0)"]);
 
     // The referral: a man with RA; the sex and diagnosis chosen by their first letters.
     t.keys(&["N"]);

@@ -12,7 +12,7 @@ mod tmux_support;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
-use tmux_support::{DEADLINE, Tmux, tmux_available};
+use tmux_support::{DEADLINE, Tmux, open_on_an_empty_queue, tmux_available};
 use trialmatch::load::{Source, load};
 use trialmatch::tui::App;
 
@@ -400,20 +400,8 @@ fn a_referral_made_in_the_app_from_an_empty_database_answered_through_ask_next()
         return;
     }
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let bin = env!("CARGO_BIN_EXE_trialmatch");
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let (t, dir) = open_on_an_empty_queue(repo, env!("CARGO_BIN_EXE_trialmatch"));
     let db = dir.path().join("w.sqlite3");
-    let patients = dir.path().join("patients");
-    std::fs::create_dir(&patients).unwrap_or_else(|e| panic!("{e}"));
-    let t = Tmux::start(repo);
-    t.wait_for(&["$"]);
-    t.type_text(&format!(
-        "'{bin}' --as-of 2026-11-22 --patients '{}' --db '{}'; echo EXITED-$?",
-        patients.display(),
-        db.display()
-    ));
-    t.keys(&["Enter"]);
-    t.wait_for(&["Patients (0)"]);
     // A new referral: every field typed, the diagnosis chosen by its first letter.
     t.keys(&["N"]);
     t.wait_for(&["New referral", "Patient id"]);

@@ -127,3 +127,22 @@ pub fn tmux_available() -> bool {
         .output()
         .is_ok_and(|o| o.status.success())
 }
+
+/// The app started in a new tmux server on an empty patients folder and a new database (both
+/// in the returned folder), waited for until its empty patient list shows; the shell prints
+/// `EXITED-<status>` when it ends.
+pub fn open_on_an_empty_queue(repo: &Path, bin: &str) -> (Tmux, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let patients = dir.path().join("patients");
+    std::fs::create_dir(&patients).unwrap_or_else(|e| panic!("{e}"));
+    let t = Tmux::start(repo);
+    t.wait_for(&["$"]);
+    t.type_text(&format!(
+        "'{bin}' --as-of 2026-11-22 --patients '{}' --db '{}'; echo EXITED-$?",
+        patients.display(),
+        dir.path().join("w.sqlite3").display()
+    ));
+    t.keys(&["Enter"]);
+    t.wait_for(&["Patients (0)"]);
+    (t, dir)
+}

@@ -5,7 +5,7 @@
 use crate::text::sanitize;
 use crate::tui::app::App;
 use crate::tui::intake::{Field, Form, Purpose};
-use crate::tui::view::{width, wrap};
+use crate::tui::view::{first_shown, width, wrap};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
@@ -93,22 +93,6 @@ fn title(app: &App, form: &Form) -> String {
     }
 }
 
-/// The first character of a text field shown in `w` cells, so that the cursor stays in view.
-fn first_shown(f: &Field, w: usize) -> usize {
-    let before: Vec<char> = f.input.before_cursor().chars().collect();
-    let room = w.saturating_sub(1);
-    let (mut start, mut used) = (before.len(), 0);
-    while start > 0 {
-        let cw = width(before[start - 1].encode_utf8(&mut [0; 4]));
-        if used + cw > room {
-            break;
-        }
-        used += cw;
-        start -= 1;
-    }
-    start
-}
-
 /// A completed field's line with what the typed text may become: "→ sle, ssc", or that
 /// nothing in the list begins so.
 fn with_matches<'a>(app: &App, f: &Field, line: Line<'a>) -> Line<'a> {
@@ -186,7 +170,7 @@ pub fn render(app: &App, form: &Form, body: Rect, buf: &mut Buffer) {
             let shown: String = sanitize(f.input.text())
                 .chars()
                 .skip(if focused {
-                    first_shown(f, room as usize)
+                    first_shown(&f.input, room as usize)
                 } else {
                     0
                 })
@@ -227,7 +211,7 @@ pub fn cursor(app: &App, form: &Form, body: Rect) -> Option<Position> {
     if room == 0 {
         return None;
     }
-    let start = first_shown(f, room as usize);
+    let start = first_shown(&f.input, room as usize);
     let before: String = f.input.before_cursor().chars().skip(start).collect();
     let x = inner.x + lw + (width(&before) as u16).min(room.saturating_sub(1));
     Some(Position::new(x, y))

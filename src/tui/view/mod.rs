@@ -295,6 +295,23 @@ pub fn highlighted(app: &App, s: &str, indices: &[usize], base: Style) -> Line<'
     Line::from(spans)
 }
 
+/// The part of a text input shown in a line `w` cells wide, so the cursor stays visible: the
+/// index of its first character (one cell stays free for the cursor after the last one).
+pub fn first_shown(input: &crate::tui::input::TextInput, w: usize) -> usize {
+    let before: Vec<char> = input.before_cursor().chars().collect();
+    let room = w.saturating_sub(1);
+    let (mut start, mut used) = (before.len(), 0);
+    while start > 0 {
+        let cw = width(before[start - 1].encode_utf8(&mut [0; 4]));
+        if used + cw > room {
+            break;
+        }
+        used += cw;
+        start -= 1;
+    }
+    start
+}
+
 /// Display width of a string.
 pub fn width(s: &str) -> usize {
     Span::raw(s).width()

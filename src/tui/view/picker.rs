@@ -4,7 +4,7 @@
 
 use crate::text::sanitize;
 use crate::tui::app::App;
-use crate::tui::view::{marker, row_style, width};
+use crate::tui::view::{first_shown, marker, row_style, width};
 use crate::tui::worklist::{Modal, NoteForm, PickFor, Picker};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
@@ -105,24 +105,6 @@ fn input_line(body: Rect) -> Rect {
     )
 }
 
-/// The part of the note shown in a line `w` cells wide, so the cursor stays visible: the
-/// index of its first character.
-fn first_shown(n: &NoteForm, w: usize) -> usize {
-    let before: Vec<char> = n.input.before_cursor().chars().collect();
-    // One cell stays free for the cursor after the last character.
-    let room = w.saturating_sub(1);
-    let (mut start, mut used) = (before.len(), 0);
-    while start > 0 {
-        let cw = width(before[start - 1].encode_utf8(&mut [0; 4]));
-        if used + cw > room {
-            break;
-        }
-        used += cw;
-        start -= 1;
-    }
-    start
-}
-
 fn render_note(app: &App, n: &NoteForm, body: Rect, buf: &mut Buffer) {
     let t = app.theme();
     let area = note_area(body);
@@ -154,7 +136,7 @@ fn render_note(app: &App, n: &NoteForm, body: Rect, buf: &mut Buffer) {
     buf.set_line(inner.x, line.y, &Line::styled("> ", t.key), 2);
     let shown: String = sanitize(n.input.text())
         .chars()
-        .skip(first_shown(n, line.width as usize))
+        .skip(first_shown(&n.input, line.width as usize))
         .collect();
     buf.set_line(line.x, line.y, &Line::raw(shown), line.width);
     let count = format!("{}/{} characters", n.input.len(), n.input.max());
@@ -177,7 +159,7 @@ pub fn cursor(app: &App, body: Rect) -> Option<Position> {
     if line.width == 0 || line.height == 0 {
         return None;
     }
-    let start = first_shown(n, line.width as usize);
+    let start = first_shown(&n.input, line.width as usize);
     let before: String = n.input.before_cursor().chars().skip(start).collect();
     let x = line.x + (width(&before) as u16).min(line.width.saturating_sub(1));
     Some(Position::new(x, line.y))
