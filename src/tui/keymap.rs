@@ -1,13 +1,14 @@
 //! The ONE table of key bindings. The key handler (`action_for`), the footer (`footer`) and the
 //! help screen (`help_rows`) all read `KEYMAP`, so what the screen says is what the keys do.
-//! The help lists the contexts in the order the table first binds a key in them.
+//! The help lists the contexts in the order the table first binds a key in them. The keys that
+//! open a screen are declared with the screens (`app/screen.rs`) and placed in the table here.
 //!
 //! This file is longer than the others (about 1000 lines) because it is a data table: some 110
 //! bindings, most of which rustfmt lays out over seven lines each. Splitting the table would
 //! split the one place every key is read from; the code around it is about 200 lines.
 
 use crate::tui::action::Action;
-use crate::tui::app::{List, Screen};
+use crate::tui::app::{List, OPENING_KEYS};
 use crate::tui::input::Edit;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -104,7 +105,7 @@ const DIGITS: &[Key] = &[
     ch('0'),
 ];
 
-const fn b(
+pub(in crate::tui) const fn b(
     context: Context,
     keys: &'static [Key],
     action: Action,
@@ -123,9 +124,33 @@ const fn b(
 use Context as C;
 use List as L;
 
-/// Every key binding of the UI.
-pub const KEYMAP: &[Binding] = &[
-    // Everywhere (except while typing a filter).
+/// Every key binding of the UI: the moves and Esc, the keys that open screens (declared with
+/// the screens, `app::screen::OPENING_KEYS`), then the rest.
+pub const KEYMAP: &[Binding] = &TABLE;
+
+const TABLE: [Binding; MOVES.len() + OPENING_KEYS.len() + REST.len()] =
+    concat([MOVES, OPENING_KEYS, REST]);
+
+/// The parts of the table one after the other (a constant: the table is built by the compiler).
+const fn concat<const N: usize>(parts: [&[Binding]; 3]) -> [Binding; N] {
+    let filler = b(Context::Global, &[], Action::Quit, "", "");
+    let mut out = [filler; N];
+    let (mut n, mut p) = (0, 0);
+    while p < parts.len() {
+        let mut i = 0;
+        while i < parts[p].len() {
+            out[n] = parts[p][i];
+            n += 1;
+            i += 1;
+        }
+        p += 1;
+    }
+    assert!(n == N, "the table's length is the sum of its parts");
+    out
+}
+
+/// The moves and Esc, everywhere (except while typing a filter).
+const MOVES: &[Binding] = &[
     b(C::Global, &[UP, ch('k')], Action::Up, "move up one row", ""),
     b(
         C::Global,
@@ -169,49 +194,10 @@ pub const KEYMAP: &[Binding] = &[
         "go back: close screen, leave table, clear filter",
         "back",
     ),
-    b(
-        C::Global,
-        &[ch('m')],
-        Action::Show(Screen::Missing),
-        "missing data for the selected patient",
-        "missing",
-    ),
-    b(
-        C::Global,
-        &[ch('c')],
-        Action::Show(Screen::Contacts),
-        "contacts and ids of the selected study",
-        "contacts",
-    ),
-    b(
-        C::Global,
-        &[ch('o')],
-        Action::Show(Screen::Overview),
-        "queue overview: patients × studies",
-        "overview",
-    ),
-    b(
-        C::Global,
-        &[ch('H')],
-        Action::Show(Screen::History),
-        "worklist history of the selected patient",
-        "history",
-    ),
-    // Not in the footer: the status bar says "N problems (press !)" when there are any.
-    b(
-        C::Global,
-        &[ch('!')],
-        Action::Show(Screen::Problems),
-        "problems found in the data files",
-        "",
-    ),
-    b(
-        C::Global,
-        &[ch('?')],
-        Action::Show(Screen::Help),
-        "this help",
-        "help",
-    ),
+];
+
+/// The rest of the table, after the keys that open screens.
+const REST: &[Binding] = &[
     b(
         C::Global,
         &[ch('q'), Key::Ctrl('c')],

@@ -32,23 +32,26 @@
 //! - [`theme`] has the one `const THEME`; every colour is doubled by a glyph (✔ ? ✖) or a
 //!   modifier, so NO_COLOR loses nothing.
 //!
-//! Adding a screen (say a "Funnel" opened by `f`) touches four files, one of them new:
+//! Adding a screen (say a "Funnel" opened by `f`) touches three files, one of them new:
 //!
-//! 1. `app/screen.rs`, the one home of the screens: add `Funnel { Funnel: "Funnel" }` to the
-//!    `screens!` declaration (a screen, its list or lists, each list's help title). Its cursor
-//!    (`App::cursor(List::Funnel)`), its keymap context (`Context::List(List::Funnel)`) and its
-//!    place in the help follow from that. Then build: the compiler names every match in this
-//!    file that needs an arm — how the list scrolls and how long it is, which patient and
-//!    study the screen is about, what the worklist keys act on there, what opening it, ←/→ and
-//!    Enter do (most screens share the arm of Help or Problems).
+//! 1. `app/screen.rs`, the one home of the screens: add
+//!    `Funnel (key 'f': "screening funnel per study", footer "funnel") { Funnel: "Funnel" }`
+//!    to the `screens!` declaration (a screen; the key that opens it from anywhere, with the
+//!    help's and the footer's words; its list or lists, each list's help title). Its opening
+//!    binding (`OPENING_KEYS`, which `keymap::KEYMAP` places among the global keys), its
+//!    cursor (`App::cursor(List::Funnel)`), its keymap context (`Context::List(List::Funnel)`)
+//!    and its place in the help follow from that. Then build: the compiler names every match
+//!    in this file that needs an arm — how the list scrolls and how long it is, which patient
+//!    and study the screen is about, what the worklist keys act on there, what opening it,
+//!    ←/→ and Enter do (most screens share the arm of Help or Problems).
 //! 2. `view/funnel.rs` (new): `render(app, body, buf)`, drawing only the rows in view with
 //!    `view::visible_items`.
 //! 3. `view/mod.rs`: `pub mod funnel;`, and the two arms the compiler asks for: where the
 //!    list's rows are (`list_areas`, which paging, the mouse and scrolling share) and the call
 //!    to `funnel::render`.
-//! 4. `keymap.rs`: the key, `b(C::Global, &[ch('f')], Action::Show(Screen::Funnel), ...)`, and
-//!    any keys of its own under `C::List(L::Funnel)`; the footer and the help read them there.
 //!
+//! Keys of the screen's own (beyond the moves every list has) go in `keymap.rs` under
+//! `C::List(L::Funnel)`; the footer and the help read them there.
 //! `Action::Show(screen)` opens any screen, so `action.rs` and `update` need nothing new;
 //! state of the screen's own goes in `App` (`app/mod.rs`) with the code that changes it.
 

@@ -28,7 +28,7 @@ pub use cursor::{Cursor, WHEEL_STEP};
 pub use evaluation::{Explained, PatientRow, Show, Standing};
 pub use filter::{Pattern, Sort, char_mask};
 pub use navigation::Drill;
-pub use screen::{List, Screen, Scrolling};
+pub use screen::{List, OPENING_KEYS, Screen, Scrolling};
 
 use crate::load::{Progress, Workspace};
 use crate::patient::Profile;

@@ -6,17 +6,22 @@
 //! declaration; the mechanics the arms call live in the files of their concern (navigation,
 //! focus, cursor, evaluation). Drawing a screen is in `view` (`list_areas` and `render`).
 
+use crate::tui::action::Action;
 use crate::tui::app::App;
-use crate::tui::keymap;
+use crate::tui::keymap::{self, Binding, Context};
 use crate::tui::view;
+use ratatui::crossterm::event::KeyCode;
 
-/// Declares the screens, each with its lists and each list's title (the help's section
-/// heading), and derives from that one declaration: [`Screen`], [`List`], `List::ALL`,
-/// `List::COUNT`, `Screen::lists` and `List::title`.
+/// Declares the screens, each with its lists, each list's title (the help's section heading)
+/// and, for a screen opened from anywhere, its key with the help's and the footer's words; and
+/// derives from that one declaration: [`Screen`], [`List`], `List::ALL`, `List::COUNT`,
+/// `Screen::lists`, `List::title` and [`OPENING_KEYS`].
 macro_rules! screens {
     ($(
         $(#[doc = $screen_doc:literal])*
-        $screen:ident {
+        $screen:ident
+        $( (key $key:literal: $description:literal, footer $footer:literal) )?
+        {
             $( $(#[doc = $list_doc:literal])* $list:ident: $title:literal ),+ $(,)?
         }
     )+) => {
@@ -56,6 +61,21 @@ macro_rules! screens {
                 }
             }
         }
+
+        /// The keys that open a screen from anywhere, in the order declared: the keymap
+        /// places them among its global keys (`keymap::KEYMAP`), so the handler, the footer
+        /// and the help read them like any other binding.
+        pub const OPENING_KEYS: &[Binding] = &[
+            $( $(
+                keymap::b(
+                    Context::Global,
+                    &[keymap::Key::Code(KeyCode::Char($key))],
+                    Action::Show(Screen::$screen),
+                    $description,
+                    $footer,
+                ),
+            )? )+
+        ];
     };
 }
 
@@ -72,28 +92,29 @@ screens! {
         Criteria: "Criteria",
     }
     /// The facts missing for one patient, most decisive first.
-    Missing {
+    Missing (key 'm': "missing data for the selected patient", footer "missing") {
         Missing: "Missing data",
     }
     /// Whom to call about one study (text, scrolled).
-    Contacts {
+    Contacts (key 'c': "contacts and ids of the selected study", footer "contacts") {
         Contacts: "Contacts",
     }
     /// Every (filtered) patient × every study.
-    Overview {
+    Overview (key 'o': "queue overview: patients × studies", footer "overview") {
         Overview: "Queue overview",
     }
-    /// Every key, from the keymap.
-    Help {
-        Help: "Help",
+    /// The worklist decisions of one patient.
+    History (key 'H': "worklist history of the selected patient", footer "history") {
+        History: "Worklist history",
     }
-    /// What went wrong while loading the files.
-    Problems {
+    /// What went wrong while loading the files. Not in the footer (an empty label): the
+    /// status bar says "N problems (press !)" when there are any.
+    Problems (key '!': "problems found in the data files", footer "") {
         Problems: "Problems",
     }
-    /// The worklist decisions of one patient.
-    History {
-        History: "Worklist history",
+    /// Every key, from the keymap.
+    Help (key '?': "this help", footer "help") {
+        Help: "Help",
     }
 }
 
