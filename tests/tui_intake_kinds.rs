@@ -1,12 +1,15 @@
 //! The entry forms for facts that have a kind of their own: a diagnosis (code completed from
-//! the vocabulary), a treatment (drug completed from the catalogue), an allergy, a yes/no fact
-//! and a recorded number checked against its range — each stored when valid, refused (form
-//! open, nothing stored) when not; snapshots of a completed field and of a number form.
+//! the vocabulary), a treatment (drug completed from the catalogue), an allergy, a yes/no fact,
+//! a recorded number checked against its range, a qualitative result, a weight or height with
+//! its unit, a date of birth and a sex — each stored when valid, refused (form open, nothing
+//! stored) when not.
 
 mod tui_support;
 
+use chrono::NaiveDate;
 use ratatui::crossterm::event::KeyCode;
-use trialmatch::tui::intake::FactKind;
+use trialmatch::tui::input::Edit;
+use trialmatch::tui::intake::{FactKind, Form};
 use tui_support::intake::*;
 use tui_support::*;
 
@@ -185,4 +188,121 @@ fn a_cardiac_or_status_value_is_checked_against_its_range() {
         "consent signed",
         &["[status]", "consent_signed = true"],
     );
+}
+
+#[test]
+fn a_qualitative_result_needs_its_answer_chosen_and_keeps_titre_and_method() {
+    let (_dir, mut store) = store();
+    let mut app = app();
+    let (id, fact) = find_fact(&mut app, |f| f == "anti_dsdna result");
+    press(&mut app, KeyCode::Char('i'));
+    assert_eq!(
+        app.form().map(|f| f.kind.clone()),
+        Some(FactKind::Qualitative {
+            name: "anti_dsdna".into()
+        })
+    );
+    // Never "negative" by default: an unthinking Enter would be a false pass on absence.
+    refused_for(&mut app, &store, &id, "Result: choose an answer");
+    to_field(&mut app, "Result");
+    press(&mut app, KeyCode::Char('p'));
+    fill(&mut app, "Titre", "1:320");
+    fill(&mut app, "Method", "Crithidia IIF");
+    fill(&mut app, "Date", "2026-02-30");
+    refused_for(&mut app, &store, &id, "Date: '2026-02-30' is not a date");
+    clear(&mut app, "Date");
+    type_str(&mut app, "2026-11-20");
+    stored_for(
+        &mut app,
+        &mut store,
+        &id,
+        &fact,
+        &[
+            "name = \"anti_dsdna\"",
+            "result = \"positive\"",
+            "titre = \"1:320\"",
+            "method = \"Crithidia IIF\"",
+            "date = 2026-11-20",
+        ],
+    );
+}
+
+/// A form for `fact` with `typed` entered field by field (by label; a choice takes the first
+/// letter), built as Enter would build it.
+fn built(fact: &str, typed: &[(&str, &str)]) -> Result<String, Vec<String>> {
+    let as_of = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap_or_default();
+    let mut form = Form::answer(0, fact, as_of);
+    for (label, text) in typed {
+        let at = form.fields.iter().position(|f| f.label == *label);
+        let at = at.unwrap_or_else(|| panic!("no field {label} in {fact}'s form"));
+        while form.focus != at {
+            form.move_focus(1);
+        }
+        for c in text.chars() {
+            form.edit(Edit::Insert(c));
+        }
+    }
+    form.build().map(|b| b.fragment)
+}
+
+#[test]
+fn a_weight_or_height_keeps_its_unit_and_a_value_that_is_no_number_is_refused() {
+    assert_eq!(
+        Form::answer(0, "weight", NaiveDate::MIN).kind,
+        FactKind::Measure { key: "weight" }
+    );
+    let errors = built("weight", &[("Value", "sixty")])
+        .err()
+        .unwrap_or_default();
+    assert!(
+        errors.iter().any(|e| e == "Value: 'sixty' is not a number"),
+        "{errors:?}"
+    );
+    let errors = built("weight", &[]).err().unwrap_or_default();
+    assert!(
+        errors.iter().any(|e| e.starts_with("Value: required")),
+        "{errors:?}"
+    );
+    // The unit chosen is stored as chosen (pounds), converted only where it is read.
+    let ok = built(
+        "weight",
+        &[("Value", "132"), ("Unit", "l"), ("Date", "2026-11-30")],
+    );
+    let ok = ok.unwrap_or_else(|e| panic!("{e:?}"));
+    for has in [
+        "[weight]",
+        "value = 132",
+        "unit = \"lb\"",
+        "date = 2026-11-30",
+    ] {
+        assert!(ok.contains(has), "{has} not in {ok}");
+    }
+    let ok =
+        built("height", &[("Value", "1.62"), ("Unit", "m")]).unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(
+        ok.contains("unit = \"m\"") && ok.contains("value = 1.62"),
+        "{ok}"
+    );
+}
+
+#[test]
+fn a_date_of_birth_must_be_a_date_and_a_sex_must_be_chosen() {
+    let errors = built("date of birth", &[("Date of birth", "02/01/1980")])
+        .err()
+        .unwrap_or_default();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("'02/01/1980' is not a date (YYYY-MM-DD)")),
+        "{errors:?}"
+    );
+    let ok = built("date of birth", &[("Date of birth", "1980-01-02")]);
+    assert!(ok.is_ok_and(|f| f.contains("dob = 1980-01-02")));
+    let errors = built("sex", &[]).err().unwrap_or_default();
+    assert!(
+        errors.iter().any(|e| e == "Sex: choose an answer (←/→)"),
+        "{errors:?}"
+    );
+    let ok = built("sex", &[("Sex", "m")]);
+    assert!(ok.is_ok_and(|f| f.contains("sex = \"male\"")));
 }

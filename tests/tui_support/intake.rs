@@ -110,11 +110,16 @@ pub fn open(app: &mut App, fact: &str) {
 
 /// Enter on a form whose answer cannot be a fragment: refused in the form, nothing sent.
 pub fn refused(app: &mut App, store: &Store, says: &str) {
+    refused_for(app, store, "P13", says);
+}
+
+/// [`refused`], for patient `id`.
+pub fn refused_for(app: &mut App, store: &Store, id: &str, says: &str) {
     press(app, KeyCode::Enter);
     assert!(app.requests().is_empty(), "sent: {:?}", app.requests());
     let errors = app.form().map(|f| f.errors.clone()).unwrap_or_default();
     assert!(errors.iter().any(|e| e.contains(says)), "{errors:?}");
-    assert_eq!(entries(store, "P13"), 0);
+    assert_eq!(entries(store, id), 0);
 }
 
 pub fn clear(app: &mut App, label: &str) {
@@ -125,9 +130,14 @@ pub fn clear(app: &mut App, label: &str) {
 
 /// Saved: the form closed, one entry whose fragment has each of `has`, the fact cleared.
 pub fn stored(app: &mut App, store: &mut Store, fact: &str, has: &[&str]) {
+    stored_for(app, store, "P13", fact, has);
+}
+
+/// [`stored`], for patient `id`.
+pub fn stored_for(app: &mut App, store: &mut Store, id: &str, fact: &str, has: &[&str]) {
     save(app, store);
     assert_eq!(app.form(), None, "{:?}", app.form().map(|f| &f.errors));
-    let e = &store.entries(Some("P13")).unwrap_or_default()[0];
+    let e = &store.entries(Some(id)).unwrap_or_default()[0];
     for h in has {
         assert!(e.fragment.contains(h), "{h} not in {}", e.fragment);
     }
