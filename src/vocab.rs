@@ -417,6 +417,17 @@ pub const DRUG_SPELLINGS: &[(&str, &str)] = &[
     ("mmf", "mycophenolate mofetil"),
 ];
 
+/// The catalogue name of a drug written `word` (its name or another spelling of it).
+pub fn catalogue_drug(word: &str) -> Option<&'static str> {
+    let w = word.trim().to_lowercase();
+    DRUGS.iter().map(|(d, _)| *d).find(|d| *d == w).or_else(|| {
+        DRUG_SPELLINGS
+            .iter()
+            .find(|(s, _)| *s == w)
+            .map(|(_, d)| *d)
+    })
+}
+
 /// Words a source document uses for a catalogue drug that are not its spelling anywhere else
 /// (typos and mistranslations): read only in trial rules, each reading documented here.
 /// (source word, catalogue name, why).

@@ -306,3 +306,41 @@ fn a_date_of_birth_must_be_a_date_and_a_sex_must_be_chosen() {
     let ok = built("sex", &[("Sex", "m")]);
     assert!(ok.is_ok_and(|f| f.contains("sex = \"male\"")));
 }
+
+#[test]
+fn asked_about_a_listed_treatment_the_entry_completes_it_rather_than_adding_one() {
+    let (_dir, mut store) = store();
+    let mut app = app();
+    let (id, fact) = find_fact(&mut app, |f| {
+        f.starts_with("outcome of ") || f.starts_with("dates of ")
+    });
+    let p = patient_index(&app, &id);
+    let listed = app.patients()[p].data.treatment.len();
+    press(&mut app, KeyCode::Char('i'));
+    let form = app.form().cloned().unwrap_or_else(|| panic!("form"));
+    let drug = form.fields[1].value().to_string();
+    assert!(fact.contains(&drug), "{drug} is the drug {fact} asks about");
+    assert_eq!(form.fields[0].value(), "completes the listed one");
+    // Nothing given: nothing to fill in.
+    refused_for(&mut app, &store, &id, "nothing to fill in");
+    if fact.starts_with("outcome of ") {
+        to_field(&mut app, "Outcome");
+        press(&mut app, KeyCode::Char('n'));
+    } else {
+        fill(&mut app, "Start", "2024-01-01");
+        fill(&mut app, "End (last dose)", "2024-02-01");
+    }
+    stored_for(
+        &mut app,
+        &mut store,
+        &id,
+        &fact,
+        &[&format!("amends = \"{drug}\"")],
+    );
+    let p = patient_index(&app, &id);
+    assert_eq!(
+        app.patients()[p].data.treatment.len(),
+        listed,
+        "completed, not added"
+    );
+}

@@ -19,7 +19,14 @@ pub fn with_entry(
 ) -> Result<Profile, Vec<String>> {
     let name = "the entry";
     let read = |list: &[FactEntry]| -> Result<(Profile, Vec<String>), Vec<String>> {
-        let text = apply(file, list).map_err(|e| vec![e.message])?;
+        // The candidate has no number yet: its problems are "the entry"'s, not "entry #…".
+        let own = format!("entry #{}: ", candidate.seq);
+        let text = apply(file, list).map_err(|e| {
+            vec![match e.message.strip_prefix(&own) {
+                Some(m) => m.to_string(),
+                None => e.message,
+            }]
+        })?;
         let (p, problems) = parse_patient(name, &text, as_of).map_err(|p| vec![p.message])?;
         Ok((p, problems.into_iter().map(|p| p.message).collect()))
     };

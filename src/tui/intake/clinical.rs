@@ -5,17 +5,21 @@
 //! the numbers of `patient::recorded::RECORDED` (LVEF, NYHA class, ECOG, SpO2, …) with their
 //! ranges: their fields, and their fragments built with `toml` values, never pasted text.
 
+use crate::intake::merge::AMENDS;
 use crate::patient::model::{Cardiac, Patient, Status};
 use crate::patient::recorded::{FLAGS, RECORDED, RecordedFact, Slot};
 use crate::tui::intake::build::{Builder, array, insert_date, on};
 use crate::tui::intake::form::{Field, date_field};
-use crate::tui::intake::kind::{FactKind, catalogue_drug};
+use crate::tui::intake::kind::FactKind;
 use crate::vocab;
+use crate::vocab::catalogue_drug;
 use chrono::NaiveDate;
 use toml::{Table, Value};
 
 /// "Not recorded", the first choice where a choice may be left open.
 const UNSTATED: &str = "not recorded";
+/// The answer that completes a treatment the patient's file lists (`intake::merge::AMENDS`).
+const COMPLETES: &str = "completes the listed one";
 /// The first choice of a yes/no fact: nothing chosen yet (refused on save).
 use super::form::UNCHOSEN as CHOOSE;
 use super::form::UNCHOSEN;
@@ -44,16 +48,20 @@ pub fn fields(kind: &FactKind, fact: &str) -> (Vec<Field>, String) {
             "Diagnosis: the code from the list; criteria separated by commas".into(),
         ),
         FactKind::Treatment { drug } => {
+            // Asked about a treatment the file lists: its gaps are filled in, not a second
+            // treatment added (which would leave the first one's unknown where it was).
+            let completes = fact.starts_with("outcome of ") || fact.starts_with("dates of ");
+            let answers: &[&str] = if completes {
+                &[COMPLETES, "given"]
+            } else {
+                &[UNCHOSEN, "given", "no other: history complete"]
+            };
             let drugs: Vec<&str> = vocab::DRUGS.iter().map(|(d, _)| *d).collect();
             let mut outcomes = vec![UNSTATED];
             outcomes.extend(vocab::OUTCOMES);
             (
                 vec![
-                    Field::choice(
-                        "answer",
-                        "Answer",
-                        &[UNCHOSEN, "given", "no other: history complete"],
-                    ),
+                    Field::choice("answer", "Answer", answers),
                     Field::completed(
                         "drug",
                         "Drug",
@@ -66,10 +74,9 @@ pub fn fields(kind: &FactKind, fact: &str) -> (Vec<Field>, String) {
                     Field::choice("ongoing", "Ongoing", &["no", "yes"]),
                     Field::choice("outcome", "Outcome", &outcomes),
                 ],
-                if fact.starts_with("outcome of ") || fact.starts_with("dates of ") {
-                    // Entries add to a patient's lists; they never change a listed entry.
-                    "Adds a treatment entry: the one already listed keeps its missing \
-                     outcome or dates (correct it in the patient file)"
+                if completes {
+                    "Fills in what the listed treatment lacks (dates, outcome); what the file \
+                     says is kept. 'given' adds another course instead"
                         .into()
                 } else {
                     "Treatment received (or: no treatment other than those listed)".into()
@@ -245,7 +252,8 @@ impl Builder<'_> {
     }
 
     fn treatment(&mut self, t: &mut Table) -> Said {
-        if self.form.get("answer") != "given" {
+        let completes = self.form.get("answer") == COMPLETES;
+        if self.form.get("answer") != "given" && !completes {
             checked(t, "treatments");
             return ("treatment history checked complete".into(), None, None);
         }
@@ -265,7 +273,8 @@ impl Builder<'_> {
         }
         let outcome = self.form.get("outcome").to_string();
         let mut m = Table::new();
-        m.insert("drug".into(), drug.clone().into());
+        let field = if completes { AMENDS } else { "drug" };
+        m.insert(field.into(), drug.clone().into());
         insert_date(&mut m, "start", start);
         insert_date(&mut m, "end", end);
         if ongoing {
@@ -274,20 +283,29 @@ impl Builder<'_> {
         if outcome != UNSTATED {
             m.insert("outcome".into(), outcome.clone().into());
         }
-        t.insert("treatment".into(), array(m));
-        let mut said = format!("treatment {drug}");
-        if let Some(s) = start {
-            said.push_str(&format!(" from {s}"));
+        if completes && m.len() == 1 {
+            self.errors
+                .push("Answer: nothing to fill in: give the dates, ongoing or the outcome".into());
         }
-        if let Some(e) = end {
-            said.push_str(&format!(" to {e}"));
+        t.insert("treatment".into(), array(m));
+        let mut parts = Vec::new();
+        match (start, end) {
+            (Some(s), Some(e)) => parts.push(format!("from {s} to {e}")),
+            (Some(s), None) => parts.push(format!("from {s}")),
+            (None, Some(e)) => parts.push(format!("to {e}")),
+            (None, None) => {}
         }
         if ongoing {
-            said.push_str(", ongoing");
+            parts.push("ongoing".into());
         }
         if outcome != UNSTATED {
-            said.push_str(&format!(", {}", outcome.replace('_', " ")));
+            parts.push(outcome.replace('_', " "));
         }
+        let said = match (completes, parts.is_empty()) {
+            (true, _) => format!("listed treatment {drug} completed: {}", parts.join(", ")),
+            (false, true) => format!("treatment {drug}"),
+            (false, false) => format!("treatment {drug} {}", parts.join(", ")),
+        };
         (said, start, None)
     }
 

@@ -7,6 +7,7 @@
 use crate::patient::recorded::{FLAGS, RECORDED};
 use crate::units::Dimension;
 use crate::vocab;
+use crate::vocab::catalogue_drug;
 
 /// What a missing fact asks for, as far as a form of its own can answer it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,21 +173,6 @@ fn clinical_kind(fact: &str) -> Option<FactKind> {
         }
     }
     None
-}
-
-/// The catalogue name of a drug written `word` (its name or another spelling of it).
-pub fn catalogue_drug(word: &str) -> Option<&'static str> {
-    let w = word.trim().to_lowercase();
-    vocab::DRUGS
-        .iter()
-        .map(|(d, _)| *d)
-        .find(|d| *d == w)
-        .or_else(|| {
-            vocab::DRUG_SPELLINGS
-                .iter()
-                .find(|(s, _)| *s == w)
-                .map(|(_, d)| *d)
-        })
 }
 
 /// Whether a lab's rules may read it as a multiple of its upper limit of normal.
