@@ -199,8 +199,23 @@ fn a_score_is_stored() {
         )
     });
     press(&mut app, KeyCode::Char('i'));
-    fill(&mut app, "Value", "8");
-    fill(&mut app, "Date", "2026-11-20");
+    // A negative activity score, and a date after the screening date: refused by the checks
+    // a file gets, the form open with what was typed, nothing stored.
+    for (value, date, says) in [
+        ("-3", "2026-11-20", "score.value"),
+        ("8", "2099-01-01", "score.date"),
+    ] {
+        clear(&mut app, "Value");
+        type_str(&mut app, value);
+        clear(&mut app, "Date");
+        type_str(&mut app, date);
+        save(&mut app, &mut store);
+        let errors = app.form().map(|f| f.errors.clone()).unwrap_or_default();
+        assert!(errors.iter().any(|e| e.contains(says)), "{errors:?}");
+        assert_eq!(entries(&store, &id), 0);
+    }
+    clear(&mut app, "Date");
+    type_str(&mut app, "2026-11-20");
     save(&mut app, &mut store);
     assert_eq!(app.form(), None, "{:?}", app.form().map(|f| &f.errors));
     assert_eq!(entries(&store, &id), 1);
