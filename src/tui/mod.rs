@@ -65,6 +65,7 @@ pub mod run;
 pub mod signals;
 pub mod theme;
 pub mod view;
+pub mod watch;
 pub mod worklist;
 
 pub use action::Action;

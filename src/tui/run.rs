@@ -23,6 +23,7 @@ use crate::tui::loading::{self, Loading};
 use crate::tui::signals::{self, Listener, Signal};
 use crate::tui::theme::Theme;
 use crate::tui::view;
+use crate::tui::watch::{self, Changed};
 use crate::worklist::{Store, StoreError};
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{
@@ -54,6 +55,8 @@ enum Input {
     Failed(io::Error),
     /// A signal the UI acts on.
     Signal(Signal),
+    /// Trial or patient files changed on disk (`watch`).
+    Files(Changed),
 }
 
 /// What waiting brought the event loop.
@@ -68,6 +71,8 @@ enum Wait {
     Resume,
     /// An ending signal, or the terminal has gone: stop.
     End,
+    /// Files changed: read them again.
+    Files(Changed),
 }
 
 /// The terminal in raw mode on the alternate screen with the mouse captured, and what the UI
@@ -83,6 +88,8 @@ struct Session {
     /// `None` only once dropped.
     terminal: Option<DefaultTerminal>,
     inputs: Receiver<Input>,
+    /// For more senders (the file watch).
+    sender: Sender<Input>,
     /// Tells the input thread to stop reading.
     stop_reading: Arc<AtomicBool>,
     /// Whether standard input was a terminal (then it is the one crossterm reads).
@@ -118,6 +125,7 @@ impl Session {
         let session = Session {
             terminal: Some(terminal),
             inputs,
+            sender: tx.clone(),
             stop_reading: Arc::new(AtomicBool::new(false)),
             stdin_tty: io::stdin().is_terminal(),
             held: true,
@@ -165,6 +173,7 @@ impl Session {
             Ok(Input::Signal(Signal::Suspend)) => Ok(Wait::Suspend),
             Ok(Input::Signal(Signal::Resume)) => Ok(Wait::Resume),
             Ok(Input::Failed(e)) => Ok(self.alive(Err(e))?.unwrap_or(Wait::End)),
+            Ok(Input::Files(c)) => Ok(Wait::Files(c)),
             Err(RecvTimeoutError::Timeout) => Ok(if self.gone() {
                 signals::hung_up();
                 Wait::End
@@ -322,6 +331,7 @@ fn event_loop(
     session: &mut Session,
     app: &mut App,
     mut store: Option<&mut Store>,
+    live: Option<&Live>,
 ) -> io::Result<()> {
     if !session.resize(app)? {
         return Ok(());
@@ -341,6 +351,20 @@ fn event_loop(
             }
             Wait::Suspend => session.suspend()? && session.resize(app)?,
             Wait::Resume => session.resume()? && session.resize(app)?,
+            Wait::Files(changed) => {
+                if let Some(l) = live {
+                    let trial_paths = &l.watch.trial_paths;
+                    watch::read(
+                        app,
+                        &changed,
+                        &l.trials,
+                        trial_paths,
+                        l.as_of,
+                        store.as_deref(),
+                    );
+                }
+                true
+            }
             Wait::Event(ev) => match app.action_for(&ev) {
                 // A terminal matter, not a change of state.
                 Some(Action::Suspend) => session.suspend()? && session.resize(app)?,
@@ -420,7 +444,7 @@ pub fn run(ws: Workspace, as_of: NaiveDate) -> io::Result<()> {
     let mut session = Session::start()?;
     let mut app = App::new(ws, as_of).with_theme(Theme::from_env());
     app.worklist_unavailable("this view was opened without a worklist database");
-    event_loop(&mut session, &mut app, None)
+    event_loop(&mut session, &mut app, None, None)
 }
 
 /// Opens the UI at once on a loading screen, loads `trials` and `patients` and evaluates them
@@ -454,6 +478,7 @@ pub fn run_loading(
         return Ok(());
     }
     timings.first_frame = Some(timings.start.elapsed());
+    let sources = (trials.clone(), patients.clone());
     let worker = {
         let (files, evaluated) = (Arc::clone(&files), Arc::clone(&evaluated));
         std::thread::Builder::new()
@@ -483,7 +508,8 @@ pub fn run_loading(
     while !worker.is_finished() {
         let carry_on = match session.wait(LOADING_TICK)? {
             Wait::End => false,
-            Wait::Idle => true,
+            // Read once loaded: the watch starts then.
+            Wait::Idle | Wait::Files(_) => true,
             Wait::Suspend => session.suspend()?,
             Wait::Resume => session.resume()?,
             Wait::Event(ev) => match loading::action(&ev) {
@@ -522,5 +548,40 @@ pub fn run_loading(
         return Ok(());
     }
     timings.loaded = Some(timings.start.elapsed());
-    event_loop(&mut session, &mut app, store.as_mut())
+    let live = start_watch(&session, &mut app, sources, as_of);
+    event_loop(&mut session, &mut app, store.as_mut(), live.as_ref())
+}
+
+/// The files read again when they change (`watch`).
+struct Live {
+    watch: watch::Watch,
+    trials: Source,
+    as_of: NaiveDate,
+}
+
+/// Watches the trial and patient files the UI loaded; a watch that cannot start is a problem
+/// in the list (the UI works on without it).
+fn start_watch(
+    session: &Session,
+    app: &mut App,
+    (trials, patients): (Source, Source),
+    as_of: NaiveDate,
+) -> Option<Live> {
+    let tx = session.sender.clone();
+    match watch::start(&trials, &patients, move |c| {
+        tx.send(Input::Files(c)).is_ok()
+    }) {
+        Ok(watch) => Some(Live {
+            watch,
+            trials,
+            as_of,
+        }),
+        Err(e) => {
+            app.problems.push(crate::problem::Problem::file(
+                "(live reload)",
+                format!("changed files are not read again until a restart: {e}"),
+            ));
+            None
+        }
+    }
 }

@@ -22,6 +22,7 @@ mod evaluation;
 mod filter;
 mod focus;
 mod navigation;
+mod reload;
 mod screen;
 
 pub use cursor::{Cursor, WHEEL_STEP};
