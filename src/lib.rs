@@ -1,6 +1,7 @@
 //! trialmatch: matches patient referrals against four CAR-NK studies for autoimmune disease.
 //! The domain (trials, patients, evaluation, ranking, reports) knows nothing of the terminal.
 
+pub mod cache;
 pub mod config;
 pub mod criteria_doc;
 pub mod eval;

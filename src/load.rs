@@ -1,6 +1,7 @@
 //! Reading trial and patient files from folders (or the copies embedded in the binary),
 //! collecting every problem with its file, line and column while the good files load.
 
+use crate::cache::ProfileCache;
 use crate::patient::{self, Patient, Profile};
 use crate::problem::Problem;
 use crate::problem::{key_line, line_col, toml_problem};
@@ -221,7 +222,27 @@ pub fn parse_patient(
     src: &str,
     as_of: NaiveDate,
 ) -> Result<(Profile, Vec<Problem>), Problem> {
-    let p: Patient = toml::from_str(src).map_err(|e| toml_problem(file, src, &e))?;
+    parse_patient_cached(file, src, as_of, None)
+}
+
+/// As [`parse_patient`], taking the parsed patient from `cache` when it holds this content
+/// (and keeping it there when not). Preparation runs either way.
+pub fn parse_patient_cached(
+    file: &str,
+    src: &str,
+    as_of: NaiveDate,
+    cache: Option<&ProfileCache>,
+) -> Result<(Profile, Vec<Problem>), Problem> {
+    let p: Patient = match cache.and_then(|c| c.get(src)) {
+        Some(p) => p,
+        None => {
+            let p = toml::from_str(src).map_err(|e| toml_problem(file, src, &e))?;
+            if let Some(c) = cache {
+                c.put(src, &p);
+            }
+            p
+        }
+    };
     Ok(patient::prepare(file, src, p, as_of))
 }
 
@@ -246,11 +267,23 @@ pub fn load_with(
     as_of: NaiveDate,
     progress: &Progress,
 ) -> Workspace {
+    load_cached(trials, patients_src, as_of, progress, None)
+}
+
+/// As [`load_with`], taking parsed patient files from `cache` where it holds them.
+pub fn load_cached(
+    trials: &Source,
+    patients_src: &Source,
+    as_of: NaiveDate,
+    progress: &Progress,
+    cache: Option<&ProfileCache>,
+) -> Workspace {
     let mut ws = load_trials(trials);
     let mut patients = Vec::new();
     let mut problems = std::mem::take(&mut ws.problems);
     let mut stream = PatientStream::new(&ws.trials, patients_src, as_of, &mut problems);
     stream.progress = Some(progress);
+    stream.cache = cache;
     stream
         .for_each(usize::MAX, &mut problems, |chunk| {
             // One chunk holds every patient: take it rather than copy 100,000 profiles.
@@ -374,6 +407,8 @@ pub struct PatientStream<'a> {
     ids: HashSet<String>,
     /// Counts files as they are parsed, when set.
     pub progress: Option<&'a Progress>,
+    /// Parsed files kept from an earlier run, when set (see `crate::cache`).
+    pub cache: Option<&'a ProfileCache>,
 }
 
 impl<'a> PatientStream<'a> {
@@ -394,6 +429,7 @@ impl<'a> PatientStream<'a> {
             as_of,
             ids: HashSet::new(),
             progress: None,
+            cache: None,
         }
     }
 
@@ -460,7 +496,7 @@ impl<'a> PatientStream<'a> {
             p.done.fetch_add(1, Ordering::Relaxed);
         }
         let (name, text) = input.read()?;
-        let (p, mut probs) = parse_patient(&name, &text, self.as_of)?;
+        let (p, mut probs) = parse_patient_cached(&name, &text, self.as_of, self.cache)?;
         for a in &p.data.attestation {
             if self.criteria.is_empty() {
                 break;

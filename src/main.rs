@@ -40,6 +40,7 @@ fn main() -> ExitCode {
             inputs.trial_source(),
             inputs.patient_source(),
             inputs.as_of(),
+            inputs.cache_file(),
             {
                 // Opened once the terminal is known to work, beside the loading.
                 let inputs = inputs.clone();

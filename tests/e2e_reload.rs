@@ -65,4 +65,28 @@ fn a_file_edited_while_the_ui_runs_shows_its_new_verdict_and_its_problem() {
     );
     t.keys(&["q"]);
     t.wait_for(&["EXITED-0"]);
+    // Started again on the folder: the start leaves its parsed-profile cache behind,
+    // owner-only, in the cache folder.
+    t.type_text(&format!(
+        "'{}' --as-of 2026-11-22 --patients '{}' --db '{}'; echo AGAIN-$?",
+        env!("CARGO_BIN_EXE_trialmatch"),
+        dir.path().join("patients").display(),
+        dir.path().join("w.sqlite3").display()
+    ));
+    t.keys(&["Enter"]);
+    t.wait_for(&["Patients (1)"]);
+    t.keys(&["q"]);
+    t.wait_for(&["AGAIN-0"]);
+    let kept: Vec<_> = std::fs::read_dir(t.cache.path().join("trialmatch"))
+        .unwrap_or_else(|e| panic!("no cache folder: {e}"))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&kept[0]).map(|m| m.permissions().mode() & 0o777);
+        assert_eq!(mode.ok(), Some(0o600));
+    }
 }

@@ -247,8 +247,12 @@ fn set_recorded(p: &mut Patient, values: &[Option<f64>]) {
     for (fact, v) in RECORDED.iter().zip(values) {
         let span = 0..0;
         match (fact.slot)(p) {
-            Some(Slot::Real(x)) => *x = v.map(|v| toml::Spanned::new(span, v)),
-            Some(Slot::Whole(x)) => *x = v.map(|v| toml::Spanned::new(span, v.round() as i64)),
+            Some(Slot::Real(x)) => {
+                *x = v.map(|v| trialmatch::patient::spanned::Spanned::new(span, v))
+            }
+            Some(Slot::Whole(x)) => {
+                *x = v.map(|v| trialmatch::patient::spanned::Spanned::new(span, v.round() as i64))
+            }
             None => {}
         }
     }

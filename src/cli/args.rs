@@ -38,6 +38,9 @@ pub struct Inputs {
     /// Worklist database (default: worklist.sqlite3 in the user's data folder)
     #[arg(long, global = true)]
     db: Option<PathBuf>,
+    /// Read every patient file afresh, without the parsed-profile cache (see the README)
+    #[arg(long, global = true)]
+    no_cache: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -233,6 +236,16 @@ impl Inputs {
             Source::default_for("sample-patients")
         } else {
             Source::Paths(self.patients.clone())
+        }
+    }
+    /// The parsed-profile cache file of these patient files (`crate::cache`), unless
+    /// `--no-cache` or the built-in copies are read, or there is no cache folder.
+    pub fn cache_file(&self) -> Option<PathBuf> {
+        match self.patient_source() {
+            Source::Paths(p) if !self.no_cache => {
+                trialmatch::cache::default_dir().map(|d| trialmatch::cache::file_for(&d, &p))
+            }
+            _ => None,
         }
     }
     /// The worklist database file: `--db`, else the platform data folder.

@@ -50,9 +50,16 @@ pub fn req<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
     Date::deserialize(d).map(|x| x.0)
 }
 
-/// For `#[serde(default, deserialize_with)]` on `Option<NaiveDate>` fields.
+/// For `#[serde(default, deserialize_with)]` on `Option<NaiveDate>` fields: a file gives a
+/// date or leaves the key out; the profile cache also writes "none".
 pub fn opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
-    Date::deserialize(d).map(|x| Some(x.0))
+    Option::<Date>::deserialize(d).map(|x| x.map(|x| x.0))
+}
+
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0.format("%Y-%m-%d"))
+    }
 }
 
 #[cfg(test)]

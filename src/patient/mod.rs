@@ -9,6 +9,7 @@ pub mod model;
 pub mod prepare;
 pub mod recorded;
 pub mod shared;
+pub mod spanned;
 
 pub use facts::Facts;
 pub use model::*;

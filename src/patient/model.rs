@@ -3,12 +3,12 @@
 
 use crate::patient::date::Date;
 use crate::patient::shared::Shared;
+use crate::patient::spanned::Spanned;
 use chrono::NaiveDate;
-use serde::Deserialize;
-use toml::Spanned;
+use serde::{Deserialize, Serialize};
 
 /// One patient profile file.
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Patient {
     /// Stable identifier, unique across the queue.
@@ -63,7 +63,7 @@ pub struct Patient {
 /// Where a list item came from when it was entered in the app ("entered by jdoe 2026-12-01
 /// 14:02 UTC, phone, Dr Tan"); reads as a `&str`. Held behind one thin pointer, so that the
 /// items without one (nearly all) grow by 8 bytes only.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Entered(Box<Shared>);
 
 impl std::ops::Deref for Entered {
@@ -80,6 +80,15 @@ pub enum Sex {
     Male,
 }
 
+impl Serialize for Sex {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(match self {
+            Sex::Female => "female",
+            Sex::Male => "male",
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for Sex {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Sex, D::Error> {
         let s = String::deserialize(d)?;
@@ -94,7 +103,7 @@ impl<'de> Deserialize<'de> for Sex {
 }
 
 /// A measured value with an explicit unit and, optionally, the date it was measured.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Measure {
     pub value: f64,
@@ -103,7 +112,7 @@ pub struct Measure {
     pub date: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Referral {
     #[serde(default)]
@@ -117,7 +126,7 @@ pub struct Referral {
 }
 
 /// A diagnosis, identified by a code from the vocabulary in `vocab.rs` (e.g. "ra", "sle").
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Diagnosis {
     pub code: Spanned<String>,
@@ -137,7 +146,7 @@ pub struct Diagnosis {
 }
 
 /// A disease-activity or functional score (SLEDAI-2K, ESSDAI, DAS28-ESR, ...).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Score {
     pub name: Spanned<String>,
@@ -150,7 +159,7 @@ pub struct Score {
 }
 
 /// A laboratory result: numeric with a unit, or qualitative ("positive"/"negative").
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Lab {
     pub name: String,
@@ -177,7 +186,7 @@ pub struct Lab {
     pub entered: Option<Entered>,
 }
 
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Cardiac {
     /// Left ventricular ejection fraction, percent.
@@ -204,7 +213,7 @@ pub struct Cardiac {
     pub uncontrolled_bp: Option<bool>,
 }
 
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Status {
     /// ECOG performance status 0-5.
@@ -227,7 +236,7 @@ pub struct Status {
     pub renal_replacement: Option<bool>,
 }
 
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Reproductive {
     #[serde(default)]
@@ -251,7 +260,7 @@ pub struct Reproductive {
 }
 
 /// A treatment received: a drug with its classes, dates, dose and outcome.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Treatment {
     pub drug: Spanned<String>,
@@ -290,7 +299,7 @@ pub struct Treatment {
 }
 
 /// A past or current medical condition (history), in a category from `vocab.rs`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     pub category: Spanned<String>,
@@ -314,7 +323,7 @@ pub struct Condition {
     pub entered: Option<Entered>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Allergy {
     pub substance: String,
@@ -331,7 +340,7 @@ pub struct Allergy {
     pub entered: Option<Entered>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrialParticipation {
     #[serde(default)]
@@ -346,7 +355,7 @@ pub struct TrialParticipation {
 
 /// A clinician's recorded judgement on one criterion: the only way a criterion that depends
 /// on "the investigator" or on unstated thresholds can resolve.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Attestation {
     /// Criterion id from the inventory, e.g. "A-I6".
@@ -369,7 +378,7 @@ pub struct Attestation {
 }
 
 /// What was asked and found absent. Only a check lets an exclusion pass.
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Checked {
     /// When the checks were made.

@@ -18,7 +18,7 @@
 //! it reads the value, so a row that reads the wrong place fails there.
 
 use crate::patient::model::Patient;
-use toml::Spanned;
+use crate::patient::spanned::Spanned;
 
 /// Where a recorded number is held in the parsed file.
 pub enum Slot<'a> {

@@ -107,6 +107,12 @@ impl From<&str> for Shared {
     }
 }
 
+impl serde::Serialize for Shared {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self)
+    }
+}
+
 impl<'de> Deserialize<'de> for Shared {
     /// Read as a `String` is (the same errors), then shared.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

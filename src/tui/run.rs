@@ -15,7 +15,8 @@
 //! files were read and parsed, L when the first frame of the loaded, evaluated queue was drawn
 //! ("-" for a stage not reached, as when quit while loading).
 
-use crate::load::{Progress, Source, Workspace, load_with};
+use crate::cache::ProfileCache;
+use crate::load::{Progress, Source, Workspace, load_cached};
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::keymap;
@@ -461,6 +462,7 @@ pub fn run_loading(
     trials: Source,
     patients: Source,
     as_of: NaiveDate,
+    cache: Option<PathBuf>,
     open_worklist: impl FnOnce() -> Result<Store, StoreError> + Send + 'static,
 ) -> io::Result<()> {
     let mut timings = Timings::start();
@@ -484,7 +486,8 @@ pub fn run_loading(
         std::thread::Builder::new()
             .name("trialmatch-load".into())
             .spawn(move || {
-                let mut ws = load_with(&trials, &patients, as_of, &files);
+                let cache = cache.map(|c| ProfileCache::open(&c));
+                let mut ws = load_cached(&trials, &patients, as_of, &files, cache.as_ref());
                 // The facts entered in the app count as much as the files: laid over them
                 // before anything is evaluated (a worklist that cannot be read says so).
                 let store = open_worklist();
@@ -501,7 +504,7 @@ pub fn run_loading(
                 }
                 let read = Instant::now();
                 let app = App::with_progress(ws, as_of, &evaluated);
-                (app, read, store)
+                (app, read, store, cache)
             })?
     };
     // Ending early drops the worker unjoined; the process ends with it.
@@ -522,7 +525,7 @@ pub fn run_loading(
             return Ok(());
         }
     }
-    let (app, read, worklist) = worker
+    let (app, read, worklist, cache) = worker
         .join()
         .map_err(|_| io::Error::other("loading the files failed"))?;
     let mut app = app.with_theme(theme);
@@ -548,8 +551,20 @@ pub fn run_loading(
         return Ok(());
     }
     timings.loaded = Some(timings.start.elapsed());
+    // Kept for the next start, written while the queue is already shown; a cache that cannot
+    // be written only means the next start parses the files again.
+    let saving = cache.and_then(|c| {
+        std::thread::Builder::new()
+            .name("trialmatch-cache".into())
+            .spawn(move || c.save())
+            .ok()
+    });
     let live = start_watch(&session, &mut app, sources, as_of);
-    event_loop(&mut session, &mut app, store.as_mut(), live.as_ref())
+    let done = event_loop(&mut session, &mut app, store.as_mut(), live.as_ref());
+    if let Some(s) = saving {
+        let _ = s.join();
+    }
+    done
 }
 
 /// The files read again when they change (`watch`).

@@ -13,6 +13,9 @@ pub const DEADLINE: Duration = Duration::from_secs(30);
 pub struct Tmux {
     pub socket: String,
     pub session: String,
+    /// The shell's `XDG_CACHE_HOME`: the app's parsed-profile cache goes here, not into the
+    /// user's own cache folder.
+    pub cache: tempfile::TempDir,
 }
 
 impl Tmux {
@@ -24,6 +27,7 @@ impl Tmux {
         let t = Tmux {
             socket: id.clone(),
             session: id,
+            cache: tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}")),
         };
         let dir = dir.display().to_string();
         t.run(&[
@@ -39,7 +43,10 @@ impl Tmux {
             &t.session,
             "-c",
             &dir,
-            "env PS1='$ ' TERM=xterm-256color bash --norc --noprofile",
+            &format!(
+                "env PS1='$ ' TERM=xterm-256color XDG_CACHE_HOME='{}' bash --norc --noprofile",
+                t.cache.path().display()
+            ),
         ]);
         t
     }

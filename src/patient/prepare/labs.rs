@@ -3,10 +3,10 @@
 //! its upper limit of normal, qualitative result and titre read; kept as a [`LabFact`].
 
 use super::Checker;
+use crate::patient::spanned::Spanned;
 use crate::patient::{Lab, LabFact, Patient, Qual, Shared, Written};
 use crate::units::Dimension;
 use crate::vocab;
-use toml::Spanned;
 
 /// The checked, converted facts of the file's labs, in file order; they replace the raw
 /// entries, which are dropped (a large queue's memory matters).

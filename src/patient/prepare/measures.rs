@@ -3,10 +3,10 @@
 
 use super::Checker;
 use crate::patient::recorded::{RECORDED, Slot};
+use crate::patient::spanned::Spanned;
 use crate::patient::{Measure, Patient};
 use crate::units::Dimension;
 use std::fmt::Display;
-use toml::Spanned;
 
 /// Weight in kg and height in cm, when recorded with a valid unit and a possible value.
 pub(super) struct Body {

@@ -14,9 +14,9 @@ mod reproductive;
 mod treatments;
 
 use super::{Patient, Profile};
+use crate::patient::spanned::Spanned;
 use crate::problem::{Lines, Problem, did_you_mean, key_pos};
 use chrono::NaiveDate;
-use toml::Spanned;
 
 /// Checks a parsed patient against the vocabulary and physical limits, converts units, and
 /// drops every invalid value (so it reads as not recorded), reporting each as a problem.
