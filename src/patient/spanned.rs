@@ -2,6 +2,7 @@
 //! it, that can also be written to the profile cache (`crate::cache`) and read back with its
 //! place, so that a problem found in a cached profile names the same line and column.
 
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::ops::Range;
@@ -33,22 +34,64 @@ impl<T> Spanned<T> {
     }
 }
 
+/// The names `toml` reads a value's place under: it gives the place of a value asked for as
+/// this struct (the protocol of `serde_spanned`, which `toml::Spanned` follows).
+const NAME: &str = "$__serde_spanned_private_Spanned";
+const START: &str = "$__serde_spanned_private_start";
+const END: &str = "$__serde_spanned_private_end";
+const VALUE: &str = "$__serde_spanned_private_value";
+
+/// From a TOML file: the value and its place, as `toml` gives them (a map of the three names
+/// above). From the profile cache: start, end and value in that order.
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        toml::Spanned::deserialize(d).map(Spanned)
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Spanned<T>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a value with its place in the file")
+            }
+
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Spanned<T>, M::Error> {
+                let (mut start, mut end, mut value) = (None, None, None);
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        START => start = Some(map.next_value()?),
+                        END => end = Some(map.next_value()?),
+                        VALUE => value = Some(map.next_value()?),
+                        other => return Err(de::Error::unknown_field(other, &[START, END, VALUE])),
+                    }
+                }
+                match (start, end, value) {
+                    (Some(s), Some(e), Some(v)) => Ok(Spanned::new(s..e, v)),
+                    (None, _, _) => Err(de::Error::missing_field(START)),
+                    (_, None, _) => Err(de::Error::missing_field(END)),
+                    (_, _, None) => Err(de::Error::missing_field(VALUE)),
+                }
+            }
+
+            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Spanned<T>, S::Error> {
+                let missing = |i| de::Error::invalid_length(i, &"start, end and value");
+                let start: usize = seq.next_element()?.ok_or_else(|| missing(0))?;
+                let end: usize = seq.next_element()?.ok_or_else(|| missing(1))?;
+                let value: T = seq.next_element()?.ok_or_else(|| missing(2))?;
+                Ok(Spanned::new(start..end, value))
+            }
+        }
+        d.deserialize_struct(NAME, &[START, END, VALUE], V(std::marker::PhantomData))
     }
 }
 
-/// Written as the map `toml::Spanned` reads from any self-describing format (its start, end
-/// and value under the names it asks for), so the cache reads the place back. Should those
-/// names ever change, a cached profile no longer reads and is parsed from its file again.
+/// Written as start, end and value (the cache writes structs as sequences, read back by
+/// `visit_seq` above).
 impl<T: Serialize> Serialize for Spanned<T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let span = self.span();
-        let mut st = s.serialize_struct("$__serde_spanned_private_Spanned", 3)?;
-        st.serialize_field("$__serde_spanned_private_start", &span.start)?;
-        st.serialize_field("$__serde_spanned_private_end", &span.end)?;
-        st.serialize_field("$__serde_spanned_private_value", self.get_ref())?;
+        let mut st = s.serialize_struct(NAME, 3)?;
+        st.serialize_field(START, &span.start)?;
+        st.serialize_field(END, &span.end)?;
+        st.serialize_field(VALUE, self.get_ref())?;
         st.end()
     }
 }
