@@ -1,9 +1,13 @@
 //! Population-scale screening at 100,000 generated patient files, measured in one run:
-//! reading + TOML-parsing alone (all cores) against `report --format csv` end to end (read,
-//! parse, check, evaluate, write; streamed as the command does), with the
-//! ratio printed; the streamed JSON report's throughput; and the binary's peak memory for each
-//! report (via /usr/bin/time when present). Run: `cargo bench --bench population`
-//! (POPULATION=N to change the size; the files are generated once under target/bench-data).
+//! reading + TOML-parsing alone (the floor: a separate process of its own, all cores) against
+//! `report --format csv` end to end (read, parse, check, evaluate, write; streamed as the
+//! command does), each run once to warm the page cache and then timed, with the ratio printed;
+//! the streamed JSON report's throughput; the binary's peak memory for each report (via
+//! /usr/bin/time when present); and the UI's load at 10,000 patients (files read, checked and
+//! evaluated, as its loading thread does) on a first start, without the parsed-profile cache,
+//! and a second start, with it, each against the floor of the same files.
+//! Run: `cargo build --release && cargo bench --bench population` (POPULATION=N to change the
+//! size; the files are generated once under target/bench-data).
 
 mod support;
 
@@ -54,32 +58,116 @@ fn peak_rss_mib(args: &[&str]) -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// Set in the floor's own process: the folder to read and parse.
+const FLOOR: &str = "TRIALMATCH_BENCH_FLOOR";
+
+/// The floor, run in a process of its own: read every file of the folder and parse it as
+/// TOML (no checks, no evaluation), on all cores.
+fn bare_parse(dir: &std::path::Path) -> usize {
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|f| f.extension().is_some_and(|x| x == "toml"));
+    files
+        .par_iter()
+        .filter(|f| {
+            std::fs::read_to_string(f)
+                .ok()
+                .and_then(|t| t.parse::<toml::Table>().ok())
+                .is_some()
+        })
+        .count()
+}
+
+/// The floor's time for `dir`: this bench run again as a separate process that only reads and
+/// parses (whole process, as the report is timed).
+fn floor(runs: usize, dir: &std::path::Path) -> Duration {
+    let exe = std::env::current_exe().unwrap_or_else(|e| panic!("{e}"));
+    time(runs, || {
+        let ok = Command::new(&exe)
+            .env(FLOOR, dir)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "the floor's process failed");
+    })
+}
+
+/// The UI's load of `dir` as its loading thread does it (files read and checked, every
+/// patient ranked), with the parsed-profile cache at `cache` (None: without one). The cache
+/// is written after the queue shows, so its writing is timed apart: (load, writing).
+fn ui_load(dir: &std::path::Path, cache: Option<&std::path::Path>) -> (Duration, Duration) {
+    let t = Instant::now();
+    let c = cache.map(trialmatch::cache::ProfileCache::open);
+    let ws = trialmatch::load::load_cached(
+        &trialmatch::load::Source::Paths(vec!["trials".into()]),
+        &trialmatch::load::Source::Paths(vec![dir.to_path_buf()]),
+        as_of(),
+        &trialmatch::load::Progress::default(),
+        c.as_ref(),
+    );
+    let app = trialmatch::tui::App::new(ws, as_of());
+    let loaded = t.elapsed();
+    std::hint::black_box(&app);
+    let t = Instant::now();
+    if let Some(c) = c {
+        c.save().unwrap_or_else(|e| panic!("cache: {e}"));
+    }
+    (loaded, t.elapsed())
+}
+
+fn ui_start(runs: usize) {
+    let n = 10_000;
+    let dir = queue_dir(n);
+    let cache = std::path::PathBuf::from("target/bench-data/cache-q10000.bin");
+    let floor = floor(runs, &dir);
+    let fresh = median(
+        (0..runs)
+            .map(|_| {
+                let _ = std::fs::remove_file(&cache);
+                ui_load(&dir, Some(&cache)).0
+            })
+            .collect(),
+    );
+    let second = median((0..runs).map(|_| ui_load(&dir, Some(&cache)).0).collect());
+    let without = median((0..runs).map(|_| ui_load(&dir, None).0).collect());
+    let r = |d: Duration| d.as_secs_f64() / floor.as_secs_f64();
+    println!("UI load, {n} patients, median of {runs}, against the floor of the same files:");
+    println!("  read + TOML-parse only (separate process): {:>6.3} s", floor.as_secs_f64());
+    println!(
+        "  without the cache (--no-cache):           {:>6.3} s  ratio {:.2}",
+        without.as_secs_f64(),
+        r(without)
+    );
+    println!(
+        "  first start (cache written after):        {:>6.3} s  ratio {:.2}",
+        fresh.as_secs_f64(),
+        r(fresh)
+    );
+    println!(
+        "  second start (from the cache):            {:>6.3} s  ratio {:.2} (target ≤ 0.6)",
+        second.as_secs_f64(),
+        r(second)
+    );
+}
+
 fn main() {
+    if let Some(dir) = std::env::var_os(FLOOR) {
+        std::hint::black_box(bare_parse(std::path::Path::new(&dir)));
+        return;
+    }
     // `cargo bench` passes --bench; nothing else to parse.
     let n: usize = std::env::var("POPULATION")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(100_000);
-    let dir = queue_dir(n);
     let runs = 3;
-    // The baseline: merely read every file and parse it as TOML (no checks, no evaluation),
-    // on all cores.
-    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    files.retain(|f| f.extension().is_some_and(|x| x == "toml"));
-    let parse = time(runs, || {
-        files
-            .par_iter()
-            .filter(|f| {
-                std::fs::read_to_string(f)
-                    .ok()
-                    .and_then(|t| t.parse::<toml::Table>().ok())
-                    .is_some()
-            })
-            .count()
-    });
-    let csv = time(runs, || {
+    ui_start(runs);
+    let dir = queue_dir(n);
+    // Both warm: each read once before it is timed.
+    let _ = floor(1, &dir);
+    let parse = floor(runs, &dir);
+    let report_csv = || {
         let out = Command::new("target/release/trialmatch")
             .args([
                 "report",
@@ -96,7 +184,10 @@ fn main() {
             out.is_ok_and(|s| s.success()),
             "run `cargo build --release` first"
         );
-    });
+    };
+    report_csv();
+    let csv = time(runs, report_csv);
+
     let mut bytes = 0usize;
     let json = time(1, || {
         let ws = load_dir(&dir);
@@ -109,11 +200,11 @@ fn main() {
         std::thread::available_parallelism().map_or(1, |c| c.get())
     );
     println!(
-        "read + TOML-parse only median of {runs}: {:>8.2} s",
+        "read + TOML-parse only (separate process) median of {runs}: {:>8.2} s",
         parse.as_secs_f64()
     );
     println!(
-        "report --format csv   median of {runs}: {:>8.2} s",
+        "report --format csv   median of {runs} (after one to warm): {:>8.2} s",
         csv.as_secs_f64()
     );
     println!(

@@ -29,6 +29,8 @@
 //!   the event loop runs them against the store and feeds each outcome back to
 //!   `App::receive`. [`input`] is the note's text input. [`intake`] answers missing facts in
 //!   the app (the entry form, ask-next, a new referral) through the same queue.
+//! - [`watch`] watches the trial and patient folders and reads a changed file again as
+//!   loading does; `App::reload_patient` and `App::reload_trials` (app/reload.rs) take it in.
 //! - [`theme`] has the one `const THEME`; every colour is doubled by a glyph (✔ ? ✖) or a
 //!   modifier, so NO_COLOR loses nothing.
 //!
