@@ -133,7 +133,10 @@ fn ui_start(runs: usize) {
     let without = median((0..runs).map(|_| ui_load(&dir, None).0).collect());
     let r = |d: Duration| d.as_secs_f64() / floor.as_secs_f64();
     println!("UI load, {n} patients, median of {runs}, against the floor of the same files:");
-    println!("  read + TOML-parse only (separate process): {:>6.3} s", floor.as_secs_f64());
+    println!(
+        "  read + TOML-parse only (separate process): {:>6.3} s",
+        floor.as_secs_f64()
+    );
     println!(
         "  without the cache (--no-cache):           {:>6.3} s  ratio {:.2}",
         without.as_secs_f64(),

@@ -15,6 +15,7 @@ pub mod patient;
 pub mod problem;
 pub mod rank;
 pub mod report;
+pub mod screening;
 pub mod span;
 pub mod text;
 pub mod trial;

@@ -79,6 +79,22 @@ fn main() -> ExitCode {
             let done = reports::export(inputs, &patient, &trial, to.as_deref(), &mut out);
             Ok(exit_status(done, &mut out))
         }
+        Some(Command::Log {
+            trial,
+            from,
+            to,
+            format,
+            deidentify,
+        }) => {
+            let period = trialmatch::screening::Period { from, to };
+            let how = cli::log::How {
+                trial: trial.as_deref(),
+                period,
+                format,
+                deidentify,
+            };
+            cli::log::log(inputs, &how, &mut out)
+        }
         Some(Command::Config { init }) => reports::config(init, &mut out),
         Some(Command::CriteriaDoc) => {
             reports::criteria_doc(inputs, &mut out).map(|()| ExitCode::SUCCESS)

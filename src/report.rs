@@ -299,8 +299,9 @@ pub fn write_table(
 }
 
 /// One CSV field: quoted when needed, and a leading `= + - @` neutralised so a spreadsheet
-/// never reads data as a formula.
-fn csv_field(s: &str) -> String {
+/// never reads data as a formula. Every CSV trialmatch writes (the report, the screening log)
+/// goes through it.
+pub fn csv_field(s: &str) -> String {
     let s = sanitize(s);
     let s = if s.starts_with(['=', '+', '-', '@']) {
         format!("'{s}")

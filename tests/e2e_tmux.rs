@@ -2,7 +2,8 @@
 //! what a person would see — open, move to a patient, drill into a study, missing data,
 //! contacts, filter, help, quit — and that the shell gets its terminal back; a generated queue
 //! of 2,000 opens on the loading screen and quits cleanly whether loaded or not; from an
-//! empty database, a referral made in the app and answered through ask-next changes a verdict.
+//! empty database, a referral made in the app and answered through ask-next changes a verdict;
+//! the funnel screen (`F`) shows the worklist's numbers and counts a decision made elsewhere.
 //!
 //! Polls `tmux capture-pane` until the expected text appears, with a deadline; no fixed sleeps.
 //! Skipped (with a note) only when tmux is not installed.
@@ -453,4 +454,91 @@ fn a_referral_made_in_the_app_from_an_empty_database_answered_through_ask_next()
     let store = trialmatch::worklist::Store::open(&db).unwrap_or_else(|e| panic!("open: {e}"));
     let entries = store.entries(Some("R-900")).unwrap_or_default();
     assert_eq!(entries.len(), 2, "{entries:?}");
+}
+
+/// The counts on the funnel table's row of `study` (the numbers after its name), as captured.
+fn funnel_row(screen: &str, study: &str) -> Vec<u64> {
+    screen
+        .lines()
+        .find(|l| l.contains('┃') && l.contains(study))
+        .map(|l| {
+            l.split_whitespace()
+                .filter_map(|w| w.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_funnel_opens_with_the_worklists_numbers_and_follows_a_decision_made_elsewhere() {
+    if !tmux_available() {
+        eprintln!("NOTE: tmux is not installed; skipping the end-to-end funnel test");
+        return;
+    }
+    use trialmatch::worklist::{Status, Store};
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bin = env!("CARGO_BIN_EXE_trialmatch");
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let db = dir.path().join("w.sqlite3");
+    {
+        let mut s = Store::open(&db).unwrap_or_else(|e| panic!("{e}"));
+        for (p, st) in [
+            ("P03", Status::Screening),
+            ("P03", Status::ContactedStudy),
+            ("P03", Status::Referred),
+            ("P04", Status::NotEligible),
+        ] {
+            s.record(p, "KN5501-SLE", st, "")
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+    let t = Tmux::start(repo);
+    t.wait_for(&["$"]);
+    t.type_text(&format!(
+        "'{bin}' --as-of 2026-11-22 --db '{}'; echo EXITED-$?",
+        db.display()
+    ));
+    t.keys(&["Enter"]);
+    t.wait_for(&["best match first", "? help"]);
+    t.keys(&["F"]);
+    // KN5501 SLE: P03 and P04 decided, P08 a candidate (eligible, no decision): screened 3,
+    // eligible or possible 2 (P04 ruled out), contacted and referred 1 (P03).
+    let screen = t.wait_for(&[
+        "Screening funnel · all decisions to date",
+        "Elig/poss",
+        "eligible or possible",
+    ]);
+    assert_eq!(
+        funnel_row(&screen, "KN5501 SLE"),
+        [3, 2, 1, 1, 0, 0],
+        "{screen}"
+    );
+    // Enrolled from another terminal: the open funnel counts it.
+    let out = Command::new(bin)
+        .current_dir(repo)
+        .args(["--as-of", "2026-11-22", "--db"])
+        .arg(&db)
+        .args(["status", "set", "P03", "KN5501-SLE", "enrolled"])
+        .output()
+        .unwrap_or_else(|e| panic!("status set: {e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let start = Instant::now();
+    loop {
+        let screen = t.capture();
+        if funnel_row(&screen, "KN5501 SLE") == [3, 2, 1, 1, 1, 0] {
+            break;
+        }
+        if start.elapsed() > DEADLINE {
+            panic!("the funnel did not count the enrolment:\n{screen}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    t.keys(&["Escape"]);
+    t.wait_for(&["best match first"]);
+    t.keys(&["q"]);
+    t.wait_for(&["EXITED-0"]);
 }

@@ -356,7 +356,7 @@ fn a_previous_schema_is_migrated_with_its_decisions_kept() {
             .unwrap();
     }
     let mut s = Store::open(&db).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 4);
+    assert_eq!(s.schema_version().unwrap(), 5);
     assert_eq!(s.current(Some("P01"), None).unwrap().len(), 1);
     let e = s.add_entry(&trialmatch::worklist::NewEntry {
         patient: "P01",

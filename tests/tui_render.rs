@@ -502,7 +502,7 @@ fn worklist_overview_and_status_filter() {
 }
 
 /// Keys that reach each context of the keymap from the start.
-const CONTEXTS: [(Context, &[KeyCode]); 13] = [
+const CONTEXTS: [(Context, &[KeyCode]); 14] = [
     (Context::List(List::Patients), &[]),
     (Context::List(List::Matches), &[KeyCode::Enter]),
     (Context::Filter, &[KeyCode::Char('/')]),
@@ -516,6 +516,7 @@ const CONTEXTS: [(Context, &[KeyCode]); 13] = [
     (Context::List(List::Help), &[KeyCode::Char('?')]),
     (Context::List(List::Problems), &[KeyCode::Char('!')]),
     (Context::List(List::History), &[KeyCode::Char('H')]),
+    (Context::List(List::Funnel), &[KeyCode::Char('F')]),
     (Context::Picker, &[KeyCode::Enter, KeyCode::Char('s')]),
     (
         Context::Note,

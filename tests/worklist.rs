@@ -151,7 +151,7 @@ fn a_new_database_is_owner_only_in_wal_mode_at_the_latest_version() {
     let mut s = Store::open(&path).unwrap();
     s.record_as("P01", "KN5501-SLE", Status::New, "", "ana", at(0))
         .unwrap();
-    assert_eq!(s.schema_version().unwrap(), 4);
+    assert_eq!(s.schema_version().unwrap(), 5);
     use std::os::unix::fs::PermissionsExt;
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&path), 0o600);
@@ -205,7 +205,7 @@ fn an_older_schema_is_migrated_and_keeps_its_history() {
         );
     }
     let mut s = Store::open(&path).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 4);
+    assert_eq!(s.schema_version().unwrap(), 5);
     let h = s.history("P05", None).unwrap().decisions;
     assert_eq!(h.len(), 2);
     assert_eq!(h[0].note, "edited");
@@ -427,10 +427,37 @@ fn a_backup_is_a_private_consistent_copy_and_never_replaces_a_file() {
         b.history("P07", None).unwrap(),
         s.history("P07", None).unwrap()
     );
-    assert_eq!(b.schema_version().unwrap(), 4);
+    assert_eq!(b.schema_version().unwrap(), 5);
     drop(b);
     let before = bytes(&copy);
     let e = s.backup_to(&copy).unwrap_err();
     assert!(e.to_string().contains("not replaced"), "{e}");
     assert_eq!(bytes(&copy), before);
+}
+
+#[test]
+fn the_pseudonym_key_is_made_once_per_worklist_and_never_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db(&dir);
+    let key = Store::open(&path).unwrap().pseudonym_key().unwrap();
+    let c = Connection::open(&path).unwrap();
+    for sql in [
+        "UPDATE pseudonym_key SET key = zeroblob(32)",
+        "DELETE FROM pseudonym_key",
+        "INSERT OR REPLACE INTO pseudonym_key (id, key) VALUES (1, zeroblob(32))",
+        "INSERT INTO pseudonym_key (id, key) VALUES (2, zeroblob(32))",
+    ] {
+        assert!(c.execute(sql, []).is_err(), "{sql}");
+    }
+    drop(c);
+    assert_eq!(Store::open(&path).unwrap().pseudonym_key().unwrap(), key);
+    // A worklist set back to version 4 and migrated again keeps its key.
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch("PRAGMA user_version = 4;")
+        .unwrap();
+    assert_eq!(Store::open(&path).unwrap().pseudonym_key().unwrap(), key);
+    // Another worklist has a key of its own.
+    let other = Store::open(&dir.path().join("other.sqlite3")).unwrap();
+    assert_ne!(other.pseudonym_key().unwrap(), key);
 }

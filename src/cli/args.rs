@@ -134,6 +134,25 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// The screening and enrolment log, with each study's funnel: one row per patient ×
+    /// study screened or decided in the period (docs/screening-log.md)
+    Log {
+        /// Only this study (id or short name)
+        #[arg(long)]
+        trial: Option<String>,
+        /// First day of the period, YYYY-MM-DD (included)
+        #[arg(long, value_parser = parse_date)]
+        from: Option<NaiveDate>,
+        /// Last day of the period, YYYY-MM-DD (included)
+        #[arg(long, value_parser = parse_date)]
+        to: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// For a log sent outside the site: each patient by a stable pseudonym (keyed with the
+        /// worklist's own secret); names, file paths, dates of birth and notes left out
+        #[arg(long)]
+        deidentify: bool,
+    },
     /// Print every patient's ranked matches
     Report {
         #[arg(long, value_enum, default_value = "table")]

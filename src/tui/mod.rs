@@ -34,10 +34,10 @@
 //! - [`theme`] has the one `const THEME`; every colour is doubled by a glyph (✔ ? ✖) or a
 //!   modifier, so NO_COLOR loses nothing.
 //!
-//! Adding a screen (say a "Funnel" opened by `f`) touches three files, one of them new:
+//! Adding a screen touches three files, one of them new (the funnel screen, `F`, was added so):
 //!
-//! 1. `app/screen.rs`, the one home of the screens: add
-//!    `Funnel (key 'f': "screening funnel per study", footer "funnel") { Funnel: "Funnel" }`
+//! 1. `app/screen.rs`, the one home of the screens: add, say,
+//!    `Funnel (key 'F': "screening funnel per study", footer "") { Funnel: "Screening funnel" }`
 //!    to the `screens!` declaration (a screen; the key that opens it from anywhere, with the
 //!    help's and the footer's words; its list or lists, each list's help title). Its opening
 //!    binding (`OPENING_KEYS`, which `keymap::KEYMAP` places among the global keys), its

@@ -87,6 +87,25 @@ pub const MIGRATIONS: &[&str] = &[
              SELECT RAISE(ABORT, 'that entry is already withdrawn')
              WHERE EXISTS (SELECT 1 FROM fact_entry w WHERE w.withdraws = NEW.withdraws);
          END;",
+    // 5: the worklist's pseudonym key, for logs sent outside the site (`trialmatch log
+    // --deidentify`): 32 random bytes made once, here, by SQLite's generator (seeded from the
+    // operating system), so the same patient gets the same pseudonym in every log written
+    // from this worklist (and from its backups), and nobody without the database can link a
+    // pseudonym back to a patient id. One row, never changed, replaced or deleted. Harmless
+    // over a database that has it already (a copy whose version was set back): the key stays.
+    "CREATE TABLE IF NOT EXISTS pseudonym_key (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        key BLOB NOT NULL CHECK (length(key) = 32)
+     );
+     INSERT INTO pseudonym_key (id, key)
+         SELECT 1, randomblob(32) WHERE NOT EXISTS (SELECT 1 FROM pseudonym_key);
+     CREATE TRIGGER IF NOT EXISTS pseudonym_key_no_update BEFORE UPDATE ON pseudonym_key
+         BEGIN SELECT RAISE(ABORT, 'the pseudonym key never changes'); END;
+     CREATE TRIGGER IF NOT EXISTS pseudonym_key_no_delete BEFORE DELETE ON pseudonym_key
+         BEGIN SELECT RAISE(ABORT, 'the pseudonym key never changes'); END;
+     CREATE TRIGGER IF NOT EXISTS pseudonym_key_once BEFORE INSERT ON pseudonym_key
+         WHEN EXISTS (SELECT 1 FROM pseudonym_key)
+         BEGIN SELECT RAISE(ABORT, 'the pseudonym key never changes'); END;",
 ];
 
 /// The version this build writes.

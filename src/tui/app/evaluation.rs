@@ -277,6 +277,7 @@ impl App {
         let pos = self.order.partition_point(|&i| key(i) < key(p));
         self.order.insert(pos, p);
         self.explained.retain(|e| e.patient != p);
+        self.funnel_changed();
         self.trail.clear();
         if select && !self.visible.contains(&p) {
             self.filter.clear();

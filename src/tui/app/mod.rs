@@ -226,6 +226,7 @@ impl App {
             Action::Suspend => {}
         }
         self.explain();
+        self.keep_funnel_fresh();
         self.fit();
     }
 }

@@ -163,9 +163,11 @@ impl App {
         self.fit();
     }
 
-    /// Back to the main screen with nothing open that names a patient by index.
+    /// Back to the main screen with nothing open that names a patient or a study by index
+    /// (the funnel is computed again when next opened).
     fn close_patient_screens(&mut self) {
         self.stack.truncate(1);
+        self.worklist.funnel = None;
         self.modal = None;
         self.worklist.history = None;
         self.worklist.ask = None;

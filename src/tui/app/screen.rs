@@ -116,6 +116,13 @@ screens! {
     Help (key '?': "this help", footer "help") {
         Help: "Help",
     }
+    /// Each study's screening funnel to date (screened, eligible or possible, contacted,
+    /// referred, enrolled, declined) and its most frequent reasons not eligible: the numbers of
+    /// `trialmatch log`. Not in the footer (an empty label): every footer stays as it was, and
+    /// the help lists the key.
+    Funnel (key 'F': "screening funnel per study: screened to enrolled, reasons not eligible", footer "") {
+        Funnel: "Screening funnel",
+    }
 }
 
 /// How the keys move in a list.
@@ -138,7 +145,8 @@ impl List {
             | List::Overview
             | List::Help
             | List::Problems
-            | List::History => Scrolling::Rows,
+            | List::History
+            | List::Funnel => Scrolling::Rows,
         }
     }
 }
@@ -157,6 +165,7 @@ impl App {
             List::Help => keymap::help_rows().len(),
             List::Problems => self.problems.len(),
             List::History => self.history_rows().len(),
+            List::Funnel => self.funnel_studies().len(),
         }
     }
 
@@ -167,7 +176,7 @@ impl App {
             Screen::History => self.worklist.history.as_ref().map(|h| h.patient),
             Screen::Criteria => Some(self.drill.patient),
             Screen::Missing => Some(self.missing_patient),
-            Screen::Main | Screen::Contacts | Screen::Help | Screen::Problems => {
+            Screen::Main | Screen::Contacts | Screen::Help | Screen::Problems | Screen::Funnel => {
                 self.selected_patient()
             }
         }
@@ -188,6 +197,11 @@ impl App {
                 .and_then(|h| h.study)
                 .or_else(|| self.best_match_trial()),
             Screen::Help | Screen::Problems => self.best_match_trial(),
+            // The selected study's contacts (c) are one key away.
+            Screen::Funnel => self
+                .funnel_studies()
+                .get(self.cursors[List::Funnel].selected)
+                .map(|f| f.trial),
         }
         .filter(|t| *t < self.trials.len())
     }
@@ -210,7 +224,8 @@ impl App {
             | Screen::Overview
             | Screen::Help
             | Screen::Problems
-            | Screen::History => None,
+            | Screen::History
+            | Screen::Funnel => None,
         }
     }
 
@@ -224,7 +239,8 @@ impl App {
             | Screen::Contacts
             | Screen::Help
             | Screen::Problems
-            | Screen::History => None,
+            | Screen::History
+            | Screen::Funnel => None,
         }
         .filter(|t| *t < self.trials.len())
     }
@@ -236,6 +252,7 @@ impl App {
             Screen::Missing => self.show_missing(),
             Screen::Contacts => self.show_contacts(),
             Screen::History => self.show_history(),
+            Screen::Funnel => self.show_funnel(),
             Screen::Overview | Screen::Help | Screen::Problems => self.push(s),
             // The main screen is always open underneath; the drill-down opens from a study
             // (Enter), never on its own.
@@ -250,7 +267,11 @@ impl App {
             Screen::Criteria => self.next_cohort(d),
             Screen::Contacts => self.next_contacts_study(d),
             Screen::Overview => self.move_overview_column(d),
-            Screen::Missing | Screen::Help | Screen::Problems | Screen::History => {}
+            Screen::Missing
+            | Screen::Help
+            | Screen::Problems
+            | Screen::History
+            | Screen::Funnel => {}
         }
     }
 
@@ -264,7 +285,8 @@ impl App {
             | Screen::Contacts
             | Screen::Help
             | Screen::Problems
-            | Screen::History => {}
+            | Screen::History
+            | Screen::Funnel => {}
         }
     }
 }

@@ -4,6 +4,7 @@
 pub mod contacts;
 pub mod criteria;
 pub mod form;
+pub mod funnel;
 pub mod help;
 pub mod history;
 pub mod matches;
@@ -86,6 +87,7 @@ pub fn list_areas(app: &App, area: Rect) -> Vec<(List, Rect)> {
         Screen::Help => vec![(List::Help, table_rows(body, 0))],
         Screen::Problems => vec![(List::Problems, table_rows(list_detail(body)[0], 0))],
         Screen::History => vec![(List::History, table_rows(list_detail(body)[0], 0))],
+        Screen::Funnel => vec![(List::Funnel, table_rows(funnel::areas(app, body)[0], 0))],
     }
 }
 
@@ -559,6 +561,7 @@ impl Widget for &App {
             Screen::Help => help::render(self, body, buf),
             Screen::Problems => problems::render(self, body, buf),
             Screen::History => history::render(self, body, buf),
+            Screen::Funnel => funnel::render(self, body, buf),
         }
         picker::render(self, body, buf);
         footer(self, foot, buf);

@@ -42,6 +42,7 @@ impl App {
             }
         }
         self.worklist.current = current;
+        self.funnel_changed();
         self.refilter();
         self.fit();
     }
@@ -293,6 +294,7 @@ impl App {
             Ok(true) => match store.current(None, None) {
                 Ok(ds) => {
                     self.load_decisions(ds);
+                    self.keep_funnel_fresh();
                     true
                 }
                 Err(e) => {
@@ -329,6 +331,7 @@ impl App {
                     v.decisions.push(d.clone());
                 }
                 self.worklist.current.insert((patient, trial), d);
+                self.funnel_changed();
                 if self.worklist.filter != StatusFilter::All {
                     self.refilter();
                 }
@@ -378,6 +381,7 @@ impl App {
                 self.receive_entered(patient, result);
                 return;
             }
+            Outcome::Funnel { result } => self.receive_funnel(result),
             Outcome::Exported {
                 patient,
                 trial,

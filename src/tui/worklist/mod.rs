@@ -5,10 +5,12 @@
 //! press keys, and read the queued requests.
 //!
 //! Here: the requests and their execution, the worklist's state in the App (decisions, status
-//! filter, history screen); [`modal`] has the status picker and the note input, [`actions`] the
-//! `impl App` for the worklist keys and outcomes.
+//! filter, history screen, funnel); [`modal`] has the status picker and the note input,
+//! [`actions`] the `impl App` for the worklist keys and outcomes, [`funnel`] the funnel
+//! screen's (the whole history read, the funnel computed by `crate::screening`).
 
 mod actions;
+pub mod funnel;
 pub mod modal;
 
 pub use modal::{Modal, NoteForm, PickFor, Picker};
@@ -33,6 +35,8 @@ pub enum Request {
     History { patient: usize },
     /// Write the referral summary of patient × study.
     Export { patient: usize, trial: usize },
+    /// Read every decision, for the funnel screen.
+    Funnel,
     /// Check a form's answer against the patient and store it (see `tui::intake`).
     Enter(crate::tui::intake::EntryRequest),
 }
@@ -61,6 +65,8 @@ pub enum Outcome {
         trial: usize,
         result: Result<PathBuf, String>,
     },
+    /// Every decision and withdrawal, for the funnel screen.
+    Funnel { result: Result<History, String> },
     /// A form's answer stored (the patient as it now stands), or refused with the reasons.
     Entered {
         patient: Option<usize>,
@@ -116,6 +122,9 @@ pub fn execute(store: &mut Store, app: &App, r: &Request) -> Outcome {
                     }),
                 _ => Err(gone()),
             },
+        },
+        Request::Funnel => Outcome::Funnel {
+            result: store.all_history().map_err(|e| e.to_string()),
         },
         Request::Enter(e) => crate::tui::intake::execute(store, app, e),
     }
@@ -208,4 +217,6 @@ pub struct Worklist {
     pub zone: Option<FixedOffset>,
     /// Ask-next, while it walks a patient's missing facts.
     pub ask: Option<crate::tui::intake::AskNext>,
+    /// What the funnel screen shows, once opened.
+    pub funnel: Option<funnel::FunnelView>,
 }

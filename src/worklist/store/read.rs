@@ -43,6 +43,31 @@ impl Store {
         Ok(h)
     }
 
+    /// Every decision and withdrawal of every patient and study, oldest first (no entered
+    /// facts): what the screening log and its funnel read (`crate::screening`).
+    pub fn all_history(&self) -> Result<History, StoreError> {
+        self.query(
+            "SELECT id, patient_id, trial_id, status, note, who, at, withdraws FROM decision
+             ORDER BY id",
+            [],
+        )
+    }
+
+    /// The worklist's pseudonym key (made once, when the database was created or migrated to
+    /// schema version 5): what `--deidentify` keys each patient's pseudonym with.
+    pub fn pseudonym_key(&self) -> Result<[u8; 32], StoreError> {
+        let key: Vec<u8> = self
+            .conn
+            .query_row("SELECT key FROM pseudonym_key WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| sql(&self.path, e))?;
+        key.try_into().map_err(|k: Vec<u8>| StoreError::Corrupt {
+            path: self.path.clone(),
+            detail: format!("the pseudonym key has {} bytes, not 32", k.len()),
+        })
+    }
+
     fn query(&self, q: &str, args: impl rusqlite::Params) -> Result<History, StoreError> {
         let err = |e| sql(&self.path, e);
         let mut stmt = self.conn.prepare_cached(q).map_err(err)?;
