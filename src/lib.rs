@@ -8,6 +8,7 @@ pub mod eval;
 pub mod export;
 pub mod fsutil;
 pub mod generate;
+pub mod import;
 pub mod intake;
 pub mod load;
 pub mod missing;

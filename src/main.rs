@@ -96,6 +96,13 @@ fn main() -> ExitCode {
             cli::log::log(inputs, &how, &mut out)
         }
         Some(Command::Config { init }) => reports::config(init, &mut out),
+        Some(Command::Import(args)) => cli::import::run(inputs, &args, &mut out).map(|clean| {
+            if clean {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }),
         Some(Command::CriteriaDoc) => {
             reports::criteria_doc(inputs, &mut out).map(|()| ExitCode::SUCCESS)
         }

@@ -73,6 +73,8 @@ impl Dimension {
             (Dimension::UrineProtein24h, "mg/24h" | "mg/day" | "mg/d") => 1.0,
             (Dimension::UrineProtein24h, "g/24h" | "g/day" | "g/d") => 1000.0,
             (Dimension::Upcr, "mg/mg" | "g/g") => 1.0,
+            // Milligrams of protein per gram of creatinine, as US laboratories report it.
+            (Dimension::Upcr, "mg/g") => 0.001,
             (Dimension::Upcr, "mg/mmol") => 1.0 / CREATININE_MG_PER_MMOL,
             (Dimension::Upcr, "g/mmol") => 1000.0 / CREATININE_MG_PER_MMOL,
             (Dimension::Ratio, "ratio" | "" | "1") => 1.0,
@@ -123,7 +125,7 @@ impl Dimension {
             Dimension::Crp => "mg/L, mg/dL",
             Dimension::Esr => "mm/h",
             Dimension::UrineProtein24h => "mg/24h, g/24h",
-            Dimension::Upcr => "mg/mg, g/g, mg/mmol",
+            Dimension::Upcr => "mg/mg, g/g, mg/g, mg/mmol",
             Dimension::Ratio => "ratio",
             Dimension::Seconds => "s",
             Dimension::PercentPredicted => "% predicted",
@@ -221,6 +223,10 @@ mod tests {
         assert!(close(
             Dimension::Upcr.to_canonical(113.12, "mg/mmol").unwrap(),
             1.0
+        ));
+        assert!(close(
+            Dimension::Upcr.to_canonical(1400.0, "mg/g").unwrap(),
+            1.4
         ));
         assert!(close(
             Dimension::Mass.to_canonical(154.0, "lb").unwrap(),

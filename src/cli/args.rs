@@ -23,6 +23,22 @@ pub struct Cli {
     pub inputs: Inputs,
 }
 
+/// Import patients from HL7 FHIR R4 (Bundles, resources, Bulk Data NDJSON) into patient files
+///
+/// One file per patient, mapped by code; what could not be mapped is left out and listed at
+/// the top of the file. Nothing is marked as checked. Reads only local files.
+#[derive(clap::Args, Clone, Debug)]
+pub struct ImportArgs {
+    /// FHIR R4 JSON: Bundle or resource files, Bulk Data NDJSON files (one resource per line),
+    /// or folders of them (their .json, .ndjson and .jsonl files)
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Folder to write one patient file per patient into (created owner-only; an existing
+    /// file is never replaced)
+    #[arg(long, default_value = "imported")]
+    pub out: PathBuf,
+}
+
 #[derive(clap::Args, Clone)]
 pub struct Inputs {
     /// Folder of trial files (default ./trials, else the built-in copies)
@@ -108,6 +124,7 @@ pub enum StatusCommand {
 
 #[derive(Subcommand)]
 pub enum Command {
+    Import(ImportArgs),
     /// Record and review triage decisions (the worklist)
     Status {
         #[command(subcommand)]

@@ -1,11 +1,12 @@
 //! The `trialmatch` commands other than the UI: the command line (`args`), the reports
 //! (`reports`: report, check, criteria-doc, generate, export, config), the screening log
-//! (`log`), entered facts (`entries`) and the worklist (`worklist`: status and its
-//! subcommands); here what they share — finding the study and the patient a command names,
-//! and a failure's message and exit status.
+//! (`log`), entered facts (`entries`), the FHIR import (`import`) and the worklist
+//! (`worklist`: status and its subcommands); here what they share — finding the study and the
+//! patient a command names, and a failure's message and exit status.
 
 pub mod args;
 pub mod entries;
+pub mod import;
 pub mod log;
 pub mod reports;
 pub mod worklist;
