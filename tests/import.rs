@@ -232,7 +232,6 @@ fn value_for(row: &observations::Row) -> Value {
         Target::Weight => quantity(70.0, "kg"),
         Target::Height => quantity(170.0, "cm"),
         Target::Lvef | Target::Spo2 => quantity(60.0, "%"),
-        Target::Pregnancy => answer("60001007"),
         Target::Left(_) => quantity(1.0, "g/L"),
     }
 }
@@ -241,11 +240,7 @@ fn value_for(row: &observations::Row) -> Value {
 fn every_observation_row_maps_to_its_fact_or_is_listed_with_why() {
     use observations::Target;
     for row in observations::OBSERVATIONS {
-        let mut o = observation(row.loinc, value_for(row));
-        if row.target == Target::Pregnancy {
-            // Recent enough to stand for now (see codes::PREGNANCY_STATUS_MAX_DAYS).
-            o["effectiveDateTime"] = json!("2026-11-28");
-        }
+        let o = observation(row.loinc, value_for(row));
         let imported = run(&[o]);
         if let Target::Left(why) = row.target {
             assert!(left_out(&imported).contains(why), "{}", row.loinc);
@@ -283,10 +278,6 @@ fn every_observation_row_maps_to_its_fact_or_is_listed_with_why() {
                     p.entered(r.fact().field)
                         .is_some_and(|e| e.contains("2026-11-20"))
                 );
-            }
-            Target::Pregnancy => {
-                let pregnant = p.data.reproductive.as_ref().and_then(|r| r.pregnant);
-                assert_eq!(pregnant, Some(false));
             }
             Target::Left(_) => {}
         }
@@ -516,13 +507,14 @@ fn results_that_cannot_stand_are_listed_not_guessed() {
         "not-performed",
         "Not Performed",
     );
-    let mut old_pregnancy = observation("82810-3", answer("60001007"));
-    old_pregnancy["effectiveDateTime"] = json!("2026-11-01");
+    // Even a status from the day before: `pregnant` has no date to carry it with.
+    let mut pregnancy = observation("82810-3", answer("60001007"));
+    pregnancy["effectiveDateTime"] = json!("2026-11-21");
     let imported = run(&[
         prelim,
         future,
         absent,
-        old_pregnancy,
+        pregnancy,
         observation(
             "1742-6",
             json!({"valueQuantity": {"value": 5, "comparator": "<", "code": "U/L", "system": UCUM}}),
@@ -543,7 +535,7 @@ fn results_that_cannot_stand_are_listed_not_guessed() {
         "status preliminary: not a final result",
         "after the as-of date",
         "no value (Not Performed)",
-        "older than 7 days",
+        "a recorded status is not carried over as current",
         "value reported as '< 5'",
         "outside the plausible range for creatinine",
         "the text 'equivocal' is not read",

@@ -1,4 +1,4 @@
-//! Observation resources (and their components): the labs, vital signs and pregnancy status
+//! Observation resources (and their components): the labs and vital signs
 //! the LOINC table names. A quantity keeps the value as reported, its UCUM unit spelled as the
 //! patient file writes it and checked against the project's unit table and the lab's plausible
 //! range; `referenceRange.high` becomes the upper limit of normal; a coded answer, a result
@@ -255,42 +255,7 @@ fn one(cx: &mut Ctx, rec: &mut Record, target: Target, read: Read) {
             Ok((_, unit)) => list(rec, &format!("unit '{unit}' is not a percentage")),
             Err(why) => list(rec, &why),
         },
-        Target::Pregnancy => pregnancy(cx, rec, &val, read),
         Target::Left(why) => list(rec, why),
-    }
-}
-
-/// A pregnancy status: written only when recent (see `codes::PREGNANCY_STATUS_MAX_DAYS`).
-fn pregnancy(cx: &Ctx, rec: &mut Record, val: &Val, read: Read) {
-    let answer = match val {
-        Val::Concept(c) => fhir::codings(c).find_map(|k| {
-            (k.system == Some(System::Snomed))
-                .then(|| codes::PREGNANCY_ANSWERS.iter().find(|(a, _)| *a == k.code))
-                .flatten()
-                .map(|(_, p)| *p)
-        }),
-        _ => None,
-    };
-    let Some(pregnant) = answer else {
-        let why = "an answer other than pregnant or not pregnant";
-        return rec
-            .summary
-            .note("Observation", read.label, read.display, why);
-    };
-    let age = (cx.as_of - read.date).num_days();
-    if age > codes::PREGNANCY_STATUS_MAX_DAYS {
-        let why = format!(
-            "pregnancy status of {} is older than {} days: the patient file holds pregnancy \
-             without a date, so only a recent status is written",
-            read.date,
-            codes::PREGNANCY_STATUS_MAX_DAYS
-        );
-        return rec
-            .summary
-            .note("Observation", read.label, read.display, &why);
-    }
-    if rec.pregnant.as_ref().is_none_or(|p| p.1 <= read.date) {
-        rec.pregnant = Some((pregnant, read.date, read.source));
     }
 }
 

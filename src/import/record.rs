@@ -114,8 +114,6 @@ pub struct Record {
     pub height: Option<Dated>,
     pub lvef: Option<Dated>,
     pub spo2: Option<Dated>,
-    /// Pregnancy status: pregnant?, its date and its code.
-    pub pregnant: Option<(bool, NaiveDate, String)>,
     pub treatments: Vec<TreatmentFact>,
     pub pending: Vec<Pending>,
     pub allergies: Vec<AllergyFact>,
@@ -226,11 +224,6 @@ impl Record {
                 Record::keep_latest(slot, n);
             }
         }
-        if let Some(p) = other.pregnant
-            && self.pregnant.as_ref().is_none_or(|q| q.1 <= p.1)
-        {
-            self.pregnant = Some(p);
-        }
         for t in other.treatments {
             self.add_treatment(t);
         }
@@ -253,7 +246,6 @@ impl Record {
                 .iter()
                 .filter(|s| s.is_some())
                 .count()
-            + usize::from(self.pregnant.is_some())
     }
 }
 

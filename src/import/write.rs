@@ -102,13 +102,6 @@ pub fn render(p: &ImportedPatient, imported: &Imported) -> String {
     if let Some(d) = &r.spo2 {
         table(&mut o, "status", "spo2", "status.spo2", d);
     }
-    if let Some((pregnant, date, source)) = &r.pregnant {
-        let _ = writeln!(o, "\n[reproductive]\npregnant = {pregnant}");
-        entered.push((
-            "reproductive.pregnant",
-            format!("FHIR import: {source} of {date}"),
-        ));
-    }
     if !entered.is_empty() {
         let _ = writeln!(o, "\n[entered]");
         for (path, from) in &entered {

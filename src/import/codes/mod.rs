@@ -161,15 +161,6 @@ pub const RESULT_WORDS: &[Word] = &[
     "non-reactive",
 ];
 
-/// The answer of pregnancy status (LOINC 82810-3): (SNOMED CT code, pregnant?).
-pub const PREGNANCY_ANSWERS: &[(&str, bool)] = &[("77386006", true), ("60001007", false)];
-
-/// How old a pregnancy status may be and still be written as `reproductive.pregnant` (which
-/// the patient file holds without a date): the shortest window any of the studies gives a
-/// pregnancy test (CHEC2024-181: serum hCG "within 7 days"). An older status is listed, not
-/// written.
-pub const PREGNANCY_STATUS_MAX_DAYS: i64 = 7;
-
 /// Condition.clinicalStatus (condition-clinical) → the patient file's condition status.
 pub const CLINICAL_STATUS: &[(&str, &str)] = &[
     ("active", "active"),

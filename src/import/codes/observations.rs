@@ -25,8 +25,6 @@ pub enum Target {
     Lvef,
     /// `status.spo2`, percent.
     Spo2,
-    /// `reproductive.pregnant`, from a recent pregnancy status.
-    Pregnancy,
     /// Known, and left out on purpose: why.
     Left(&'static str),
 }
@@ -55,6 +53,13 @@ const fn row(loinc: &'static str, target: Target, term: &'static str) -> Row {
     }
 }
 
+/// The patient file's `reproductive.pregnant` is "pregnant now" and has no date; a status
+/// taken from a record would be carried over as current however old it is, and no source
+/// says how recent is recent enough. A dated hCG test is imported as a lab, which the rules
+/// read within their own windows.
+const NO_PREGNANCY_STATUS: &str = "pregnancy status: the patient file holds `pregnant` \
+     without a date, so a recorded status is not carried over as current; ask (a dated hCG \
+     test is imported as a lab)";
 const NO_COMPLEMENT: &str = "no complement (C3/C4) lab in the vocabulary (src/vocab.rs)";
 
 #[rustfmt::skip]
@@ -132,7 +137,7 @@ pub const OBSERVATIONS: &[Row] = &[
     lab("21198-7", "serum_hcg", "Choriogonadotropin.beta subunit [Units/volume] in Serum or Plasma"),
     lab("19080-1", "serum_hcg", "Choriogonadotropin [Units/volume] in Serum or Plasma"),
     lab("2106-3", "pregnancy_test", "Choriogonadotropin (pregnancy test) [Presence] in Urine"),
-    row("82810-3", Target::Pregnancy, "Pregnancy status"),
+    row("82810-3", Target::Left(NO_PREGNANCY_STATUS), "Pregnancy status"),
     // ── Vital signs and heart ────────────────────────────────────────────────────────────
     row("29463-7", Target::Weight, "Body weight"),
     row("3141-9", Target::Weight, "Body weight Measured"),
