@@ -31,6 +31,9 @@ impl<'de> Deserialize<'de> for Date {
                 f.write_str("a date like 2026-11-01")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<Date, E> {
+                if let Some(d) = plain(s) {
+                    return Ok(Date(d));
+                }
                 NaiveDate::parse_from_str(s, "%Y-%m-%d")
                     .map(Date)
                     .map_err(|_| E::custom(format!("'{s}' is not a date like 2026-11-01")))
@@ -43,6 +46,21 @@ impl<'de> Deserialize<'de> for Date {
         }
         d.deserialize_any(V)
     }
+}
+
+/// A real date written exactly `YYYY-MM-DD` (how the cache writes every date), read without
+/// the general parser; anything else is left to it.
+fn plain(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
 }
 
 /// For `#[serde(deserialize_with)]` on `NaiveDate` fields.
@@ -80,5 +98,20 @@ mod tests {
         assert!(toml::from_str::<X>("d = 2026-11-01T10:00:00").is_err());
         assert!(toml::from_str::<X>("d = \"2026-02-30\"").is_err());
         assert!(toml::from_str::<X>("d = 2026-02-30").is_err());
+        // The quick path and the general parser agree.
+        for s in [
+            "2026-11-01",
+            "0001-01-01",
+            "2024-02-29",
+            "2025-02-29",
+            "2026-13-01",
+            "20a6-01-01",
+        ] {
+            assert_eq!(
+                plain(s),
+                NaiveDate::parse_from_str(s, "%Y-%m-%d").ok(),
+                "{s}"
+            );
+        }
     }
 }

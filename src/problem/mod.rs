@@ -56,26 +56,32 @@ impl fmt::Display for Problem {
 pub const MAX_PER_FILE: usize = 100;
 
 /// Where each line of a text starts, for turning byte offsets into 1-based lines and columns
-/// without rescanning the text for every problem.
+/// without rescanning the text for every problem. The index is built on the first lookup, so
+/// a file without problems never pays for it.
 #[derive(Debug, Clone)]
 pub struct Lines<'a> {
     src: &'a str,
-    starts: Vec<usize>,
+    starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl<'a> Lines<'a> {
     pub fn new(src: &'a str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(src.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        Lines { src, starts }
+        Lines {
+            src,
+            starts: std::cell::OnceCell::new(),
+        }
     }
 
     /// The 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let starts = self.starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.src.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
         let offset = offset.min(self.src.len());
-        let line = self.starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.starts[line - 1];
+        let line = starts.partition_point(|&s| s <= offset).max(1);
+        let start = starts[line - 1];
         let col = self.src.get(start..offset).map_or(0, |s| s.chars().count());
         (line, col + 1)
     }
@@ -101,8 +107,14 @@ mod tests {
     fn lines_give_the_same_positions_as_a_scan() {
         let src = "a = 1\nbé = 2\n\nlast";
         let lines = Lines::new(src);
-        for offset in 0..=src.len() {
-            if !src.is_char_boundary(offset) {
+        for offset in 0..=src.len() + 2 {
+            // One lookup alone reads the text up to the offset only: the same place.
+            assert_eq!(
+                line_col(src, offset),
+                lines.line_col(offset),
+                "offset {offset}"
+            );
+            if !src.is_char_boundary(offset) || offset > src.len() {
                 continue;
             }
             let before = &src[..offset];

@@ -1,12 +1,20 @@
 //! Places in a file's text: the line and column of a byte offset, where a key is written,
 //! and a TOML reader's error turned into a problem at its place, naming the field.
 
-use super::{Lines, Problem};
+use super::Problem;
 
-/// Where a byte offset falls: 1-based line and column (one lookup; a file with many
-/// positions to find builds a [`Lines`] once).
+/// Where a byte offset falls: 1-based line and column (one lookup, reading the text only up
+/// to the offset; a file with many positions to find builds a [`Lines`] once).
 pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
-    Lines::new(src).line_col(offset)
+    let offset = offset.min(src.len());
+    let before = &src.as_bytes()[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let col = src.get(start..offset).map_or(0, |s| s.chars().count());
+    (line, col + 1)
 }
 
 /// Where `key = ...` is written in the table that starts at `from` (the table's own position

@@ -13,8 +13,15 @@ fn earliest() -> NaiveDate {
 }
 
 impl Checker<'_> {
-    /// Whether `date` may be used; a problem at `offset` otherwise.
-    fn date_ok(&mut self, date: NaiveDate, as_of: NaiveDate, offset: usize, field: &str) -> bool {
+    /// Whether `date` may be used; a problem at `offset` otherwise (found only then: a file
+    /// without problems is never searched for places).
+    fn date_ok(
+        &mut self,
+        date: NaiveDate,
+        as_of: NaiveDate,
+        offset: impl FnOnce() -> usize,
+        field: &str,
+    ) -> bool {
         let why = if date > as_of {
             format!("{date} is after the as-of date {as_of}; not used")
         } else if date < earliest() {
@@ -22,7 +29,7 @@ impl Checker<'_> {
         } else {
             return true;
         };
-        self.at_offset(offset, field, why);
+        self.at_offset(offset(), field, why);
         false
     }
 
@@ -32,15 +39,13 @@ impl Checker<'_> {
         &mut self,
         date: Option<NaiveDate>,
         as_of: NaiveDate,
-        table: usize,
+        table: impl FnOnce() -> usize,
         key: &str,
         field: &str,
     ) -> bool {
+        let src = self.src;
         match date {
-            Some(d) => {
-                let at = key_pos(self.src, table, key);
-                self.date_ok(d, as_of, at, field)
-            }
+            Some(d) => self.date_ok(d, as_of, || key_pos(src, table(), key), field),
             None => true,
         }
     }
@@ -50,7 +55,7 @@ impl Checker<'_> {
         &mut self,
         date: &mut Option<NaiveDate>,
         as_of: NaiveDate,
-        table: usize,
+        table: impl FnOnce() -> usize,
         key: &str,
         field: &str,
     ) {
@@ -65,7 +70,7 @@ impl Checker<'_> {
 /// diagnosis, a condition, the end of a course), so an exclusion never loses its entry.
 pub(super) fn check_dates(c: &mut Checker, p: &mut Patient, as_of: NaiveDate) {
     if let Some(dob) = &p.dob
-        && !c.date_ok(dob.get_ref().0, as_of, dob.span().start, "dob")
+        && !c.date_ok(dob.get_ref().0, as_of, || dob.span().start, "dob")
     {
         p.dob = None;
     }
@@ -75,13 +80,14 @@ pub(super) fn check_dates(c: &mut Checker, p: &mut Patient, as_of: NaiveDate) {
     ] {
         if let Some(s) = m
             && let Some(d) = s.get_ref().date
-            && !c.date_ok(d, as_of, s.span().start, field)
+            && !c.date_ok(d, as_of, || s.span().start, field)
         {
             *m = None;
         }
     }
     if let Some(r) = &mut p.referral {
-        let at = table(c.src, "[referral]");
+        let src = c.src;
+        let at = || table(src, "[referral]");
         c.drop_bad_date(&mut r.received, as_of, at, "received", "referral.received");
     }
     for d in &mut p.diagnosis {
@@ -89,43 +95,51 @@ pub(super) fn check_dates(c: &mut Checker, p: &mut Patient, as_of: NaiveDate) {
         c.drop_bad_date(
             &mut d.diagnosed,
             as_of,
-            at,
+            || at,
             "diagnosed",
             "diagnosis.diagnosed",
         );
     }
     p.score.retain(|s| {
         let at = s.name.span().start;
-        c.dated(s.date, as_of, at, "date", "score.date")
+        c.dated(s.date, as_of, || at, "date", "score.date")
     });
     p.lab.retain(|l| {
         let at = l.span().start;
-        c.dated(l.get_ref().date, as_of, at, "date", "lab.date")
+        c.dated(l.get_ref().date, as_of, || at, "date", "lab.date")
     });
     p.treatment.retain_mut(|t| {
         let at = t.drug.span().start;
-        c.drop_bad_date(&mut t.end, as_of, at, "end", "treatment.end");
-        c.dated(t.start, as_of, at, "start", "treatment.start")
+        c.drop_bad_date(&mut t.end, as_of, || at, "end", "treatment.end");
+        c.dated(t.start, as_of, || at, "start", "treatment.start")
     });
     for k in &mut p.condition {
         let at = k.category.span().start;
-        c.drop_bad_date(&mut k.onset, as_of, at, "onset", "condition.onset");
-        c.drop_bad_date(&mut k.resolved, as_of, at, "resolved", "condition.resolved");
+        c.drop_bad_date(&mut k.onset, as_of, || at, "onset", "condition.onset");
+        c.drop_bad_date(
+            &mut k.resolved,
+            as_of,
+            || at,
+            "resolved",
+            "condition.resolved",
+        );
     }
     for t in &mut p.trial_participation {
         if let Some(d) = t.last_treatment {
-            let at = crate::problem::key_line(c.src, "last_treatment").unwrap_or(0);
+            let src = c.src;
+            let at = || crate::problem::key_line(src, "last_treatment").unwrap_or(0);
             if !c.date_ok(d, as_of, at, "trial_participation.last_treatment") {
                 t.last_treatment = None;
             }
         }
     }
+    let src = c.src;
     p.attestation.retain(|a| {
-        let at = key_pos(c.src, a.criterion.span().start, "date");
+        let at = || key_pos(src, a.criterion.span().start, "date");
         c.date_ok(a.date, as_of, at, "attestation.date")
     });
     if let Some(ch) = &mut p.checked {
-        let at = table(c.src, "[checked]");
+        let at = || table(src, "[checked]");
         c.drop_bad_date(&mut ch.date, as_of, at, "date", "checked.date");
     }
 }
