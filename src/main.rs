@@ -10,10 +10,10 @@ use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
 /// Loading a queue is tens of thousands of small allocations per second on every core (the
-/// TOML parser's tables and strings, then the profiles); mimalloc serves them faster than the
+/// TOML parser's tables and strings, then the profiles); jemalloc serves them faster than the
 /// system allocator.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 /// A panic's message may quote data it was handling; print where it happened, never what.
 fn install_panic_hook() {
