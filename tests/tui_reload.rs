@@ -16,17 +16,22 @@ use trialmatch::worklist::NewEntry;
 use trialmatch::worklist::Store;
 use tui_support::*;
 
+/// A copy of the files of folder `from` in the new folder `to`; `to`.
+fn copy_folder(from: &str, to: &Path) -> PathBuf {
+    std::fs::create_dir(to).unwrap_or_else(|e| panic!("{e}"));
+    for f in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{e}")) {
+        let f = f.unwrap_or_else(|e| panic!("{e}")).path();
+        if let Some(name) = f.file_name() {
+            std::fs::copy(&f, to.join(name)).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+    to.to_path_buf()
+}
+
 /// A copy of the sample patients in a temporary folder, and the App loaded from it.
 fn copied() -> (tempfile::TempDir, PathBuf, App) {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let queue = dir.path().join("queue");
-    std::fs::create_dir(&queue).unwrap_or_else(|e| panic!("{e}"));
-    for f in std::fs::read_dir("sample-patients").unwrap_or_else(|e| panic!("{e}")) {
-        let f = f.unwrap_or_else(|e| panic!("{e}")).path();
-        if let Some(name) = f.file_name() {
-            std::fs::copy(&f, queue.join(name)).unwrap_or_else(|e| panic!("{e}"));
-        }
-    }
+    let queue = copy_folder("sample-patients", &dir.path().join("queue"));
     let ws = load(&trials(), &Source::Paths(vec![queue.clone()]), as_of());
     let mut app = App::new(ws, as_of());
     app.update(trialmatch::tui::Action::Resize {
@@ -195,14 +200,7 @@ fn the_facts_entered_in_the_app_stay_laid_over_a_file_that_changed() {
 #[test]
 fn a_changed_study_file_ranks_every_patient_again() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let studies = dir.path().join("trials");
-    std::fs::create_dir(&studies).unwrap_or_else(|e| panic!("{e}"));
-    for f in std::fs::read_dir("trials").unwrap_or_else(|e| panic!("{e}")) {
-        let f = f.unwrap_or_else(|e| panic!("{e}")).path();
-        if let Some(name) = f.file_name() {
-            std::fs::copy(&f, studies.join(name)).unwrap_or_else(|e| panic!("{e}"));
-        }
-    }
+    let studies = copy_folder("trials", &dir.path().join("trials"));
     let src = Source::Paths(vec![studies.clone()]);
     let ws = load(
         &src,

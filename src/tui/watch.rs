@@ -188,10 +188,14 @@ pub fn read(
     let overlay = store.and_then(|s| match s.entries(None) {
         Ok(e) => Some(Overlay::new(&e, as_of)),
         Err(e) => {
-            entry_problems.push(Problem::file(
+            let p = Problem::file(
                 &s.path().display().to_string(),
                 format!("the facts entered in the app could not be read: {e}"),
-            ));
+            );
+            // Said once, not again with every change while the worklist stays unreadable.
+            if !app.problems().contains(&p) {
+                entry_problems.push(p);
+            }
             None
         }
     });
