@@ -1,6 +1,8 @@
 //! FHIR R4 import: every row of the code tables maps to what it says (and the created file
-//! passes `check`), each unit conversion, the demographics, what is left out and listed, a
-//! realistic Synthea bundle with RA, lupus and hepatitis B, and the command end to end.
+//! passes `check`), each unit conversion, the demographics, clinical scores (from their own
+//! observations and a panel's components, and what is listed instead), what is left out and
+//! listed, a realistic Synthea bundle with RA, lupus and hepatitis B, and the command end to
+//! end.
 
 #[path = "import_support.rs"]
 mod support;
@@ -232,14 +234,32 @@ fn value_for(row: &observations::Row) -> Value {
         Target::Weight => quantity(70.0, "kg"),
         Target::Height => quantity(170.0, "cm"),
         Target::Lvef | Target::Spo2 => quantity(60.0, "%"),
+        Target::Score(_) => quantity(score_value(row), "{score}"),
         Target::Left(_) => quantity(1.0, "g/L"),
     }
+}
+
+/// A value on `row`'s scale (the middle of the scale it states, else 12).
+fn score_value(row: &observations::Row) -> f64 {
+    row.scale.map_or(12.0, |(lo, hi)| (lo + hi) / 2.0)
+}
+
+/// The latest score of `name` in the created file: (value, date).
+fn score_of(p: &trialmatch::patient::Profile, name: &str) -> Option<(f64, String)> {
+    let id = vocab::SCORES.iter().position(|s| *s == name)?;
+    let s = p.latest_score_id(u8::try_from(id).ok()?)?;
+    Some((*s.value.get_ref(), s.date?.to_string()))
 }
 
 #[test]
 fn every_observation_row_maps_to_its_fact_or_is_listed_with_why() {
     use observations::Target;
     for row in observations::OBSERVATIONS {
+        assert!(
+            row.scale.is_none() || matches!(row.target, Target::Score(_)),
+            "only a score has a scale: {}",
+            row.loinc
+        );
         let o = observation(row.loinc, value_for(row));
         let imported = run(&[o]);
         if let Target::Left(why) = row.target {
@@ -277,6 +297,19 @@ fn every_observation_row_maps_to_its_fact_or_is_listed_with_why() {
                 assert!(
                     p.entered(r.fact().field)
                         .is_some_and(|e| e.contains("2026-11-20"))
+                );
+            }
+            Target::Score(name) => {
+                assert!(vocab::SCORES.contains(&name), "{name}");
+                assert!(
+                    !name.ends_with("_pct") && !name.contains("change"),
+                    "a derived score is never imported: {name}"
+                );
+                assert_eq!(
+                    score_of(&p, name),
+                    Some((score_value(row), "2026-11-20".to_string())),
+                    "{} → {name}",
+                    row.loinc
                 );
             }
             Target::Left(_) => {}
@@ -545,6 +578,158 @@ fn results_that_cannot_stand_are_listed_not_guessed() {
         assert!(listed.contains(needle), "{needle}\n{listed}");
     }
     assert!(imported.problems.is_empty(), "{:?}", imported.problems);
+}
+
+/// A component of a panel: `code` with `value` (a `value[x]` member).
+fn component(loinc: &str, value: Value) -> Value {
+    let mut c = json!({"code": concept(LOINC, loinc, "")});
+    if let (Some(c), Some(v)) = (c.as_object_mut(), value.as_object()) {
+        c.extend(v.clone());
+    }
+    c
+}
+
+#[test]
+fn scores_import_from_their_own_observations_and_a_panels_components() {
+    // The CDAI panel: its total and the evaluator's global are scores; its 28-joint count is
+    // not the 66/68-joint count the rules read, and its patient global asks about arthritis,
+    // not the myositis the rules' PtGA rates: both are listed although the rest imports.
+    let mut panel = observation("75842-5", json!({}));
+    panel["component"] = json!([
+        component("75847-4", quantity(14.5, "{score}")),
+        component("75846-6", json!({"valueInteger": 3})),
+        component("75894-6", json!({"valueQuantity": {"value": 4.5}})),
+        component("88980-8", quantity(5.0, "{#}")),
+    ]);
+    let mut older = observation("75847-4", quantity(30.0, "{score}"));
+    older["effectiveDateTime"] = json!("2026-06-01");
+    let haq = observation(
+        "75874-8",
+        json!({"valueQuantity": {"value": 0.875, "unit": "score"}}),
+    );
+    let imported = run(&[panel, older, haq]);
+    let p = profile(&imported);
+    let day = "2026-11-20".to_string();
+    assert_eq!(
+        score_of(&p, "cdai"),
+        Some((14.5, day.clone())),
+        "the latest"
+    );
+    assert_eq!(score_of(&p, "phga"), Some((3.0, day.clone())));
+    assert_eq!(score_of(&p, "ptga"), None, "an arthritis global is not it");
+    assert_eq!(score_of(&p, "haq"), Some((0.875, day)));
+    for name in ["sjc66", "tjc68"] {
+        assert_eq!(
+            score_of(&p, name),
+            None,
+            "{name}: a 28-joint count is not it"
+        );
+    }
+    let listed = left_out(&imported);
+    assert!(listed.contains("LOINC 88980-8"), "{listed}");
+    assert!(listed.contains("not the 66/68-joint count"), "{listed}");
+    assert!(listed.contains("LOINC 75894-6"), "{listed}");
+    assert!(listed.contains("patient global of arthritis"), "{listed}");
+    assert!(
+        !listed.contains("75842-5"),
+        "the panel's scores were read: {listed}"
+    );
+    let text = file_text(&imported);
+    assert!(
+        text.contains("# LOINC 75847-4 Total score [CDAI]\n[[score]]\nname = \"cdai\"\nvalue = 14.5\ndate = 2026-11-20"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Older scores not written (the latest of each score is): cdai ×1"),
+        "{text}"
+    );
+    assert_eq!(one(&imported).record.fact_count(), 3);
+    assert!(imported.problems.is_empty(), "{:?}", imported.problems);
+}
+
+#[test]
+fn a_score_in_another_unit_or_off_its_scale_is_listed_not_written() {
+    let imported = run(&[
+        // A 100 mm visual analogue scale is not the 0-10 rating the code names.
+        observation("75846-6", quantity(45.0, "mm")),
+        observation("75844-1", quantity(45.0, "{score}")),
+        observation("75874-8", quantity(1.0, "%")),
+        observation(
+            "75847-4",
+            json!({"valueQuantity": {"value": 12, "unit": "points"}}),
+        ),
+        observation(
+            "75847-4",
+            json!({"valueQuantity": {"value": 12, "code": "pts", "system": "http://example.org/units"}}),
+        ),
+        observation(
+            "75874-8",
+            json!({"valueQuantity": {"value": 2, "comparator": ">", "code": "{score}", "system": UCUM}}),
+        ),
+        observation("75847-4", json!({"valueString": "moderate"})),
+        observation("75847-4", answer("10828004")),
+        observation("75847-4", quantity(-1.0, "{score}")),
+    ]);
+    let listed = left_out(&imported);
+    assert_eq!(one(&imported).record.fact_count(), 0, "{listed}");
+    for needle in [
+        "unit 'mm' is not a score unit",
+        "45 is outside the 0-10 scale of this code",
+        "unit '%' is not a score unit",
+        "unit 'points' is not a score unit",
+        "unit 'pts' is not a score unit",
+        "value reported as '> 2'",
+        "the text 'moderate' is not read",
+        "a coded answer, not a score's number",
+        "-1 is outside what the patient file holds for cdai",
+    ] {
+        assert!(listed.contains(needle), "{needle}\n{listed}");
+    }
+    assert!(imported.problems.is_empty(), "{:?}", imported.problems);
+    file_text(&imported);
+}
+
+#[test]
+fn a_score_without_a_value_or_a_date_is_not_imported() {
+    let no_value = observation("75847-4", json!({}));
+    let mut no_date = observation("75874-8", quantity(1.0, "{score}"));
+    no_date
+        .as_object_mut()
+        .map(|o| o.remove("effectiveDateTime"));
+    let mut absent = observation("75846-6", json!({}));
+    absent["dataAbsentReason"] = concept(
+        "http://terminology.hl7.org/CodeSystem/data-absent-reason",
+        "not-performed",
+        "Not Performed",
+    );
+    let mut future = observation("75847-4", quantity(12.0, "{score}"));
+    future["effectiveDateTime"] = json!("2027-01-01");
+    let imported = run(&[no_value, no_date, absent, future]);
+    assert_eq!(one(&imported).record.fact_count(), 0);
+    let problems: Vec<&str> = imported
+        .problems
+        .iter()
+        .map(|p| p.message.as_str())
+        .collect();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(
+        problems
+            .iter()
+            .any(|m| m.contains("75847-4") && m.contains("without a value; not imported")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|m| m.contains("75874-8")
+                && m.contains("without a date (effective[x]); not imported")),
+        "{problems:?}"
+    );
+    let listed = left_out(&imported);
+    for needle in ["no value (Not Performed)", "after the as-of date"] {
+        assert!(listed.contains(needle), "{needle}\n{listed}");
+    }
+    file_text(&imported);
 }
 
 #[test]

@@ -1,14 +1,16 @@
-//! Observation resources (and their components): the labs and vital signs
+//! Observation resources (and their components): the labs, vital signs and clinical scores
 //! the LOINC table names. A quantity keeps the value as reported, its UCUM unit spelled as the
 //! patient file writes it and checked against the project's unit table and the lab's plausible
 //! range; `referenceRange.high` becomes the upper limit of normal; a coded answer, a result
 //! word or the interpretation (POS, NEG, DET, ND) becomes the qualitative result; a titre is
-//! read from a ratio, "1:160" or a `{titer}` quantity. Anything else is listed, not guessed.
+//! read from a ratio, "1:160" or a `{titer}` quantity. A score is a number without a unit or
+//! in a score unit, on the scale its term states; a panel's scores are read from its
+//! components. Anything else is listed, not guessed.
 
 use super::codes::observations::{self, Target};
 use super::codes::{self, System, units};
 use super::fhir::{self, Coding, Day};
-use super::record::{Dated, LabFact, Record};
+use super::record::{Dated, LabFact, Record, ScoreFact};
 use super::summary::NOT_IN_TABLE;
 use super::{Ctx, usable};
 use crate::units::Dimension;
@@ -37,8 +39,12 @@ pub fn observation(cx: &mut Ctx, rec: &mut Record, r: &Value) {
     }
     let mut any = false;
     let mut left: Option<(String, &str, &'static str)> = None;
+    // Components known and left out on purpose (a panel's 28-joint count beside its score):
+    // listed even when another part is imported, each as often as it occurs.
+    let mut left_parts: Vec<(String, &str, &'static str)> = Vec::new();
     for (at, part, concept) in parts {
         let mut targets: Vec<(&'static observations::Row, Coding)> = Vec::new();
+        let mut part_left = None;
         for c in fhir::codings(concept) {
             let Some(row) = c.system.and_then(|s| observations::find(s, c.code)) else {
                 continue;
@@ -46,12 +52,16 @@ pub fn observation(cx: &mut Ctx, rec: &mut Record, r: &Value) {
             match row.target {
                 Target::Left(why) => {
                     left.get_or_insert((c.label(), c.display, why));
+                    part_left.get_or_insert((c.label(), c.display, why));
                 }
                 t if targets.iter().any(|(r, _)| r.target == t) => {}
                 _ => targets.push((row, c)),
             }
         }
         if targets.is_empty() {
+            if let Some(l) = part_left.filter(|_| !at.is_empty()) {
+                left_parts.push(l);
+            }
             continue;
         }
         any = true;
@@ -82,10 +92,14 @@ pub fn observation(cx: &mut Ctx, rec: &mut Record, r: &Value) {
                 source,
                 at: &at,
             };
-            one(cx, rec, row.target, read);
+            one(cx, rec, row, read);
         }
     }
-    if !any {
+    if any {
+        for (label, d, why) in left_parts {
+            rec.summary.note("Observation", &label, d, why);
+        }
+    } else {
         match left {
             Some((label, d, why)) => rec.summary.note("Observation", &label, d, why),
             None => {
@@ -188,8 +202,9 @@ fn value_of(v: &Value) -> Val<'_> {
     Val::Absent
 }
 
-/// Maps one coded part to its target.
-fn one(cx: &mut Ctx, rec: &mut Record, target: Target, read: Read) {
+/// Maps one coded part to its row's target.
+fn one(cx: &mut Ctx, rec: &mut Record, row: &observations::Row, read: Read) {
+    let target = row.target;
     let val = value_of(read.part);
     let list = |rec: &mut Record, why: &str| {
         rec.summary
@@ -255,7 +270,81 @@ fn one(cx: &mut Ctx, rec: &mut Record, target: Target, read: Read) {
             Ok((_, unit)) => list(rec, &format!("unit '{unit}' is not a percentage")),
             Err(why) => list(rec, &why),
         },
+        Target::Score(name) => score(rec, name, row.scale, val, read),
         Target::Left(why) => list(rec, why),
+    }
+}
+
+/// A clinical score: a number, unitless or in a score unit, on its term's scale when it states
+/// one.
+fn score(rec: &mut Record, name: &'static str, scale: Option<(f64, f64)>, val: Val, read: Read) {
+    let list = |rec: &mut Record, why: &str| {
+        rec.summary
+            .note("Observation", read.label, read.display, why);
+    };
+    let value = match val {
+        Val::Quantity(q) => {
+            let value = match quantity_value(q) {
+                Ok(v) => v,
+                Err(why) => return list(rec, &why),
+            };
+            if let Err(why) = score_unit(q) {
+                return list(rec, &why);
+            }
+            value
+        }
+        Val::Number(n) => n,
+        Val::Concept(_) => return list(rec, "a coded answer, not a score's number"),
+        Val::Text(t) => {
+            return list(
+                rec,
+                &format!("the text '{}' is not read", super::summary::clean(t.trim())),
+            );
+        }
+        Val::Ratio(_) => return list(rec, "a ratio is not a score"),
+        Val::Other(_) | Val::Absent => return list(rec, "no value the patient file reads"),
+    };
+    if !value.is_finite() || !(0.0..1e6).contains(&value) {
+        return list(
+            rec,
+            &format!("{value} is outside what the patient file holds for {name}"),
+        );
+    }
+    if let Some((lo, hi)) = scale
+        && !(lo..=hi).contains(&value)
+    {
+        return list(
+            rec,
+            &format!(
+                "{value} is outside the {}-{} scale of this code",
+                crate::text::fmt_num(lo),
+                crate::text::fmt_num(hi)
+            ),
+        );
+    }
+    rec.keep_score(ScoreFact {
+        name,
+        value,
+        date: read.date,
+        source: read.source,
+    });
+}
+
+/// Whether a score's quantity carries no unit or a score unit: the UCUM code when given, else
+/// the unit text, else a code of another system (which is not a score unit).
+fn score_unit(q: &Value) -> Result<(), String> {
+    let code = fhir::text(q, "code");
+    let ucum = match fhir::text(q, "system").and_then(codes::system_of) {
+        Some(System::Ucum) | None => code,
+        Some(_) => None,
+    };
+    match ucum.or(fhir::text(q, "unit")).or(code) {
+        None => Ok(()),
+        Some(u) if units::SCORE_UNITS.contains(&u.trim()) => Ok(()),
+        Some(u) => Err(format!(
+            "unit '{}' is not a score unit",
+            super::summary::clean(u)
+        )),
     }
 }
 

@@ -1,6 +1,6 @@
 //! One patient's facts as the import holds them while the inputs stream by: only what was
-//! mapped (never the raw JSON), the latest result of each lab (the studies read the latest;
-//! older ones are counted and said), and what was left out. Memory grows with the mapped facts
+//! mapped (never the raw JSON), the latest result of each lab and of each score (the studies
+//! read the latest; older ones are counted and said), and what was left out. Memory grows with the mapped facts
 //! of the patients, not with the size of the export.
 
 use super::summary::Summary;
@@ -26,6 +26,17 @@ pub struct LabFact {
     pub result: Option<&'static str>,
     pub titre: Option<String>,
     pub method: Option<String>,
+    pub date: NaiveDate,
+    /// The code it came from, written as a comment above it.
+    pub source: String,
+}
+
+/// A clinical score as the patient file will write it (`[[score]]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreFact {
+    /// A name of `vocab::SCORES`.
+    pub name: &'static str,
+    pub value: f64,
     pub date: NaiveDate,
     /// The code it came from, written as a comment above it.
     pub source: String,
@@ -110,6 +121,9 @@ pub struct Record {
     pub labs: Vec<LabFact>,
     /// Results older than the one kept, per lab.
     pub older: BTreeMap<&'static str, u32>,
+    pub scores: Vec<ScoreFact>,
+    /// Scores older than the one kept, per score.
+    pub older_scores: BTreeMap<&'static str, u32>,
     pub weight: Option<Dated>,
     pub height: Option<Dated>,
     pub lvef: Option<Dated>,
@@ -144,6 +158,20 @@ impl Record {
                 }
             }
             None => self.labs.push(fact),
+        }
+    }
+
+    /// Keeps the latest of each score; one of the same day read later replaces the earlier
+    /// one, as for labs.
+    pub fn keep_score(&mut self, fact: ScoreFact) {
+        match self.scores.iter_mut().find(|s| s.name == fact.name) {
+            Some(kept) => {
+                *self.older_scores.entry(fact.name).or_default() += 1;
+                if fact.date >= kept.date {
+                    *kept = fact;
+                }
+            }
+            None => self.scores.push(fact),
         }
     }
 
@@ -214,6 +242,12 @@ impl Record {
         for l in other.labs {
             self.keep_lab(l);
         }
+        for (score, n) in other.older_scores {
+            *self.older_scores.entry(score).or_default() += n;
+        }
+        for s in other.scores {
+            self.keep_score(s);
+        }
         for (slot, new) in [
             (&mut self.weight, other.weight),
             (&mut self.height, other.height),
@@ -240,6 +274,7 @@ impl Record {
         self.diagnoses.len()
             + self.conditions.len()
             + self.labs.len()
+            + self.scores.len()
             + self.treatments.len()
             + self.allergies.len()
             + [&self.weight, &self.height, &self.lvef, &self.spo2]
@@ -283,5 +318,33 @@ mod tests {
         r.merge(other);
         assert_eq!(r.labs[0].value, Some(2.0));
         assert_eq!(r.older.get("creatinine"), Some(&4));
+    }
+
+    fn score(name: &'static str, day: u32, value: f64) -> ScoreFact {
+        ScoreFact {
+            name,
+            value,
+            date: NaiveDate::from_ymd_opt(2026, 11, day).unwrap_or_default(),
+            source: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_latest_of_each_score_is_kept_and_older_ones_counted() {
+        let mut r = Record::default();
+        r.keep_score(score("cdai", 12, 20.0));
+        r.keep_score(score("cdai", 10, 30.0));
+        r.keep_score(score("haq", 1, 1.5));
+        assert_eq!(r.scores.len(), 2);
+        assert_eq!(
+            r.scores[0].value, 20.0,
+            "the later, whatever the order read"
+        );
+        assert_eq!(r.older_scores.get("cdai"), Some(&1));
+        let mut other = Record::default();
+        other.keep_score(score("cdai", 20, 8.0));
+        r.merge(other);
+        assert_eq!((r.scores[0].value, r.fact_count()), (8.0, 2));
+        assert_eq!(r.older_scores.get("cdai"), Some(&2));
     }
 }

@@ -164,6 +164,21 @@ fn header(o: &mut String, r: &Record, imported: &Imported) {
             ),
         );
     }
+    if !r.older_scores.is_empty() {
+        let older: Vec<String> = r
+            .older_scores
+            .iter()
+            .map(|(s, n)| format!("{s} ×{n}"))
+            .collect();
+        o.push_str("#\n");
+        comment(
+            o,
+            &format!(
+                "Older scores not written (the latest of each score is): {}",
+                older.join(", ")
+            ),
+        );
+    }
     if !r.summary.is_empty() {
         o.push_str("#\n# Not imported (count × resource, code \"display\" — why):\n");
         for line in r.summary.lines(HEADER_ITEMS) {
@@ -185,6 +200,15 @@ fn lists(o: &mut String, r: &Record) {
         if !d.tags.is_empty() {
             let _ = writeln!(o, "tags = {}", tags(&d.tags));
         }
+    }
+    let mut scores: Vec<_> = r.scores.iter().collect();
+    scores.sort_by(|a, b| a.name.cmp(b.name).then(a.date.cmp(&b.date)));
+    for s in scores {
+        let _ = writeln!(o);
+        comment(o, &s.source);
+        let _ = writeln!(o, "[[score]]\nname = {}", quote(s.name));
+        let _ = writeln!(o, "value = {}", num(s.value));
+        let _ = writeln!(o, "date = {}", s.date);
     }
     let mut labs: Vec<_> = r.labs.iter().collect();
     labs.sort_by(|a, b| a.name.cmp(b.name).then(a.date.cmp(&b.date)));

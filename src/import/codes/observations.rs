@@ -1,11 +1,14 @@
-//! Observations: the LOINC codes of every lab, vital sign and status the studies' rules read,
-//! several per analyte where methods or specimens differ (creatinine by mass and by moles,
-//! ALT with and without pyridoxal phosphate, ...). Whether a lab is numeric or qualitative is
-//! the vocabulary's (`vocab::NUMERIC_LABS`); the value's unit is checked against the
-//! project's own unit table (`units.rs` of the crate) through the UCUM table beside this file.
+//! Observations: the LOINC codes of every lab, vital sign, clinical score and status the
+//! studies' rules read, several per analyte where methods or specimens differ (creatinine by
+//! mass and by moles, ALT with and without pyridoxal phosphate, ...). Whether a lab is numeric
+//! or qualitative is the vocabulary's (`vocab::NUMERIC_LABS`); the value's unit is checked
+//! against the project's own unit table (`units.rs` of the crate) through the UCUM table beside
+//! this file. A score is a total score term (never a panel or an item) whose scale is the one
+//! the rules read; its value must be unitless or in a score unit (`units::SCORE_UNITS`) and,
+//! where the term states its scale (a "0-10" rating, HAQ-DI's 0-3), on that scale.
 //!
-//! To add a code: one row with LOINC's long common name. `tests/import.rs` checks every lab
-//! name against the vocabulary.
+//! To add a code: one row with LOINC's long common name, and for a score the page it was
+//! confirmed from. `tests/import.rs` checks every lab and score name against the vocabulary.
 
 use super::System;
 
@@ -25,6 +28,8 @@ pub enum Target {
     Lvef,
     /// `status.spo2`, percent.
     Spo2,
+    /// A `[[score]]` of this name (`vocab::SCORES`), with its date.
+    Score(&'static str),
     /// Known, and left out on purpose: why.
     Left(&'static str),
 }
@@ -35,6 +40,9 @@ pub struct Row {
     pub target: Target,
     /// LOINC's long common name.
     pub term: &'static str,
+    /// For a score: the range of its scale when the term states one (a value outside it is
+    /// listed, not written).
+    pub scale: Option<(f64, f64)>,
 }
 
 const fn lab(loinc: &'static str, name: &'static str, term: &'static str) -> Row {
@@ -42,6 +50,7 @@ const fn lab(loinc: &'static str, name: &'static str, term: &'static str) -> Row
         loinc,
         target: Target::Lab(name),
         term,
+        scale: None,
     }
 }
 
@@ -50,6 +59,22 @@ const fn row(loinc: &'static str, target: Target, term: &'static str) -> Row {
         loinc,
         target,
         term,
+        scale: None,
+    }
+}
+
+/// A score's total: `scale` is the range the term itself states, `None` where it states none.
+const fn score(
+    loinc: &'static str,
+    name: &'static str,
+    scale: Option<(f64, f64)>,
+    term: &'static str,
+) -> Row {
+    Row {
+        loinc,
+        target: Target::Score(name),
+        term,
+        scale,
     }
 }
 
@@ -61,6 +86,17 @@ const NO_PREGNANCY_STATUS: &str = "pregnancy status: the patient file holds `pre
      without a date, so a recorded status is not carried over as current; ask (a dated hCG \
      test is imported as a lab)";
 const NO_COMPLEMENT: &str = "no complement (C3/C4) lab in the vocabulary (src/vocab.rs)";
+/// LOINC's joint counts count the joints their form names; the CDAI's are the 28-joint counts
+/// (shoulders, elbows, wrists, MCPs, PIPs, knees). The rules' `sjc66`/`tjc68` are the 66/68-joint
+/// counts, which a 28-joint count is not.
+const JOINT_COUNT_28: &str = "a joint count of the joints its form names (the CDAI's are 28), \
+     not the 66/68-joint count the rules read (sjc66, tjc68)";
+/// The CDAI's patient global asks how the patient's arthritis affects them; the myositis core
+/// set's PtGA (the only rule that reads `ptga`) rates the myositis.
+const ARTHRITIS_GLOBAL: &str = "the CDAI's patient global of arthritis, not the global of \
+     the myositis the rules read (ptga)";
+const A_PANEL: &str = "a panel: its scores are read from its components, or from their own \
+     Observations";
 
 #[rustfmt::skip]
 pub const OBSERVATIONS: &[Row] = &[
@@ -148,6 +184,33 @@ pub const OBSERVATIONS: &[Row] = &[
     row("10230-1", Target::Lvef, "Left ventricular Ejection fraction"),
     row("8806-2", Target::Lvef, "Left ventricular Ejection fraction by 2D echo"),
     row("18043-0", Target::Lvef, "Left ventricular Ejection fraction by US"),
+    // ── Clinical scores ──────────────────────────────────────────────────────────────────
+    // Each confirmed (number and long common name) on the page named beside it. No LOINC
+    // term was found on loinc.org or its mirrors for SLEDAI-2K, BILAG, ESSDAI, DAS28-ESR,
+    // DAS28-CRP, the 66/68-joint counts, MMT-8, the MDAAT extramuscular score or the mRSS:
+    // those are entered by hand. Derived changes (`*_change_pct`, ...) are never imported.
+    // https://loinc.org/75842-5 (the CDAI panel) and findacode.com/loinc/75842-5
+    score("75847-4", "cdai", None, "Total score [CDAI]"),
+    row("75842-5", Target::Left(A_PANEL), "Clinical disease activity index [CDAI]"),
+    row("88982-4", Target::Left("a disease activity level (a category), not the CDAI score (75847-4)"), "Rheumatoid arthritis disease activity level [CDAI]"),
+    row("88980-8", Target::Left(JOINT_COUNT_28), "Swollen joint #"),
+    row("88981-6", Target::Left(JOINT_COUNT_28), "Tender joint #"),
+    // https://loinc.org/75843-3 (the SDAI panel)
+    row("75845-8", Target::Left("no SDAI score in the vocabulary (src/vocab.rs)"), "Total score [SDAI]"),
+    // Global assessments rated 0-10 (0 very well, 10 very poor): the scale of the IIM core-set
+    // PhGA and PtGA (IMACS: a 10 cm visual analogue scale, niehs.nih.gov/research/resources/
+    // imacs) that trials/chec2024-181.toml reads as `>= 2` points. Confirmed on
+    // healthassure.in/codes/loinc-75846-6-... and loinc-75844-1-..., and in the CDAI panel
+    // (findacode.com/loinc/75842-5). 75894-6 is the CDAI's item, asked of the patient's
+    // arthritis ("Considering all the ways your arthritis affects you"), not of the myositis
+    // the rule's PtGA rates: listed.
+    score("75846-6", "phga", Some((0.0, 10.0)), "Evaluator global assessment of disease activity - 0-10 (0.5 increments) numeric rating [Observed]"),
+    score("75844-1", "ptga", Some((0.0, 10.0)), "Patient global assessment of disease activity - 0-10 numeric rating [Reported]"),
+    row("75894-6", Target::Left(ARTHRITIS_GLOBAL), "Patient global assessment of disease activity - 0-10 (0.5 increments) numeric rating [Reported]"),
+    // https://autoicdapi.com/loinc/75874-8: "The HAQ-DI score will be between 0-3"
+    score("75874-8", "haq", Some((0.0, 3.0)), "Total score [HAQ-DI]"),
+    // healthassure.in/codes/loinc-71950-0-health-assessment-questionnaire-haq
+    row("71950-0", Target::Left(A_PANEL), "Health Assessment Questionnaire [HAQ]"),
 ];
 
 /// The row of a LOINC code, if it is in the table.

@@ -2,7 +2,8 @@
 //! no code is given) → the unit as the patient file writes it. Whether that unit fits the lab
 //! is the project's own unit table's to say (`crate::units::Dimension::factor`): a unit not in
 //! this table, or not accepted for the lab, is not imported and is listed. No value is
-//! converted here; the loader converts every unit to the lab's canonical one.
+//! converted here; the loader converts every unit to the lab's canonical one. A clinical score
+//! has no unit: its value may carry only a score unit (`SCORE_UNITS`), or none.
 
 /// (UCUM code or common unit text, the patient file's spelling).
 #[rustfmt::skip]
@@ -62,6 +63,11 @@ pub const UCUM: &[(&str, &str)] = &[
     ("U/mL", "U/mL"),
     ("{copies}/mL", "copies/mL"),
 ];
+
+/// The units a score's value may carry (UCUM code or unit text): LOINC's example unit for its
+/// score terms is `{score}` (unit text "score"); `1` is UCUM's unity. Any other unit (mm of a
+/// 100 mm scale, %, ...) is not a score and the value is listed.
+pub const SCORE_UNITS: &[&str] = &["{score}", "score", "1"];
 
 /// Units that write a titre's reciprocal (160 for 1:160).
 pub const TITRE_UNITS: &[&str] = &["{titer}", "{titre}", "{Titer}"];
