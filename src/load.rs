@@ -117,23 +117,32 @@ fn list_files(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<PathBuf> {
         if p.is_dir() {
             match std::fs::read_dir(p) {
                 Ok(rd) => {
-                    let mut entries: Vec<PathBuf> =
-                        rd.filter_map(Result::ok).map(|e| e.path()).collect();
-                    entries.sort();
-                    for f in entries {
+                    // The kind of each entry comes with the listing (no call per file); only
+                    // a link is followed to see what it points at.
+                    let mut entries: Vec<(PathBuf, Option<std::fs::FileType>)> = rd
+                        .filter_map(Result::ok)
+                        .map(|e| (e.path(), e.file_type().ok()))
+                        .collect();
+                    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                    for (f, kind) in entries {
+                        let kind = match kind {
+                            Some(k) if !k.is_symlink() => Ok(k),
+                            _ => std::fs::metadata(&f).map(|m| m.file_type()),
+                        };
                         let ext = f.extension().and_then(|x| x.to_str()).unwrap_or("");
                         let hidden = f
                             .file_name()
                             .and_then(|n| n.to_str())
                             .is_some_and(|n| n.starts_with('.'));
-                        if f.is_dir() {
+                        if kind.as_ref().is_ok_and(|k| k.is_dir()) {
                             if !hidden {
                                 problems.push(skip(&f, "a folder (folders inside are not read)"));
                             }
                         } else if ext == "toml" {
-                            match regular_file(&f) {
-                                Ok(()) => files.push(f),
-                                Err(why) => problems.push(skip(&f, &why)),
+                            match kind {
+                                Ok(k) if k.is_file() => files.push(f),
+                                Ok(_) => problems.push(skip(&f, NOT_REGULAR)),
+                                Err(e) => problems.push(skip(&f, &format!("cannot read: {e}"))),
                             }
                         } else if ext.eq_ignore_ascii_case("toml")
                             || ext.eq_ignore_ascii_case("tml")
@@ -162,12 +171,14 @@ fn list_files(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<PathBuf> {
     files
 }
 
+const NOT_REGULAR: &str = "not a regular file (a pipe, socket or device); not read";
+
 /// Whether `p` is a regular file (following links): a FIFO, socket or device is never opened,
 /// since reading one can block for ever.
 fn regular_file(p: &Path) -> Result<(), String> {
     match std::fs::metadata(p) {
         Ok(m) if m.is_file() => Ok(()),
-        Ok(_) => Err("not a regular file (a pipe, socket or device); not read".into()),
+        Ok(_) => Err(NOT_REGULAR.into()),
         Err(e) => Err(format!("cannot read: {e}")),
     }
 }

@@ -65,6 +65,13 @@ pub struct Counts {
 }
 
 impl Counts {
+    fn add(&mut self, s: State) {
+        match s {
+            State::Pass => self.pass += 1,
+            State::Fail => self.fail += 1,
+            State::Unknown => self.unknown += 1,
+        }
+    }
     pub fn total(&self) -> usize {
         self.pass + self.fail + self.unknown
     }
@@ -190,53 +197,11 @@ pub fn match_trial_with(
     as_of: NaiveDate,
     explain: bool,
 ) -> TrialMatch {
-    // Evaluate each criterion once; cohorts share the common ones.
-    let all: Vec<CriterionResult> = trial
-        .criteria
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let cx = Ctx {
-                patient: p,
-                as_of,
-                criterion: &c.id,
-                explain,
-            };
-            let o = eval(&c.rule, &cx);
-            CriterionResult {
-                index: i,
-                state: State::from_truth(c.kind, o.truth),
-                reason: o.reason,
-                missing: o.missing,
-            }
-        })
-        .collect();
-    let mut cohorts: Vec<CohortResult> = trial
-        .cohort_ids()
-        .into_iter()
-        .map(|cid| {
-            let mut counts = Counts::default();
-            for i in trial.criteria_for(cid) {
-                match all[i].state {
-                    State::Pass => counts.pass += 1,
-                    State::Fail => counts.fail += 1,
-                    State::Unknown => counts.unknown += 1,
-                }
-            }
-            // Without explanations a cohort keeps its counts only, which keeps a large
-            // queue's results small; the explained form carries every criterion.
-            let results = if explain {
-                trial.criteria_for(cid).map(|i| all[i].clone()).collect()
-            } else {
-                Vec::new()
-            };
-            CohortResult {
-                cohort: cid.map(str::to_string),
-                counts,
-                results,
-            }
-        })
-        .collect();
+    let mut cohorts: Vec<CohortResult> = if explain {
+        explained_cohorts(trial, p, as_of)
+    } else {
+        counted_cohorts(trial, p, as_of)
+    };
     // The patient's own disease cohort comes first (a 71-year-old with RA sees the RA cohort
     // failing on age, not the IIM cohort failing on its diagnosis); the verdict and the pass
     // share decide among cohorts alike in that.
@@ -270,6 +235,77 @@ pub fn match_trial_with(
         trial: trial_index,
         cohorts,
     }
+}
+
+/// Every cohort with each of its criteria explained. Each criterion is evaluated once; cohorts
+/// share the common ones.
+fn explained_cohorts(trial: &Trial, p: &Profile, as_of: NaiveDate) -> Vec<CohortResult> {
+    let all: Vec<CriterionResult> = trial
+        .criteria
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let cx = Ctx {
+                patient: p,
+                as_of,
+                criterion: &c.id,
+                explain: true,
+            };
+            let o = eval(&c.rule, &cx);
+            CriterionResult {
+                index: i,
+                state: State::from_truth(c.kind, o.truth),
+                reason: o.reason,
+                missing: o.missing,
+            }
+        })
+        .collect();
+    trial
+        .cohort_ids()
+        .into_iter()
+        .map(|cid| {
+            let results: Vec<CriterionResult> =
+                trial.criteria_for(cid).map(|i| all[i].clone()).collect();
+            let mut counts = Counts::default();
+            for r in &results {
+                counts.add(r.state);
+            }
+            CohortResult {
+                cohort: cid.map(str::to_string),
+                counts,
+                results,
+            }
+        })
+        .collect()
+}
+
+/// Every cohort with its counts only (the fast path): each criterion's truth alone, counted
+/// into every cohort it belongs to as it is found, with no per-criterion result kept.
+fn counted_cohorts(trial: &Trial, p: &Profile, as_of: NaiveDate) -> Vec<CohortResult> {
+    let ids = trial.cohort_ids();
+    let mut counts = vec![Counts::default(); ids.len()];
+    for c in &trial.criteria {
+        let cx = Ctx {
+            patient: p,
+            as_of,
+            criterion: &c.id,
+            explain: false,
+        };
+        let state = State::from_truth(c.kind, crate::eval::truth(&c.rule, &cx));
+        for (k, id) in counts.iter_mut().zip(&ids) {
+            if c.cohort.is_none() || c.cohort.as_deref() == *id {
+                k.add(state);
+            }
+        }
+    }
+    ids.into_iter()
+        .zip(counts)
+        .map(|(cid, counts)| CohortResult {
+            cohort: cid.map(str::to_string),
+            counts,
+            results: Vec::new(),
+        })
+        .collect()
 }
 
 /// Evaluates a patient against every study and ranks them, best first.

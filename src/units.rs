@@ -140,22 +140,31 @@ impl Dimension {
 
 /// Lower-cases a unit and unifies the spellings of micro, ×, spaces and superscripts.
 fn normalise(unit: &str) -> String {
-    let s = unit
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_lowercase()
-        .replace('μ', "µ")
-        .replace('×', "x")
-        .replace('²', "2")
-        .replace('³', "3")
-        .replace('⁹', "^9");
-    let s = match s.strip_prefix('x') {
-        Some(rest) if rest.starts_with("10") => rest.to_string(),
-        _ => s,
-    };
+    // One pass, one allocation: loading converts every lab's unit, so this runs a few dozen
+    // times per patient file.
+    let mut s = String::with_capacity(unit.len() + 2);
+    for c in unit.chars().filter(|c| !c.is_whitespace()) {
+        for c in c.to_lowercase() {
+            match c {
+                'μ' => s.push('µ'),
+                '×' => s.push('x'),
+                '²' => s.push('2'),
+                '³' => s.push('3'),
+                '⁹' => s.push_str("^9"),
+                c => s.push(c),
+            }
+        }
+    }
+    if s.starts_with("x10") {
+        s.remove(0);
+    }
     // "umol/L" and "/uL" are the ASCII spellings of µmol/L and /µL.
-    let s = s.replacen("umol", "µmol", 1).replace("/ul", "/µl");
+    if s.contains("umol") {
+        s = s.replacen("umol", "µmol", 1);
+    }
+    if s.contains("/ul") {
+        s = s.replace("/ul", "/µl");
+    }
     match s.as_str() {
         "k/µl" => "10^3/µl".to_string(),
         "%pred" => "%predicted".to_string(),
@@ -236,6 +245,26 @@ mod tests {
             Dimension::Length.to_canonical(1.62, "m").unwrap(),
             162.0
         ));
+    }
+
+    #[test]
+    fn spellings_are_normalised_to_one_form() {
+        for (written, normal) in [
+            (" Umol / L", "µmol/l"),
+            ("μmol/L", "µmol/l"),
+            ("ΜMOL/L", "µmol/l"),
+            ("×10⁹/L", "10^9/l"),
+            ("x10^3/uL", "10^3/µl"),
+            ("K/uL", "10^3/µl"),
+            ("cells/uL", "cells/µl"),
+            ("% pred", "%predicted"),
+            ("mL/min/1.73m²", "ml/min/1.73m2"),
+            ("10³/mm3", "103/mm3"),
+            ("x", "x"),
+            ("", ""),
+        ] {
+            assert_eq!(normalise(written), normal, "{written:?}");
+        }
     }
 
     #[test]

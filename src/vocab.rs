@@ -2,6 +2,7 @@
 //! names, diagnosis codes, treatment classes, condition categories and a small drug catalogue.
 
 use crate::units::Dimension;
+use std::collections::HashMap;
 
 /// Numeric labs and the dimension their values are measured in.
 pub const NUMERIC_LABS: &[(&str, Dimension)] = &[
@@ -487,6 +488,28 @@ pub fn rule_drug(word: &str) -> Result<&'static str, String> {
 /// Catalogue drugs named inside `name` (lower case), as a bitmask over [`DRUGS`]: a treatment
 /// of "mycophenolate mofetil" names both "mycophenolate mofetil" and "mycophenolate".
 pub fn drug_mask(name: &str) -> u64 {
+    // Treatment names repeat across a queue; each loading thread remembers the masks it found
+    // (up to a bound, then starts again).
+    thread_local! {
+        static SEEN: std::cell::RefCell<HashMap<Box<str>, u64>> = Default::default();
+    }
+    const SEEN_MAX: usize = 4096;
+    if let Some(m) = SEEN.with(|s| s.borrow().get(name).copied()) {
+        return m;
+    }
+    let m = find_drugs(name);
+    SEEN.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.len() >= SEEN_MAX {
+            s.clear();
+        }
+        s.insert(name.into(), m);
+    });
+    m
+}
+
+/// [`drug_mask`] worked out: every catalogue name and spelling searched for in `name`.
+fn find_drugs(name: &str) -> u64 {
     let by_name = DRUGS
         .iter()
         .enumerate()

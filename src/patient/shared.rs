@@ -13,34 +13,45 @@ use std::sync::{Arc, Mutex, PoisonError};
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Shared(Arc<str>);
 
-/// The distinct texts in use. An entry nobody else holds any more is dropped when the pool has
-/// doubled since it was last swept, so the pool never outgrows what is loaded by much.
+/// The distinct texts in use, in one of [`SHARDS`] pools chosen by the text's hash, so that
+/// loading threads seldom wait for each other. An entry nobody else holds any more is dropped
+/// when its pool has doubled since it was last swept, so no pool outgrows what is loaded by much.
 struct Pool {
-    texts: HashSet<Arc<str>>,
+    texts: HashSet<Arc<str>, foldhash::fast::RandomState>,
     sweep_at: usize,
 }
 
-static POOL: Mutex<Option<Pool>> = Mutex::new(None);
+/// Pools, each behind its own lock; a text is always in the same one.
+const SHARDS: usize = 16;
 
-/// Entries below which the pool is never swept.
+static POOLS: [Mutex<Option<Pool>>; SHARDS] = [const { Mutex::new(None) }; SHARDS];
+
+/// Entries (over all pools) below which no pool is swept.
 const MIN_SWEEP: usize = 4096;
+
+/// The pool that holds `s`.
+fn shard(s: &str) -> &'static Mutex<Option<Pool>> {
+    use std::hash::BuildHasher;
+    let h = foldhash::fast::FixedState::with_seed(0x5eed).hash_one(s);
+    &POOLS[(h >> 60) as usize % SHARDS]
+}
 
 impl Shared {
     /// The shared copy of `s`.
     pub fn new(s: &str) -> Shared {
-        let mut guard = POOL.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut guard = shard(s).lock().unwrap_or_else(PoisonError::into_inner);
         let pool = guard.get_or_insert_with(|| Pool {
-            texts: HashSet::new(),
-            sweep_at: MIN_SWEEP,
+            texts: HashSet::default(),
+            sweep_at: MIN_SWEEP / SHARDS,
         });
         if let Some(t) = pool.texts.get(s) {
             return Shared(Arc::clone(t));
         }
         if pool.texts.len() >= pool.sweep_at {
-            // Only the pool hands out new holders, and only under this lock: a count of one
-            // cannot go up meanwhile.
+            // Only the pool hands out new holders of its texts, and only under this lock: a
+            // count of one cannot go up meanwhile.
             pool.texts.retain(|t| Arc::strong_count(t) > 1);
-            pool.sweep_at = (pool.texts.len() * 2).max(MIN_SWEEP);
+            pool.sweep_at = (pool.texts.len() * 2).max(MIN_SWEEP / SHARDS);
         }
         let t: Arc<str> = Arc::from(s);
         pool.texts.insert(Arc::clone(&t));
@@ -114,9 +125,31 @@ impl serde::Serialize for Shared {
 }
 
 impl<'de> Deserialize<'de> for Shared {
-    /// Read as a `String` is (the same errors), then shared.
+    /// Read as a `String` is (the same errors), then shared, without a copy of its own.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d).map(|s| Shared::new(&s))
+        d.deserialize_string(SharedVisitor)
+    }
+}
+
+/// Takes a text as the reader has it (borrowed or not) straight into the pool.
+struct SharedVisitor;
+
+impl serde::de::Visitor<'_> for SharedVisitor {
+    type Value = Shared;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Shared, E> {
+        Ok(Shared::new(v))
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Shared, E> {
+        match std::str::from_utf8(v) {
+            Ok(s) => Ok(Shared::new(s)),
+            Err(_) => Err(E::invalid_value(serde::de::Unexpected::Bytes(v), &self)),
+        }
     }
 }
 
@@ -144,7 +177,10 @@ mod tests {
         for i in 0..3 * MIN_SWEEP {
             let _ = Shared::new(&format!("sweep test again {i}"));
         }
-        let len = POOL.lock().unwrap().as_ref().unwrap().texts.len();
+        let len: usize = POOLS
+            .iter()
+            .map(|p| p.lock().unwrap().as_ref().map_or(0, |p| p.texts.len()))
+            .sum();
         assert!(len <= 4 * MIN_SWEEP, "{len} texts in the pool");
         assert!(Arc::ptr_eq(&kept.0, &Shared::new("kept across sweeps").0));
     }

@@ -1,3 +1,7 @@
+//! On 2026-12-02 the ATC codes of the 2022 and 2024 moves (rituximab, obinutuzumab, leflunomide,
+//! sirolimus, belimumab, tofacitinib, baricitinib, upadacitinib: old and new code) were checked
+//! against the WHO ATC index's list of ATC level alterations; not all other codes are confirmed.
+//!
 //! Medications: RxNorm ingredients (and a few clinical drugs seen in records) and WHO ATC
 //! codes of the drugs in the catalogue (`vocab::DRUGS`), each to the catalogue's name. A code
 //! not in this table is matched by its text instead: a catalogue drug (or one of its
@@ -93,7 +97,7 @@ pub const DRUGS: &[Row] = &[
     rx("281", "acyclovir", "acyclovir"),
     rx("4450", "fluconazole", "fluconazole"),
     // ── RxNorm clinical drugs seen in records ────────────────────────────────────────────
-    product("105585", "methotrexate", "oral", "Methotrexate 2.5 MG Oral Tablet"),
+    product("105585", "methotrexate", "oral", "methotrexate 2.5 MG Oral Tablet"),
     product("312615", "prednisone", "oral", "predniSONE 20 MG Oral Tablet"),
     product("241834", "cyclosporine", "oral", "cycloSPORINE, modified 100 MG Oral Capsule"),
     product("314076", "lisinopril", "oral", "lisinopril 10 MG Oral Tablet"),

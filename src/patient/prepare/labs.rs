@@ -11,7 +11,9 @@ use crate::vocab;
 /// The checked, converted facts of the file's labs, in file order; they replace the raw
 /// entries, which are dropped (a large queue's memory matters).
 pub(super) fn lab_facts(c: &mut Checker, p: &mut Patient) -> Vec<LabFact> {
-    let mut labs: Vec<LabFact> = p.lab.iter().filter_map(|l| lab_fact(c, l)).collect();
+    // Room for every lab at once (a filtered collect would grow the list step by step).
+    let mut labs: Vec<LabFact> = Vec::with_capacity(p.lab.len());
+    labs.extend(p.lab.iter().filter_map(|l| lab_fact(c, l)));
     labs.shrink_to_fit();
     p.lab = Vec::new();
     labs
