@@ -5,7 +5,9 @@
 //! the streamed JSON report's throughput; the binary's peak memory for each report (via
 //! /usr/bin/time when present); and the UI's load at 10,000 patients (files read, checked and
 //! evaluated, as its loading thread does) on a first start, without the parsed-profile cache,
-//! and a second start, with it, each against the floor of the same files.
+//! and a second start, with it, each against the floor of the same files — in process, and as
+//! the release binary in a terminal (tmux, `benches/ui_peak_rss.sh`) — and the UI's peak memory
+//! at 100,000 on a first and a second start.
 //! Run: `cargo build --release && cargo bench --bench population` (POPULATION=N to change the
 //! size; the files are generated once under target/bench-data).
 
@@ -93,6 +95,41 @@ fn floor(runs: usize, dir: &std::path::Path) -> Duration {
     })
 }
 
+/// The release binary's UI on `dir`, run in tmux by `benches/ui_peak_rss.sh` with its cache in
+/// `cache_home`: (seconds from start to fully loaded, as the UI's own timings line says; peak
+/// memory in MiB). None where tmux, /usr/bin/time or the binary is missing.
+fn ui_binary(dir: &std::path::Path, cache_home: &std::path::Path) -> Option<(f64, f64)> {
+    let have = |p: &str| std::path::Path::new(p).exists();
+    let tmux = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !tmux || !have("/usr/bin/time") || !have("target/release/trialmatch") {
+        return None;
+    }
+    let timings = cache_home.join("timings.txt");
+    let _ = std::fs::remove_file(&timings);
+    let out = Command::new("sh")
+        .arg("benches/ui_peak_rss.sh")
+        .arg(dir)
+        .env("TRIALMATCH_TIMINGS", &timings)
+        .env("XDG_CACHE_HOME", cache_home)
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let kb: f64 = text
+        .lines()
+        .find(|l| l.contains("Maximum resident set size"))?
+        .rsplit(':')
+        .next()?
+        .trim()
+        .parse()
+        .ok()?;
+    let line = std::fs::read_to_string(&timings).ok()?;
+    let ms: f64 = line.rsplit("loaded_ms=").next()?.trim().parse().ok()?;
+    Some((ms / 1000.0, kb / 1024.0))
+}
+
 /// The UI's load of `dir` as its loading thread does it (files read and checked, every
 /// patient ranked), with the parsed-profile cache at `cache` (None: without one). The cache
 /// is written after the queue shows, so its writing is timed apart: (load, writing).
@@ -152,6 +189,33 @@ fn ui_start(runs: usize) {
         second.as_secs_f64(),
         r(second)
     );
+    // The same, as a person sees it: the release binary in a terminal (tmux), from its start
+    // to the patient list drawn, worklist opened and jemalloc as allocator.
+    let Ok(home) = tempfile::tempdir() else {
+        return;
+    };
+    let first = ui_binary(&dir, home.path());
+    let seconds: Vec<f64> = (0..runs)
+        .filter_map(|_| ui_binary(&dir, home.path()).map(|(s, _)| s))
+        .collect();
+    match (first, seconds.is_empty()) {
+        (Some((first, _)), false) => {
+            let mut v = seconds;
+            v.sort_by(f64::total_cmp);
+            let second = v[v.len() / 2];
+            let f = floor.as_secs_f64();
+            println!("  the release binary in tmux (benches/ui_peak_rss.sh, UI's own timings):");
+            println!(
+                "    first start {first:.3} s  ratio {:.2}; second start, median of {}: {second:.3} s  ratio {:.2} (target ≤ 0.6)",
+                first / f,
+                v.len(),
+                second / f
+            );
+        }
+        _ => println!(
+            "  the release binary in tmux: not measured (needs tmux, /usr/bin/time and target/release/trialmatch)"
+        ),
+    }
 }
 
 fn main() {
@@ -237,6 +301,24 @@ fn main() {
             }
             None => println!(
                 "peak memory, report --format {format}: not measured (needs target/release/trialmatch and /usr/bin/time)"
+            ),
+        }
+    }
+    ui_peak(&dir);
+}
+
+/// The UI's peak memory at `dir`: a first start (writing the cache) and a second (reading it).
+fn ui_peak(dir: &std::path::Path) {
+    let Ok(home) = tempfile::tempdir() else {
+        return;
+    };
+    for start in ["first", "second"] {
+        match ui_binary(dir, home.path()) {
+            Some((s, mib)) => println!(
+                "peak memory, UI {start} start: {mib:.0} MiB (target ≤ 1024), fully loaded in {s:.2} s"
+            ),
+            None => println!(
+                "peak memory, UI: not measured (needs tmux, /usr/bin/time and target/release/trialmatch)"
             ),
         }
     }
