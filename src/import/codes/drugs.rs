@@ -1,7 +1,3 @@
-//! On 2026-12-02 the ATC codes of the 2022 and 2024 moves (rituximab, obinutuzumab, leflunomide,
-//! sirolimus, belimumab, tofacitinib, baricitinib, upadacitinib: old and new code) were checked
-//! against the WHO ATC index's list of ATC level alterations; not all other codes are confirmed.
-//!
 //! Medications: RxNorm ingredients (and a few clinical drugs seen in records) and WHO ATC
 //! codes of the drugs in the catalogue (`vocab::DRUGS`), each to the catalogue's name. A code
 //! not in this table is matched by its text instead: a catalogue drug (or one of its
@@ -11,6 +7,13 @@
 //! ATC codes changed in 2022 and 2024 for several drugs of these studies (the JAK inhibitors,
 //! rituximab, belimumab, ...): both the old and the new code are rows. `tests/import.rs`
 //! checks every drug against the catalogue.
+//!
+//! Checked on 2026-12-02: the ATC codes of the 2022 and 2024 moves (rituximab, obinutuzumab,
+//! leflunomide, sirolimus, belimumab, tofacitinib, baricitinib, upadacitinib: old and new code)
+//! against the WHO ATC index's list of ATC level alterations, and the clinical drug 105585
+//! against its RxNorm name. Not every other code could be confirmed from the sources at hand;
+//! a clinical-drug code that could not be (an adalimumab syringe) was taken out, since its
+//! display text names the drug anyway.
 
 use super::System::{self, Atc as ATC, RxNorm as RX};
 
@@ -101,7 +104,6 @@ pub const DRUGS: &[Row] = &[
     product("312615", "prednisone", "oral", "predniSONE 20 MG Oral Tablet"),
     product("241834", "cyclosporine", "oral", "cycloSPORINE, modified 100 MG Oral Capsule"),
     product("314076", "lisinopril", "oral", "lisinopril 10 MG Oral Tablet"),
-    rx("1726844", "adalimumab", "0.4 ML adalimumab 100 MG/ML Prefilled Syringe"),
     // ── WHO ATC ──────────────────────────────────────────────────────────────────────────
     atc("L04AX03", "methotrexate", "methotrexate"),
     atc("L01BA01", "methotrexate", "methotrexate (antineoplastic)"),
