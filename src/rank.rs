@@ -293,7 +293,7 @@ fn counted_cohorts(trial: &Trial, p: &Profile, as_of: NaiveDate) -> Vec<CohortRe
         };
         let state = State::from_truth(c.kind, crate::eval::truth(&c.rule, &cx));
         for (k, id) in counts.iter_mut().zip(&ids) {
-            if c.cohort.is_none() || c.cohort.as_deref() == *id {
+            if c.applies_to(*id) {
                 k.add(state);
             }
         }

@@ -227,6 +227,14 @@ pub struct Criterion {
     pub note: Option<String>,
 }
 
+impl Criterion {
+    /// Whether the criterion applies to `cohort` (None: the study's one population): common
+    /// criteria apply to every cohort.
+    pub fn applies_to(&self, cohort: Option<&str>) -> bool {
+        self.cohort.is_none() || self.cohort.as_deref() == cohort
+    }
+}
+
 /// A loaded study.
 #[derive(Debug, Clone)]
 pub struct Trial {
@@ -261,7 +269,7 @@ impl Trial {
         self.criteria
             .iter()
             .enumerate()
-            .filter(move |(_, c)| c.cohort.is_none() || c.cohort.as_deref() == cohort)
+            .filter(move |(_, c)| c.applies_to(cohort))
             .map(|(i, _)| i)
     }
 
