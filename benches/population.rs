@@ -48,8 +48,12 @@ fn peak_rss_mib(args: &[&str]) -> Option<f64> {
         .stdout(std::process::Stdio::null())
         .output()
         .ok()?;
-    let err = String::from_utf8_lossy(&out.stderr);
-    let kb: f64 = err
+    max_rss_mib(&String::from_utf8_lossy(&out.stderr))
+}
+
+/// The "Maximum resident set size" of `/usr/bin/time -v`'s output, in MiB.
+fn max_rss_mib(time_output: &str) -> Option<f64> {
+    let kb: f64 = time_output
         .lines()
         .find(|l| l.contains("Maximum resident set size"))?
         .rsplit(':')
@@ -116,18 +120,10 @@ fn ui_binary(dir: &std::path::Path, cache_home: &std::path::Path) -> Option<(f64
         .env("XDG_CACHE_HOME", cache_home)
         .output()
         .ok()?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    let kb: f64 = text
-        .lines()
-        .find(|l| l.contains("Maximum resident set size"))?
-        .rsplit(':')
-        .next()?
-        .trim()
-        .parse()
-        .ok()?;
+    let mib = max_rss_mib(&String::from_utf8_lossy(&out.stdout))?;
     let line = std::fs::read_to_string(&timings).ok()?;
     let ms: f64 = line.rsplit("loaded_ms=").next()?.trim().parse().ok()?;
-    Some((ms / 1000.0, kb / 1024.0))
+    Some((ms / 1000.0, mib))
 }
 
 /// The UI's load of `dir` as its loading thread does it (files read and checked, every
