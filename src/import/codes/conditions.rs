@@ -7,6 +7,12 @@
 //! that begins so (`"M05*"`) or a range of categories (`"C81-C96"`); the most specific row
 //! wins, so an exception is a longer row (`"M06.0*"` is RA, the rest of `"M06*"` is not).
 //! `tests/import.rs` checks every target against the vocabulary.
+//!
+//! Checked on 2026-12-02: the SNOMED CT codes of the studies' diseases and of most history
+//! categories against the codes and displays of Synthea's modules and published code lists
+//! (no code found meaning other than its row says); the ICD-10-CM M33 subcodes with and
+//! without myopathy (M33.02, M33.03, M33.12) against their ICD-10-CM titles. Not every row could
+//! be confirmed from the sources at hand (most ICD-10 rows among them).
 
 use super::System::{self, Icd10 as ICD, Snomed as SCT};
 
@@ -266,6 +272,9 @@ pub const CONDITIONS: &[Row] = &[
     cat(SCT, "128302006", "infection", &["viral"], "Chronic hepatitis C"),
     cat(SCT, "86406008", "infection", &["viral"], "Human immunodeficiency virus infection"),
     cat(SCT, "86406008", "immunodeficiency", &["acquired"], "Human immunodeficiency virus infection"),
+    // Synthea's HIV module codes a diagnosis made before 1993 as AIDS instead.
+    cat(SCT, "62479008", "infection", &["viral"], "Acquired immune deficiency syndrome"),
+    cat(SCT, "62479008", "immunodeficiency", &["acquired"], "Acquired immune deficiency syndrome"),
     cat(SCT, "56717001", "infection", &["bacterial"], "Tuberculosis"),
     cat(SCT, "427099000", "infection", &["bacterial"], "Active tuberculosis"),
     cat(SCT, "840539006", "infection", &["viral"], "Disease caused by SARS-CoV-2"),
