@@ -308,6 +308,32 @@ fn a_fifo_named_toml_is_skipped_not_read() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn links_in_a_patient_folder_are_followed_to_what_they_point_at() {
+    let dir = patients_dir(&[("a.toml", "id = \"A\"\n")]);
+    let elsewhere = patients_dir(&[("b.toml", "id = \"B\"\n")]);
+    let link = |target: &Path, name: &str| {
+        std::os::unix::fs::symlink(target, dir.path().join(name)).expect("symlink");
+    };
+    // A link to a patient file is read as that file; a link to a folder is a folder; a link
+    // to nothing cannot be read. Each of the last two is said, not passed over.
+    link(&elsewhere.path().join("b.toml"), "b.toml");
+    link(elsewhere.path(), "more.toml");
+    link(&dir.path().join("gone"), "dangling.toml");
+    let ws = load_dirs(Path::new("trials"), dir.path());
+    let mut ids: Vec<&str> = ws.patients.iter().map(|p| p.id()).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["A", "B"]);
+    let said = |file: &str, what: &str| {
+        ws.problems
+            .iter()
+            .any(|p| p.file.ends_with(file) && p.message.contains(what))
+    };
+    assert!(said("more.toml", "a folder"), "{:?}", ws.problems);
+    assert!(said("dangling.toml", "cannot read"), "{:?}", ws.problems);
+}
+
 #[test]
 fn a_study_with_an_unreadable_rule_is_marked_in_the_report_and_the_ui() {
     let trials = trials_with(|name, text| {
