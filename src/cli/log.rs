@@ -33,11 +33,17 @@ pub fn log(inputs: &Inputs, how: &How<'_>, out: &mut impl Write) -> io::Result<E
     };
     let Ready { log, who } = ready;
     let funnels = screening::funnel(&log);
-    let (trials, patients) = (&ws.trials, &ws.patients);
+    let doc = screening::LogDoc {
+        log: &log,
+        funnels: &funnels,
+        trials: &ws.trials,
+        patients: &ws.patients,
+        who: &who,
+    };
     match how.format {
-        Format::Table => screening::write_table(&log, &funnels, trials, patients, &who, out)?,
-        Format::Csv => screening::write_csv(&log, &funnels, trials, patients, &who, out)?,
-        Format::Json => screening::write_json(&log, &funnels, trials, patients, &who, out)?,
+        Format::Table => screening::write_table(&doc, out)?,
+        Format::Csv => screening::write_csv(&doc, out)?,
+        Format::Json => screening::write_json(&doc, out)?,
     }
     // Counts only: no id, name or path (the log may be deidentified).
     let mut err = io::stderr().lock();

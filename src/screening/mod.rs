@@ -27,8 +27,21 @@ pub use pseudonym::Pseudonyms;
 pub use table::write_table;
 pub use write::{Subjects, write_csv, write_json};
 
+use crate::patient::Profile;
+use crate::trial::Trial;
 use crate::worklist::Status;
 use chrono::NaiveDate;
+
+/// What each of the log's formats writes: the log, its funnels, the studies and patients its
+/// rows point into, and how the patients are named.
+#[derive(Clone, Copy)]
+pub struct LogDoc<'a> {
+    pub log: &'a Log,
+    pub funnels: &'a [StudyFunnel],
+    pub trials: &'a [Trial],
+    pub patients: &'a [Profile],
+    pub who: &'a Subjects,
+}
 
 /// The days a log covers, both ends included; an end left out is open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -4,8 +4,7 @@
 //! data text sanitized.
 
 use super::write::{RowOut, date, rows_out};
-use super::{Log, Step, StudyFunnel, Subjects, bar};
-use crate::patient::Profile;
+use super::{LogDoc, Step, StudyFunnel, bar};
 use crate::text::{sanitize, truncate};
 use crate::trial::Trial;
 use std::io::{self, Write};
@@ -44,14 +43,14 @@ fn funnel_lines(f: &StudyFunnel, t: &Trial, bar_width: usize) -> Vec<String> {
 
 /// The log as a plain-text table, study by study: its funnel, then its rows, each followed by
 /// its reasons, unknowns, steps and note on lines of their own.
-pub fn write_table(
-    log: &Log,
-    funnels: &[StudyFunnel],
-    trials: &[Trial],
-    patients: &[Profile],
-    who: &Subjects,
-    out: &mut impl Write,
-) -> io::Result<()> {
+pub fn write_table(doc: &LogDoc, out: &mut impl Write) -> io::Result<()> {
+    let LogDoc {
+        log,
+        funnels,
+        trials,
+        patients,
+        who,
+    } = *doc;
     let line = |out: &mut dyn Write, s: &str| writeln!(out, "{}", truncate(s.trim_end(), WIDTH));
     line(
         out,

@@ -6,7 +6,7 @@
 //! pseudonym, and names, file paths, dates of birth and notes (free text that may name people)
 //! are not written at all: not even their columns.
 
-use super::{Eligible, Log, Pseudonyms, Reason, Row, Step, StudyFunnel};
+use super::{Eligible, Log, LogDoc, Pseudonyms, Reason, Row, Step, StudyFunnel};
 use crate::patient::{Profile, Sex};
 use crate::report::csv_field;
 use crate::text::sanitize;
@@ -264,14 +264,14 @@ struct LeftOut {
 
 /// The log as one JSON object: `as_of`, `from`, `to`, `studies`, `deidentified`, `rows`,
 /// `funnel` and `left_out` (docs/screening-log.md).
-pub fn write_json(
-    log: &Log,
-    funnels: &[StudyFunnel],
-    trials: &[Trial],
-    patients: &[Profile],
-    who: &Subjects,
-    out: &mut impl Write,
-) -> io::Result<()> {
+pub fn write_json(doc: &LogDoc, out: &mut impl Write) -> io::Result<()> {
+    let LogDoc {
+        log,
+        funnels,
+        trials,
+        patients,
+        who,
+    } = *doc;
     let doc = LogOut {
         as_of: log.as_of,
         from: log.period.from,
@@ -310,14 +310,14 @@ fn reasons_text(rs: &[ReasonOut]) -> String {
 
 /// The log as CSV: a header and one line per row, then an empty line and the funnel (a header
 /// and one line per study). Deidentified, the name, file, dob and note columns are not there.
-pub fn write_csv(
-    log: &Log,
-    funnels: &[StudyFunnel],
-    trials: &[Trial],
-    patients: &[Profile],
-    who: &Subjects,
-    out: &mut impl Write,
-) -> io::Result<()> {
+pub fn write_csv(doc: &LogDoc, out: &mut impl Write) -> io::Result<()> {
+    let LogDoc {
+        log,
+        funnels,
+        trials,
+        patients,
+        who,
+    } = *doc;
     let deid = who.deidentified();
     let mut head = vec!["study", "study_name", "subject_id"];
     if !deid {
